@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# test.sh - the project's test command: builds every flavour and runs its tests.
+#   scripts/test.sh [--quick]   (--quick: the main build's tests only)
+# Flavours: main (RelWithDebInfo, all labels), asan+ubsan and tsan (unit,
+# stress, kvm), clang fuzzers (short runs). Build trees live under build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
+
+configure_build() { # dir, cmake args...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+step "main build"
+configure_build build/main -DCMAKE_BUILD_TYPE=RelWithDebInfo
+step "main tests"
+ctest --test-dir build/main --output-on-failure -j "$jobs" --timeout 900
+
+[ "$quick" = 1 ] && exit 0
+
+step "address+undefined sanitizer build"
+configure_build build/asan -DCMAKE_BUILD_TYPE=Debug -DWFISLEEP_SANITIZE=address,undefined \
+  -DWFISLEEP_BUILD_BENCHMARKS=OFF
+ctest --test-dir build/asan --output-on-failure -j "$jobs" -L 'unit|stress|kvm' --timeout 900
+
+step "thread sanitizer build"
+configure_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWFISLEEP_SANITIZE=thread \
+  -DWFISLEEP_BUILD_BENCHMARKS=OFF
+ctest --test-dir build/tsan --output-on-failure -j "$jobs" -L 'unit|stress|kvm' --timeout 900
+
+if [ -f fuzz/CMakeLists.txt ]; then
+  step "fuzzers (clang, short runs)"
+  CC=clang CXX=clang++ configure_build build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DWFISLEEP_BUILD_FUZZERS=ON -DWFISLEEP_BUILD_BENCHMARKS=OFF -DWFISLEEP_BUILD_TESTBED=ON
+  ctest --test-dir build/fuzz --output-on-failure -L fuzz --timeout 900
+fi
+step "all tests passed"
