@@ -1,0 +1,54 @@
+// spec.h - scenario and governor specs ("idle:hz=1000", "seed:max_us=100"), shared by vm and bench.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "governor.h"
+
+namespace wfisvm {
+
+enum class Workload { kIdle, kTickless, kPingpong, kBurst, kCompute };
+
+// A parsed scenario; `text` echoes the spec exactly as given.
+struct ScenarioSpec {
+    std::string text;
+    Workload workload = Workload::kIdle;
+    uint32_t hz = 1000;          // idle
+    uint32_t mean_ms = 10;       // tickless
+    uint32_t rate = 2000;        // pingpong: requests per second (all vCPUs)
+    bool poisson = true;         // pingpong: dist=poisson|fixed
+    uint32_t len = 64;           // burst: requests per chain
+    uint32_t think_us = 200;     // burst: pause between chains
+    uint32_t busy = 1;           // compute: busy vCPUs
+    uint32_t idle = 3;           // compute: idle vCPUs
+};
+
+enum class GovernorKind { kOff, kSeed, kAdaptive, kDeadline, kQemu10, kQemu11, kKvmHaltpoll };
+
+struct GovernorSpec {
+    std::string text;
+    GovernorKind kind = GovernorKind::kAdaptive;
+    // Library policies: the NAME=VALUE list handed to wfisleep_config_parse
+    // (e.g. {"WFISLEEP_POLICY","seed"},{"HVF_WFI_SLEEP","100"},
+    // {"WFISLEEP_BOOT_GRACE_MS","0"}). Empty for models.
+    std::map<std::string, std::string> vars;
+};
+
+// Parse; on error return false and set *err to one line naming the spec, the
+// bad part and what is accepted. Never throws.
+bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err);
+bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err);
+
+// Help text listing every scenario/governor key with its default.
+std::string spec_help();
+
+// Creates one governor per vCPU. For library policies `config` must be the
+// wfisleep_config parsed from spec.vars and outlive the governor; models
+// ignore it. now_ns = vCPU creation time (seed boot grace).
+std::unique_ptr<Governor> make_governor(const GovernorSpec &spec, const wfisleep_config *config,
+                                        uint64_t now_ns);
+
+}  // namespace wfisvm
