@@ -1,0 +1,137 @@
+// capi.cc - the C ABI of wfisleep.h: thin noexcept shims over the C++ objects.
+#include <cstdio>
+#include <cstring>
+#include <new>
+
+#include "config/config_parse.h"
+#include "counter_time.h"
+#include "log/log.h"
+#include "platform/clock.h"
+#include "vcpu.h"
+#include "wfisleep/wfisleep.h"
+
+extern "C" {
+
+WFISLEEP_API int wfisleep_config_parse(wfisleep_config **out, const char *const *vars, char *err,
+                                       size_t errlen) {
+    if (err != nullptr && errlen > 0) {
+        err[0] = '\0';
+    }
+    if (out == nullptr) {
+        if (err != nullptr && errlen > 0) {
+            snprintf(err, errlen, "wfisleep: wfisleep_config_parse: out is NULL");
+        }
+        return -1;
+    }
+    *out = new (std::nothrow) wfisleep_config();
+    if (*out == nullptr) {
+        if (err != nullptr && errlen > 0) {
+            snprintf(err, errlen, "wfisleep: out of memory allocating the config");
+        }
+        return -1;
+    }
+    return wfisleep::parse_config(vars, **out, err, errlen);
+}
+
+WFISLEEP_API void wfisleep_config_free(wfisleep_config *cfg) { delete cfg; }
+
+WFISLEEP_API const char *wfisleep_config_policy(const wfisleep_config *cfg) {
+    return wfisleep::policy_name(cfg != nullptr ? cfg->policy : wfisleep::PolicyKind::off);
+}
+
+WFISLEEP_API int wfisleep_config_describe(const wfisleep_config *cfg, char *buf, size_t len) {
+    if (cfg == nullptr) {
+        const wfisleep_config off;
+        return wfisleep::describe_config(off, buf, len);
+    }
+    return wfisleep::describe_config(*cfg, buf, len);
+}
+
+WFISLEEP_API void wfisleep_set_log(void (*fn)(void *ctx, const char *line), void *ctx) {
+    wfisleep::set_log(fn, ctx);
+}
+
+WFISLEEP_API wfisleep_vcpu *wfisleep_vcpu_new(const wfisleep_config *cfg, uint64_t now_ns) {
+    if (cfg == nullptr) {
+        return nullptr;
+    }
+    return new (std::nothrow) wfisleep_vcpu(*cfg, now_ns);
+}
+
+WFISLEEP_API void wfisleep_vcpu_free(wfisleep_vcpu *vcpu) { delete vcpu; }
+
+WFISLEEP_API wfisleep_plan wfisleep_vcpu_plan(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
+                                              uint64_t deadline_ns) {
+    if (vcpu == nullptr) {
+        return wfisleep_plan{0, 0, 0, 0};
+    }
+    return vcpu->plan(now_ns, has_work != 0, deadline_ns);
+}
+
+WFISLEEP_API void wfisleep_vcpu_done(wfisleep_vcpu *vcpu, uint64_t end_ns, int kicked) {
+    if (vcpu == nullptr) {
+        return;
+    }
+    if (kicked != 0) {
+        ++vcpu->kicks;  // the embedder waited by itself
+    }
+    vcpu->done(end_ns, kicked != 0);
+}
+
+WFISLEEP_API uint64_t wfisleep_vcpu_wait(wfisleep_vcpu *vcpu, const wfisleep_plan *plan,
+                                         int *kicked) {
+    if (kicked != nullptr) {
+        *kicked = 0;
+    }
+    if (vcpu == nullptr || plan == nullptr) {
+        return 0;
+    }
+    const uint64_t start = wfisleep::platform::now_ns();
+    const wfisleep::platform::WaitOutcome out = vcpu->wait(*plan, start);
+    if (kicked != nullptr) {
+        *kicked = out.kicked ? 1 : 0;
+    }
+    return out.end_ns > start ? out.end_ns - start : 0;
+}
+
+WFISLEEP_API uint64_t wfisleep_vcpu_idle(wfisleep_vcpu *vcpu, int has_work, uint64_t deadline_ns) {
+    if (vcpu == nullptr) {
+        return 0;
+    }
+    return vcpu->idle(has_work != 0, deadline_ns);
+}
+
+WFISLEEP_API void wfisleep_vcpu_kick(wfisleep_vcpu *vcpu) {
+    if (vcpu != nullptr) {
+        vcpu->kick();
+    }
+}
+
+WFISLEEP_API void wfisleep_vcpu_stats(const wfisleep_vcpu *vcpu, wfisleep_stats *out) {
+    if (out == nullptr || out->size < sizeof(uint32_t)) {
+        return;
+    }
+    wfisleep_stats full{};
+    if (vcpu != nullptr) {
+        vcpu->fill_stats(full);
+    }
+    // Fill at most out->size bytes (an older, smaller struct), never more
+    // than we know; size itself stays as the caller set it.
+    const size_t n = out->size < sizeof full ? out->size : sizeof full;
+    const uint32_t size = out->size;
+    memcpy(out, &full, n);
+    out->size = size;
+}
+
+WFISLEEP_API uint64_t wfisleep_now_ns(void) { return wfisleep::platform::now_ns(); }
+
+WFISLEEP_API uint64_t wfisleep_ticks_to_ns(uint64_t ticks, uint64_t freq_hz) {
+    return wfisleep::ticks_to_ns(ticks, freq_hz);
+}
+
+WFISLEEP_API uint64_t wfisleep_counter_deadline_ns(uint64_t now_ns, uint64_t cntvct,
+                                                   uint64_t cval, uint64_t freq_hz) {
+    return wfisleep::counter_deadline_ns(now_ns, cntvct, cval, freq_hz);
+}
+
+}  // extern "C"

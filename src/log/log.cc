@@ -1,0 +1,85 @@
+// log.cc - the log hook: an atomic pointer to an immutable {fn, ctx} node.
+#include "log/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+namespace wfisleep {
+namespace {
+
+struct LogNode {
+    LogFn fn;
+    void *ctx;
+    const LogNode *next_created;  // every node ever made, for reuse
+};
+
+// Readers load the pointer and call through the node without a lock. A node
+// may be read by a logger after it was replaced, so nodes are never freed;
+// set_log reuses an existing node with the same {fn, ctx}, so the number of
+// nodes is bounded by the distinct hooks a process installs.
+std::atomic<const LogNode *> g_current{nullptr};  // nullptr = stderr
+const LogNode *g_created = nullptr;               // guarded by g_mutex
+std::mutex g_mutex;
+
+void write_all(int fd, const char *p, size_t n) noexcept {
+    while (n > 0) {
+        const ssize_t w = write(fd, p, n);
+        if (w <= 0) {
+            return;  // nothing sensible to do when stderr is gone
+        }
+        p += w;
+        n -= static_cast<size_t>(w);
+    }
+}
+
+void log_to_stderr(const char *line) noexcept {
+    // One write(2) per line when it fits, so concurrent lines do not mix;
+    // no stdio, which would take a lock.
+    char buf[512];
+    const size_t n = strlen(line);
+    if (n + 1 <= sizeof buf) {
+        memcpy(buf, line, n);
+        buf[n] = '\n';
+        write_all(STDERR_FILENO, buf, n + 1);
+    } else {
+        write_all(STDERR_FILENO, line, n);
+        write_all(STDERR_FILENO, "\n", 1);
+    }
+}
+
+}  // namespace
+
+void set_log(LogFn fn, void *ctx) noexcept {
+    if (fn == nullptr) {
+        g_current.store(nullptr, std::memory_order_release);
+        return;
+    }
+    const std::lock_guard<std::mutex> lock(g_mutex);
+    for (const LogNode *n = g_created; n != nullptr; n = n->next_created) {
+        if (n->fn == fn && n->ctx == ctx) {
+            g_current.store(n, std::memory_order_release);
+            return;
+        }
+    }
+    auto *node = new (std::nothrow) LogNode{fn, ctx, g_created};
+    if (node == nullptr) {
+        return;  // keep the current hook
+    }
+    g_created = node;
+    g_current.store(node, std::memory_order_release);
+}
+
+void log_line(const char *line) noexcept {
+    const LogNode *n = g_current.load(std::memory_order_acquire);
+    if (n == nullptr) {
+        log_to_stderr(line);
+    } else {
+        n->fn(n->ctx, line);
+    }
+}
+
+}  // namespace wfisleep
