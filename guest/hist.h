@@ -1,0 +1,15 @@
+/* hist.h - the per-vCPU timer lateness histogram (ABI buckets) and its report lines. */
+#ifndef WFIS_GUEST_HIST_H
+#define WFIS_GUEST_HIST_H
+
+#include <stdint.h>
+
+#include "percpu.h"
+
+void hist_record(struct percpu *c, uint64_t late_ns);
+
+/* Prints the WFIS HIST lines of c (at least one, even when empty). Call
+ * with the console locked. */
+void hist_report(const struct percpu *c);
+
+#endif

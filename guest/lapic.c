@@ -1,0 +1,145 @@
+/* lapic.c - xAPIC access and its timer in TSC-deadline and one-shot modes. */
+#include "lapic.h"
+
+#include "io.h"
+#include "percpu.h"
+#include "tsc.h"
+
+#define MSR_APIC_BASE 0x1B
+#define MSR_TSC_DEADLINE 0x6E0
+
+#define REG_TPR 0x080
+#define REG_EOI 0x0B0
+#define REG_SVR 0x0F0
+#define REG_IRR 0x200
+#define REG_LVT_TIMER 0x320
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR 0x390
+#define REG_TIMER_DIV 0x3E0
+
+#define LVT_MASKED (1u << 16)
+#define LVT_TSC_DEADLINE (2u << 17)
+
+static uintptr_t lapic_base;
+static uint64_t lapic_khz; /* one-shot count rate at divide-by-1 */
+
+static inline uint32_t rd(uint32_t reg) {
+    return *(volatile uint32_t *)(lapic_base + reg);
+}
+static inline void wr(uint32_t reg, uint32_t v) {
+    *(volatile uint32_t *)(lapic_base + reg) = v;
+}
+
+const char *lapic_global_init(void) {
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+    if (!(base & (1u << 11))) return "LAPIC globally disabled in MSR 0x1B";
+    base &= 0xFFFFF000u | ((uint64_t)0xFFFFF << 32);
+    if (base >= (3ull << 30) + (1ull << 30) || base < (3ull << 30))
+        return "LAPIC base outside the uncached top GiB of the identity map";
+    lapic_base = (uintptr_t)base;
+    return 0;
+}
+
+void lapic_cpu_init(void) {
+    wr(REG_TPR, 0);
+    wr(REG_LVT_TIMER, LVT_MASKED | WFIS_VEC_TIMER);
+    wr(REG_TIMER_DIV, 0xB); /* divide by 1 */
+    wr(REG_SVR, 0x100 | WFIS_VEC_SPURIOUS);
+}
+
+int lapic_cpuid_has_tsc_deadline(void) {
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    return (c >> 24) & 1;
+}
+
+void lapic_tsc_deadline_mode(void) {
+    wr(REG_LVT_TIMER, LVT_TSC_DEADLINE | WFIS_VEC_TIMER);
+    /* The SDM asks for a fence between the LVT write and the first
+     * IA32_TSC_DEADLINE write so the MSR is not written in the old mode. */
+    __asm__ volatile("mfence" : : : "memory");
+}
+
+void lapic_tsc_deadline_arm(uint64_t deadline) {
+    wrmsr(MSR_TSC_DEADLINE, deadline);
+}
+
+void lapic_oneshot_mode(void) {
+    wr(REG_LVT_TIMER, WFIS_VEC_TIMER);
+}
+
+void lapic_oneshot_arm(uint64_t deadline, uint64_t now) {
+    if (!deadline) {
+        wr(REG_TIMER_INIT, 0);
+        return;
+    }
+    uint64_t delta = deadline > now ? deadline - now : 0;
+    if (delta > (1ull << 40)) delta = 1ull << 40; /* the handler re-arms when woken early */
+    /* Round up so the interrupt does not come before the deadline. */
+    uint64_t count = (delta * lapic_khz + guest_tsc_khz - 1) / guest_tsc_khz;
+    if (count == 0) count = 1;
+    if (count > 0xFFFFFFFFu) count = 0xFFFFFFFFu;
+    wr(REG_TIMER_INIT, (uint32_t)count);
+}
+
+void lapic_mask_timer(void) {
+    wr(REG_TIMER_INIT, 0);
+    wr(REG_LVT_TIMER, LVT_MASKED | WFIS_VEC_TIMER);
+}
+
+void lapic_eoi(void) {
+    wr(REG_EOI, 0);
+}
+
+static int timer_vector_pending(void) {
+    uint32_t irr = rd(REG_IRR + 0x10 * (WFIS_VEC_TIMER / 32));
+    return (irr >> (WFIS_VEC_TIMER % 32)) & 1;
+}
+
+int lapic_probe_tsc_deadline(void) {
+    struct percpu *c = this_cpu();
+    lapic_tsc_deadline_mode();
+    uint64_t t0 = rdtsc();
+    lapic_tsc_deadline_arm(t0 + tsc_from_us(50));
+    int pending = 0;
+    while (rdtsc() - t0 < tsc_from_us(20000)) {
+        if (timer_vector_pending()) {
+            pending = 1;
+            break;
+        }
+        cpu_relax();
+    }
+    if (!pending) {
+        lapic_tsc_deadline_arm(0);
+        lapic_mask_timer();
+        return 0;
+    }
+    /* Take the pending interrupt; the handler sees timer_probe and only
+     * acknowledges it. */
+    c->timer_probe = 1;
+    sti();
+    uint64_t t1 = rdtsc();
+    while (__atomic_load_n(&c->timer_probe, __ATOMIC_ACQUIRE) && rdtsc() - t1 < tsc_from_us(20000))
+        cpu_relax();
+    cli();
+    c->timer_probe = 0;
+    return 1;
+}
+
+const char *lapic_calibrate_oneshot(void) {
+    wr(REG_LVT_TIMER, LVT_MASKED | WFIS_VEC_TIMER); /* one-shot, masked */
+    wr(REG_TIMER_DIV, 0xB);
+    uint64_t window = tsc_from_us(10000);
+    wr(REG_TIMER_INIT, 0xFFFFFFFFu);
+    uint64_t t0 = rdtsc();
+    uint64_t t1;
+    while ((t1 = rdtsc()) - t0 < window) cpu_relax();
+    uint32_t cur = rd(REG_TIMER_CUR);
+    wr(REG_TIMER_INIT, 0);
+    uint64_t counts = 0xFFFFFFFFu - (uint64_t)cur;
+    if (counts == 0 || cur == 0)
+        return "LAPIC timer does not count (or counts too fast to measure)";
+    lapic_khz = counts * guest_tsc_khz / (t1 - t0);
+    if (lapic_khz == 0) return "LAPIC timer rate below 1 kHz";
+    return 0;
+}

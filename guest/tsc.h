@@ -1,0 +1,19 @@
+/* tsc.h - TSC frequency (given by the host or calibrated) and conversions. */
+#ifndef WFIS_GUEST_TSC_H
+#define WFIS_GUEST_TSC_H
+
+#include <stdint.h>
+
+/* TSC frequency in kHz, set once by vCPU 0 before the others read it. */
+extern uint32_t guest_tsc_khz;
+
+/* Measures the TSC against PIT channel 2 (three 20 ms windows, shortest
+ * kept). Returns kHz, or 0 when the PIT does not answer. Only for hosts that
+ * have a PIT (QEMU); vCPU 0 only. */
+uint32_t tsc_calibrate_pit(void);
+
+uint64_t tsc_to_ns(uint64_t cycles);
+uint64_t tsc_from_us(uint64_t us);
+uint64_t tsc_to_ms(uint64_t cycles);
+
+#endif
