@@ -35,6 +35,13 @@ struct GovernorSpec {
     // (e.g. {"WFISLEEP_POLICY","seed"},{"HVF_WFI_SLEEP","100"},
     // {"WFISLEEP_BOOT_GRACE_MS","0"}). Empty for models.
     std::map<std::string, std::string> vars;
+    // kvm-haltpoll model only (appended by the governors helper): KVM's
+    // module parameters, x86 defaults (anchors.md). poll_ns = the maximum
+    // window (halt_poll_ns), grow factor, grow_start, shrink divisor (0 = reset).
+    uint64_t halt_poll_ns = 200000;
+    uint64_t halt_poll_grow = 2;
+    uint64_t halt_poll_grow_start = 10000;
+    uint64_t halt_poll_shrink = 0;
 };
 
 // Parse; on error return false and set *err to one line naming the spec, the

@@ -1,0 +1,41 @@
+// sim_backend.h - the simulated backend: one thread per vCPU models a guest and calls the real
+// governors.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "run.h"
+
+namespace wfisvm {
+
+// The simulated backend exists so the bench and tests run without /dev/kvm;
+// every result it returns says backend "simulated" and guest timer
+// "simulated". Real results only come from KVM (run_kvm).
+//
+// What it models, per vCPU thread: the guest's timer deadline per scenario
+// (idle: periodic at hz; tickless: exponential one-shot intervals; pingpong
+// and burst: timer off; compute: busy vCPUs compute in work units and take a
+// 1000 Hz tick between units, idle ones tick at 1000 Hz), an idle trap that
+// calls the governor with has_work and the deadline, and the cost of the
+// exit and re-entry around every trap. A device thread raises pingpong and
+// burst requests and kicks the governor; the vCPU acknowledges them. Timer
+// lateness (handler time - deadline) and wake latency (raise - ack) are
+// measured on the host clock. run_simulated() is declared in run.h.
+
+// Model parameter: host CPU burnt by one idle trap (HLT exit plus re-entry
+// into the guest), spun after every governor return. ~13 us is what one exit
+// costs on this machine's software-nested KVM (anchors.md).
+inline constexpr uint64_t kSimExitCostNs = 13000;
+
+// Model parameter: the tick of compute scenarios' vCPUs (the guest's default hz).
+inline constexpr uint32_t kSimComputeHz = 1000;
+
+// Model parameter: iterations of the integer hash loop that make one work unit.
+inline constexpr uint32_t kSimWorkUnitIters = 20000;
+
+// Nearest-rank percentile (p in 0..100) of samples in ns, returned in us;
+// 0 for no samples. Sorts *samples.
+double sim_percentile_us(std::vector<uint64_t> *samples, double p);
+
+}  // namespace wfisvm

@@ -1,0 +1,41 @@
+// library_governor.h - a governor that is one of the library's policies (off, seed, adaptive).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "governor.h"
+#include "wfisleep/wfisleep.h"
+
+namespace wfisvm {
+
+// Forwards idle/kick/stats to wfisleep_vcpu_idle/_kick/_stats. Thread-safety
+// as Governor.
+class LibraryGovernor final : public Governor {
+  public:
+    // Borrows config (it must outlive this governor). Throws std::bad_alloc
+    // when the library cannot allocate the vCPU.
+    LibraryGovernor(const wfisleep_config *config, uint64_t now_ns);
+    // Parses and owns a config made from NAME=VALUE vars (spec.vars), for
+    // callers without one. Throws std::invalid_argument with the library's
+    // one-line message when the vars are rejected.
+    LibraryGovernor(const std::map<std::string, std::string> &vars, uint64_t now_ns);
+    ~LibraryGovernor() override;
+    LibraryGovernor(const LibraryGovernor &) = delete;
+    LibraryGovernor &operator=(const LibraryGovernor &) = delete;
+
+    void idle(bool has_work, uint64_t deadline_ns) override;
+    void kick() override;
+    wfisleep_stats stats() const override;
+
+    // "off", "seed" or "adaptive": what the config actually runs.
+    const char *policy() const;
+
+  private:
+    wfisleep_config *owned_ = nullptr;
+    const wfisleep_config *config_ = nullptr;
+    wfisleep_vcpu *vcpu_ = nullptr;
+};
+
+}  // namespace wfisvm

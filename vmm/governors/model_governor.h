@@ -1,0 +1,48 @@
+// model_governor.h - base of our peer models: executes their plans on the library's kickable wait.
+#pragma once
+
+#include <cstdint>
+
+#include "governor.h"
+#include "wfisleep/wfisleep.h"
+
+namespace wfisvm {
+
+// A model decides a wfisleep_plan per idle trap; this base runs it through
+// wfisleep_vcpu_wait on a vCPU made from an "off" config, so every governor
+// (library policy or model) shares one tested wait/kick primitive, and keeps
+// the plan counters the library's wait does not (idle_calls, sleeps,
+// work_returns). Thread-safety as Governor.
+class ModelGovernor : public Governor {
+  public:
+    explicit ModelGovernor(uint64_t now_ns);
+    ~ModelGovernor() override;
+    ModelGovernor(const ModelGovernor &) = delete;
+    ModelGovernor &operator=(const ModelGovernor &) = delete;
+
+    void kick() override;
+    wfisleep_stats stats() const override;
+
+  protected:
+    // How one wait ended.
+    struct WaitResult {
+        uint64_t spent_ns;  // from the call to the end of the wait, library clock
+        bool kicked;
+    };
+    // Counts the plan and executes it on the library's wait (an all-zero
+    // plan returns at once and, as in the library's own idle, leaves a
+    // pending kick for the next wait). Owner thread.
+    WaitResult run(const wfisleep_plan &plan, bool has_work);
+
+    // Lets a model add its own counters (e.g. the poll window). Owner thread.
+    virtual void fill_stats(wfisleep_stats *) const {}
+
+  private:
+    wfisleep_config *config_ = nullptr;
+    wfisleep_vcpu *vcpu_ = nullptr;
+    uint64_t idle_calls_ = 0;
+    uint64_t sleeps_ = 0;
+    uint64_t work_returns_ = 0;
+};
+
+}  // namespace wfisvm
