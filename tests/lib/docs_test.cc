@@ -1,0 +1,55 @@
+// docs_test.cc - docs/configuration.md documents every variable, including each adaptive tunable.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "policy/adaptive_policy.h"
+
+namespace {
+
+std::string read_doc() {
+    std::ifstream in(WFISLEEP_SOURCE_DIR "/docs/configuration.md");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The table row of a variable: the line that starts with "| `NAME`".
+std::string row_of(const std::string &doc, const std::string &name) {
+    const std::string key = "| `" + name + "`";
+    const size_t at = doc.find(key);
+    if (at == std::string::npos) {
+        return {};
+    }
+    return doc.substr(at, doc.find('\n', at) - at);
+}
+
+TEST(Docs, ConfigurationDocumentsTheFixedVariables) {
+    const std::string doc = read_doc();
+    ASSERT_FALSE(doc.empty()) << "docs/configuration.md missing";
+    for (const char *name : {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS",
+                             "WFISLEEP_SEED_STRICT"}) {
+        EXPECT_FALSE(row_of(doc, name).empty()) << name << " has no table row in configuration.md";
+    }
+}
+
+TEST(Docs, ConfigurationDocumentsEveryAdaptiveTunableWithItsDefaultAndRange) {
+    const std::string doc = read_doc();
+    const wfisleep::AdaptiveParams defaults{};
+    for (const auto &t : wfisleep::adaptive_tunables()) {
+        const std::string row = row_of(doc, t.name);
+        ASSERT_FALSE(row.empty()) << t.name
+                                  << " (adaptive_tunables()) has no row \"| `NAME` |\" in "
+                                     "docs/configuration.md: add it";
+        const std::string def = std::to_string(defaults.*t.field);
+        const std::string range = std::to_string(t.min) + ".." + std::to_string(t.max);
+        EXPECT_NE(row.find(" " + def + " "), std::string::npos)
+            << t.name << ": default " << def << " not in its row: " << row;
+        EXPECT_NE(row.find(range), std::string::npos)
+            << t.name << ": range " << range << " not in its row: " << row;
+    }
+}
+
+}  // namespace
