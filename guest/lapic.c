@@ -1,6 +1,7 @@
 /* lapic.c - xAPIC access and its timer in TSC-deadline and one-shot modes. */
 #include "lapic.h"
 
+#include "calib.h"
 #include "io.h"
 #include "percpu.h"
 #include "tsc.h"
@@ -126,20 +127,37 @@ int lapic_probe_tsc_deadline(void) {
     return 1;
 }
 
+/* Reads the current count between two TSC reads (MMIO may be a VM exit). */
+static uint32_t read_count(uint64_t *mid, uint64_t *slop) {
+    uint64_t a = rdtsc();
+    uint32_t cur = rd(REG_TIMER_CUR);
+    uint64_t b = rdtsc();
+    *mid = (a + b) / 2;
+    *slop = b - a;
+    return cur;
+}
+
 const char *lapic_calibrate_oneshot(void) {
     wr(REG_LVT_TIMER, LVT_MASKED | WFIS_VEC_TIMER); /* one-shot, masked */
     wr(REG_TIMER_DIV, 0xB);
     uint64_t window = tsc_from_us(10000);
-    wr(REG_TIMER_INIT, 0xFFFFFFFFu);
-    uint64_t t0 = rdtsc();
-    uint64_t t1;
-    while ((t1 = rdtsc()) - t0 < window) cpu_relax();
-    uint32_t cur = rd(REG_TIMER_CUR);
-    wr(REG_TIMER_INIT, 0);
-    uint64_t counts = 0xFFFFFFFFu - (uint64_t)cur;
-    if (counts == 0 || cur == 0)
-        return "LAPIC timer does not count (or counts too fast to measure)";
-    lapic_khz = counts * guest_tsc_khz / (t1 - t0);
-    if (lapic_khz == 0) return "LAPIC timer rate below 1 kHz";
+    struct calib cal = {0};
+    uint64_t best_khz = 0;
+    /* Both ends are sampled while the count runs, each bracketed by TSC
+     * reads (MMIO may be a VM exit). */
+    for (int i = 0; i < CALIB_MAX_WINDOWS; i++) {
+        wr(REG_TIMER_INIT, 0xFFFFFFFFu);
+        uint64_t t0, s0, t1, s1;
+        uint32_t c0 = read_count(&t0, &s0);
+        while (rdtsc() - t0 < window) cpu_relax();
+        uint32_t c1 = read_count(&t1, &s1);
+        wr(REG_TIMER_INIT, 0);
+        if (c1 == 0 || c1 >= c0) continue;
+        uint64_t khz = (uint64_t)(c0 - c1) * guest_tsc_khz / (t1 - t0);
+        if (calib_add(&cal, khz, s0 + s1, &best_khz)) break;
+    }
+    if (!best_khz) best_khz = calib_fallback(&cal);
+    if (best_khz == 0) return "LAPIC timer does not count (or too fast or slow to measure)";
+    lapic_khz = best_khz;
     return 0;
 }

@@ -7,9 +7,9 @@
 /* TSC frequency in kHz, set once by vCPU 0 before the others read it. */
 extern uint32_t guest_tsc_khz;
 
-/* Measures the TSC against PIT channel 2 (three 20 ms windows, shortest
- * kept). Returns kHz, or 0 when the PIT does not answer. Only for hosts that
- * have a PIT (QEMU); vCPU 0 only. */
+/* Measures the TSC against PIT channel 2 (20 ms windows, the one with the
+ * tightest TSC brackets kept). Returns kHz, or 0 when the PIT does not
+ * answer. Only for hosts that have a PIT (QEMU); vCPU 0 only. */
 uint32_t tsc_calibrate_pit(void);
 
 uint64_t tsc_to_ns(uint64_t cycles);
