@@ -1,0 +1,183 @@
+// kick_test.cc - a kick ends every governor's wait (during it or before it); the strict seed
+// ignores it.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "spec.h"
+
+namespace wfisvm {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr uint64_t kFarNs = 20'000'000'000;  // a deadline no test should reach
+
+std::unique_ptr<Governor> make(const std::string &text) {
+    GovernorSpec g;
+    std::string err;
+    EXPECT_TRUE(parse_governor(text, &g, &err)) << err;
+    return make_governor(g, nullptr, wfisleep_now_ns());
+}
+
+// Runs idle() on a vCPU thread; `kick_after` sleeps this thread before the
+// kick. If the governor misses the kick the test fails after 10 s, then
+// keeps kicking so it still ends.
+wfisleep_stats idle_and_kick(Governor &gov, uint64_t deadline_ns, bool kick_first) {
+    std::atomic<bool> returned{false};
+    if (kick_first) gov.kick();
+    std::thread vcpu([&] {
+        gov.idle(false, deadline_ns);
+        returned.store(true);
+    });
+    if (!kick_first) {
+        std::this_thread::sleep_for(
+            20ms);  // usually inside the wait by now; either way it must end
+        gov.kick();
+    }
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (!returned.load() && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(1ms);
+    }
+    EXPECT_TRUE(returned.load()) << "the kick did not end the wait";
+    while (!returned.load()) {
+        gov.kick();
+        std::this_thread::sleep_for(1ms);
+    }
+    vcpu.join();
+    return gov.stats();
+}
+
+// gtest names: letters, digits and '_' only.
+std::string param_name(const ::testing::TestParamInfo<const char *> &p) {
+    std::string n;
+    for (const char *c = p.param; *c; ++c) {
+        n += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
+    }
+    return n;
+}
+
+class KickEndsWait : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(KickEndsWait, DuringAWaitWithAFarDeadline) {
+    auto gov = make(GetParam());
+    const uint64_t t0 = wfisleep_now_ns();
+    const wfisleep_stats s = idle_and_kick(*gov, t0 + kFarNs, false);
+    EXPECT_EQ(s.idle_calls, 1u);
+    EXPECT_EQ(s.kicks, 1u);
+    EXPECT_LT(wfisleep_now_ns(), t0 + kFarNs);
+}
+
+TEST_P(KickEndsWait, DuringAWaitWithoutDeadline) {
+    auto gov = make(GetParam());
+    const wfisleep_stats s = idle_and_kick(*gov, WFISLEEP_NO_DEADLINE, false);
+    EXPECT_EQ(s.idle_calls, 1u);
+    EXPECT_EQ(s.kicks, 1u);
+}
+
+TEST_P(KickEndsWait, KickBeforeTheWaitEndsIt) {
+    auto gov = make(GetParam());
+    const wfisleep_stats s = idle_and_kick(*gov, wfisleep_now_ns() + kFarNs, true);
+    EXPECT_EQ(s.kicks, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Governors, KickEndsWait,
+                         ::testing::Values("adaptive", "deadline", "qemu10", "qemu11",
+                                           "kvm-haltpoll"),
+                         param_name);
+
+TEST(KickEndsWait, OffNeverWaits) {
+    auto gov = make("off");
+    gov->idle(false, wfisleep_now_ns() + kFarNs);
+    const wfisleep_stats s = gov->stats();
+    EXPECT_EQ(s.idle_calls, 1u);
+    EXPECT_EQ(s.sleeps, 0u);
+    EXPECT_EQ(s.kicks, 0u);
+}
+
+// The seed sleeps only after a streak of rapid idle calls; a kicker thread
+// kicks throughout. Kickable: kicks end its sleeps. Strict: none does.
+wfisleep_stats seed_under_kicks(const char *spec) {
+    auto gov = make(spec);
+    std::atomic<bool> done{false};
+    std::thread kicker([&] {
+        while (!done.load()) {
+            gov->kick();
+            std::this_thread::sleep_for(100us);
+        }
+    });
+    for (int i = 0; i < 620; ++i) gov->idle(false, WFISLEEP_NO_DEADLINE);
+    done.store(true);
+    kicker.join();
+    return gov->stats();
+}
+
+TEST(KickEndsWait, KickableSeedSleepsEndOnKicks) {
+    const wfisleep_stats s = seed_under_kicks("seed:max_us=10000,grace_ms=0");
+    EXPECT_EQ(s.idle_calls, 620u);
+    EXPECT_GT(s.sleeps, 0u);
+    EXPECT_GT(s.kicks, 0u);
+}
+
+TEST(KickEndsWait, StrictSeedSleepsIgnoreKicks) {
+    const wfisleep_stats s = seed_under_kicks("seed:max_us=100,grace_ms=0,strict=1");
+    EXPECT_EQ(s.idle_calls, 620u);
+    EXPECT_GT(s.sleeps, 0u);
+    EXPECT_EQ(s.kicks, 0u);
+}
+
+TEST(Qemu11Timer, TheTimerThreadEndsTheHaltNoEarlierThanTheDeadline) {
+    auto gov = make("qemu11");
+    for (int i = 0; i < 5; ++i) {
+        const uint64_t deadline = wfisleep_now_ns() + 3'000'000;
+        gov->idle(false, deadline);  // only the timer thread's kick can end it
+        EXPECT_GE(wfisleep_now_ns(), deadline);
+    }
+    const wfisleep_stats s = gov->stats();
+    EXPECT_EQ(s.idle_calls, 5u);
+    EXPECT_EQ(s.kicks, 5u);
+}
+
+TEST(Qemu11Timer, ADueDeadlineIsRaisedAtOnceByTheTimerThread) {
+    auto gov = make("qemu11");
+    gov->idle(false, wfisleep_now_ns());  // due: the main loop runs the timer next
+    EXPECT_EQ(gov->stats().kicks, 1u);
+}
+
+TEST(DeadlineModels, WakeAtOrAfterTheDeadline) {
+    for (const char *spec : {"deadline", "qemu10", "kvm-haltpoll", "adaptive"}) {
+        auto gov = make(spec);
+        const uint64_t deadline = wfisleep_now_ns() + 3'000'000;
+        gov->idle(false, deadline);
+        EXPECT_GE(wfisleep_now_ns(), deadline) << spec;
+        EXPECT_EQ(gov->stats().kicks, 0u) << spec;
+    }
+}
+
+TEST(DeadlineModels, Qemu10SpinsThroughShortWaits) {
+    auto gov = make("qemu10");
+    for (int i = 0; i < 100; ++i) gov->idle(false, wfisleep_now_ns() + 1'000'000);
+    const wfisleep_stats s = gov->stats();
+    EXPECT_EQ(s.idle_calls, 100u);
+    EXPECT_EQ(s.sleeps, 0u);
+}
+
+TEST(DeadlineModels, HasWorkReturnsAtOnceForEveryGovernor) {
+    for (const char *spec :
+         {"off", "seed", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"}) {
+        auto gov = make(spec);
+        gov->idle(true, WFISLEEP_NO_DEADLINE);  // would block forever without work
+        const wfisleep_stats s = gov->stats();
+        EXPECT_EQ(s.idle_calls, 1u) << spec;
+        EXPECT_EQ(s.work_returns, 1u) << spec;
+        EXPECT_EQ(s.sleeps, 0u) << spec;
+    }
+}
+
+}  // namespace
+}  // namespace wfisvm

@@ -1,0 +1,296 @@
+// spec_test.cc - scenario and governor spec parsing: defaults, every key, every error.
+#include "spec.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "policy/adaptive_policy.h"
+
+namespace wfisvm {
+namespace {
+
+ScenarioSpec scenario_ok(const std::string &text) {
+    ScenarioSpec s;
+    std::string err;
+    EXPECT_TRUE(parse_scenario(text, &s, &err)) << text << ": " << err;
+    EXPECT_EQ(s.text, text);
+    return s;
+}
+
+// Expects a rejection whose one-line message names the spec and each `parts`.
+void scenario_bad(const std::string &text, std::initializer_list<const char *> parts) {
+    ScenarioSpec s;
+    std::string err;
+    EXPECT_FALSE(parse_scenario(text, &s, &err)) << text;
+    EXPECT_NE(err.find("\"" + text + "\""), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+    for (const char *p : parts) EXPECT_NE(err.find(p), std::string::npos) << err << " lacks " << p;
+}
+
+GovernorSpec governor_ok(const std::string &text) {
+    GovernorSpec g;
+    std::string err;
+    EXPECT_TRUE(parse_governor(text, &g, &err)) << text << ": " << err;
+    EXPECT_EQ(g.text, text);
+    return g;
+}
+
+void governor_bad(const std::string &text, std::initializer_list<const char *> parts) {
+    GovernorSpec g;
+    std::string err;
+    EXPECT_FALSE(parse_governor(text, &g, &err)) << text;
+    EXPECT_NE(err.find("\"" + text + "\""), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+    for (const char *p : parts) EXPECT_NE(err.find(p), std::string::npos) << err << " lacks " << p;
+}
+
+TEST(ScenarioSpec, DefaultsMatchTheHeader) {
+    const ScenarioSpec d;
+    EXPECT_EQ(scenario_ok("idle").hz, d.hz);
+    EXPECT_EQ(d.hz, 1000u);
+    EXPECT_EQ(scenario_ok("idle").workload, Workload::kIdle);
+    EXPECT_EQ(scenario_ok("tickless").mean_ms, d.mean_ms);
+    const ScenarioSpec p = scenario_ok("pingpong");
+    EXPECT_EQ(p.rate, d.rate);
+    EXPECT_EQ(p.poisson, d.poisson);
+    const ScenarioSpec b = scenario_ok("burst");
+    EXPECT_EQ(b.len, d.len);
+    EXPECT_EQ(b.think_us, d.think_us);
+    const ScenarioSpec c = scenario_ok("compute");
+    EXPECT_EQ(c.busy, d.busy);
+    EXPECT_EQ(c.idle, d.idle);
+}
+
+TEST(ScenarioSpec, EveryKeyIsRead) {
+    EXPECT_EQ(scenario_ok("idle:hz=250").hz, 250u);
+    EXPECT_EQ(scenario_ok("idle:hz=1").hz, 1u);
+    EXPECT_EQ(scenario_ok("idle:hz=10000").hz, 10000u);
+    EXPECT_EQ(scenario_ok("idle:hz=0100").hz, 100u);  // leading zeros are digits
+    const ScenarioSpec t = scenario_ok("tickless:mean_ms=3");
+    EXPECT_EQ(t.workload, Workload::kTickless);
+    EXPECT_EQ(t.mean_ms, 3u);
+    const ScenarioSpec p = scenario_ok("pingpong:rate=500,dist=fixed");
+    EXPECT_EQ(p.workload, Workload::kPingpong);
+    EXPECT_EQ(p.rate, 500u);
+    EXPECT_FALSE(p.poisson);
+    EXPECT_TRUE(scenario_ok("pingpong:dist=poisson,rate=7").poisson);
+    const ScenarioSpec b = scenario_ok("burst:len=8,think_us=0");
+    EXPECT_EQ(b.workload, Workload::kBurst);
+    EXPECT_EQ(b.len, 8u);
+    EXPECT_EQ(b.think_us, 0u);
+    const ScenarioSpec c = scenario_ok("compute:busy=1,idle=0");
+    EXPECT_EQ(c.workload, Workload::kCompute);
+    EXPECT_EQ(c.busy, 1u);
+    EXPECT_EQ(c.idle, 0u);
+    EXPECT_EQ(scenario_ok("compute:busy=32,idle=32").idle, 32u);
+}
+
+TEST(ScenarioSpec, BadNumbersNameKeyValueAndRange) {
+    scenario_bad("idle:hz=0", {"hz=0", "1..10000"});
+    scenario_bad("idle:hz=10001", {"hz=10001", "1..10000"});
+    scenario_bad("idle:hz=abc", {"hz=abc", "not a number", "1..10000"});
+    scenario_bad("idle:hz=-5", {"hz=-5", "1..10000"});
+    scenario_bad("idle:hz=+5", {"hz=+5"});
+    scenario_bad("idle:hz= 5", {"hz= 5"});
+    scenario_bad("idle:hz=1e3", {"hz=1e3"});
+    scenario_bad("idle:hz=99999999999999999999999", {"not a number"});
+    scenario_bad("tickless:mean_ms=0", {"mean_ms=0", "1..10000"});
+    scenario_bad("pingpong:rate=0", {"rate=0", "1..100000"});
+    scenario_bad("pingpong:dist=uniform", {"dist=uniform", "poisson", "fixed"});
+    scenario_bad("burst:len=0", {"len=0"});
+    scenario_bad("burst:think_us=1000001", {"think_us=1000001", "0..1000000"});
+    scenario_bad("compute:busy=0", {"busy=0", "1..64"});
+    scenario_bad("compute:busy=40,idle=30", {"busy+idle=70", "64"});
+}
+
+TEST(ScenarioSpec, BadShapesAreRejected) {
+    scenario_bad("", {"missing scenario name"});
+    scenario_bad(":hz=5", {"missing scenario name"});
+    scenario_bad("idle:", {"nothing after ':'"});
+    scenario_bad("idle:hz", {"\"hz\"", "key=value"});
+    scenario_bad("idle:hz=", {"\"hz=\"", "key=value"});
+    scenario_bad("idle:=5", {"\"=5\""});
+    scenario_bad("idle:hz=5,", {"bad item"});
+    scenario_bad("idle:hz=5,,hz=6", {"bad item"});
+    scenario_bad("idle:hz=5,hz=6", {"\"hz\"", "twice"});
+    scenario_bad("idle:foo=1", {"\"foo\"", "accepted: hz"});
+    scenario_bad("pingpong:foo=1", {"\"foo\"", "rate", "dist"});
+    scenario_bad("compute:hz=1", {"\"hz\"", "busy", "idle"});
+    scenario_bad("Idle", {"unknown scenario", "idle, tickless, pingpong, burst, compute"});
+    scenario_bad("spin", {"unknown scenario"});
+}
+
+TEST(ScenarioSpec, NullErrorIsAllowed) {
+    ScenarioSpec s;
+    EXPECT_FALSE(parse_scenario("idle:hz=0", &s, nullptr));
+    EXPECT_TRUE(parse_scenario("idle:hz=5", &s, nullptr));
+    EXPECT_EQ(s.hz, 5u);
+}
+
+// The vars must be what the library accepts and selects the right policy.
+std::string library_policy(const GovernorSpec &g) {
+    std::vector<std::string> lines;
+    for (const auto &[k, v] : g.vars) lines.push_back(k + "=" + v);
+    std::vector<const char *> argv;
+    for (const auto &l : lines) argv.push_back(l.c_str());
+    argv.push_back(nullptr);
+    wfisleep_config *cfg = nullptr;
+    char err[256] = "";
+    wfisleep_set_log([](void *, const char *) {}, nullptr);  // the policies' announcement lines
+    const int rc = wfisleep_config_parse(&cfg, argv.data(), err, sizeof err);
+    wfisleep_set_log(nullptr, nullptr);
+    EXPECT_EQ(rc, 0) << err;
+    std::string policy = cfg ? wfisleep_config_policy(cfg) : "";
+    wfisleep_config_free(cfg);
+    return policy;
+}
+
+TEST(GovernorSpec, LibraryPoliciesMapToConfigVars) {
+    const GovernorSpec off = governor_ok("off");
+    EXPECT_EQ(off.kind, GovernorKind::kOff);
+    EXPECT_EQ(off.vars.at("WFISLEEP_POLICY"), "off");
+    EXPECT_EQ(library_policy(off), "off");
+
+    const GovernorSpec seed = governor_ok("seed");
+    EXPECT_EQ(seed.kind, GovernorKind::kSeed);
+    EXPECT_EQ(seed.vars.at("WFISLEEP_POLICY"), "seed");
+    EXPECT_EQ(seed.vars.at("HVF_WFI_SLEEP"), "100");
+    EXPECT_EQ(seed.vars.at("WFISLEEP_BOOT_GRACE_MS"), "0");  // the bench's default grace
+    EXPECT_EQ(seed.vars.at("WFISLEEP_SEED_STRICT"), "0");
+    EXPECT_EQ(library_policy(seed), "seed");
+
+    const GovernorSpec s2 = governor_ok("seed:max_us=0050,grace_ms=1500,strict=1");
+    EXPECT_EQ(s2.vars.at("HVF_WFI_SLEEP"), "50");
+    EXPECT_EQ(s2.vars.at("WFISLEEP_BOOT_GRACE_MS"), "1500");
+    EXPECT_EQ(s2.vars.at("WFISLEEP_SEED_STRICT"), "1");
+    EXPECT_EQ(library_policy(s2), "seed");
+    EXPECT_EQ(governor_ok("seed:max_us=10000").vars.at("HVF_WFI_SLEEP"), "10000");
+    EXPECT_EQ(governor_ok("seed:max_us=1").vars.at("HVF_WFI_SLEEP"), "1");
+
+    const GovernorSpec ad = governor_ok("adaptive");
+    EXPECT_EQ(ad.kind, GovernorKind::kAdaptive);
+    EXPECT_EQ(ad.vars.size(), 1u);
+    EXPECT_EQ(library_policy(ad), "adaptive");
+}
+
+TEST(GovernorSpec, SeedErrors) {
+    governor_bad("seed:max_us=0", {"max_us=0", "1..10000"});
+    governor_bad("seed:max_us=10001", {"max_us=10001", "1..10000"});
+    governor_bad("seed:grace_ms=600001", {"grace_ms=600001", "0..600000"});
+    governor_bad("seed:strict=2", {"strict=2", "0..1"});
+    governor_bad("seed:strict=yes", {"strict=yes", "not a number"});
+    governor_bad("seed:max=100", {"\"max\"", "max_us, grace_ms, strict"});
+}
+
+TEST(GovernorSpec, EveryAdaptiveTunableIsAKey) {
+    const wfisleep::AdaptiveParams defaults;
+    ASSERT_FALSE(wfisleep::adaptive_tunables().empty());
+    for (const auto &t : wfisleep::adaptive_tunables()) {
+        std::string name(t.name);
+        ASSERT_EQ(name.rfind("WFISLEEP_ADAPTIVE_", 0), 0u) << name;
+        std::string key = name.substr(18);
+        for (char &c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        // The default value is always accepted and lands in vars under the full name.
+        const std::string v = std::to_string(defaults.*(t.field));
+        const GovernorSpec g = governor_ok("adaptive:" + key + "=" + v);
+        EXPECT_EQ(g.vars.at(name), v);
+        EXPECT_EQ(library_policy(g), "adaptive");
+        // One past either bound is rejected with the range.
+        const std::string range = std::to_string(t.min) + ".." + std::to_string(t.max);
+        if (t.max < UINT64_MAX / 10) {
+            governor_bad("adaptive:" + key + "=" + std::to_string(t.max + 1), {range.c_str()});
+        }
+        if (t.min > 0) {
+            governor_bad("adaptive:" + key + "=" + std::to_string(t.min - 1), {range.c_str()});
+        }
+        // Upper case is not the key.
+        std::string upper = key;
+        for (char &c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        governor_bad("adaptive:" + upper + "=" + v, {"unknown key"});
+    }
+}
+
+TEST(GovernorSpec, AdaptiveCrossFieldRulesAreTheLibrarys) {
+    // A combination each key accepts alone but the library refuses together.
+    wfisleep::AdaptiveParams p;
+    p.poll_min_ns = p.poll_max_ns + 1;
+    p.poll_init_ns = p.poll_min_ns;
+    const char *why = wfisleep::adaptive_params_error(p);
+    ASSERT_NE(why, nullptr);
+    governor_bad("adaptive:poll_min_ns=" + std::to_string(p.poll_min_ns) +
+                     ",poll_init_ns=" + std::to_string(p.poll_init_ns),
+                 {why});
+    governor_bad("adaptive:poll_nope=1", {"unknown key", "poll_max_ns"});
+}
+
+TEST(GovernorSpec, ModelsTakeNoLibraryVars) {
+    EXPECT_EQ(governor_ok("deadline").kind, GovernorKind::kDeadline);
+    EXPECT_EQ(governor_ok("qemu10").kind, GovernorKind::kQemu10);
+    EXPECT_EQ(governor_ok("qemu11").kind, GovernorKind::kQemu11);
+    EXPECT_TRUE(governor_ok("qemu11").vars.empty());
+    governor_bad("deadline:x=1", {"\"x\"", "no keys"});
+    governor_bad("qemu10:min_ms=1", {"no keys"});
+    governor_bad("off:x=1", {"no keys"});
+}
+
+TEST(GovernorSpec, KvmHaltpollDefaultsAndKeys) {
+    const GovernorSpec d = governor_ok("kvm-haltpoll");
+    EXPECT_EQ(d.kind, GovernorKind::kKvmHaltpoll);
+    EXPECT_EQ(d.halt_poll_ns, 200000u);  // x86 module defaults (anchors.md)
+    EXPECT_EQ(d.halt_poll_grow, 2u);
+    EXPECT_EQ(d.halt_poll_grow_start, 10000u);
+    EXPECT_EQ(d.halt_poll_shrink, 0u);
+    EXPECT_TRUE(d.vars.empty());
+    const GovernorSpec g =
+        governor_ok("kvm-haltpoll:poll_ns=500000,grow=4,grow_start=5000,shrink=2");
+    EXPECT_EQ(g.halt_poll_ns, 500000u);
+    EXPECT_EQ(g.halt_poll_grow, 4u);
+    EXPECT_EQ(g.halt_poll_grow_start, 5000u);
+    EXPECT_EQ(g.halt_poll_shrink, 2u);
+    EXPECT_EQ(governor_ok("kvm-haltpoll:poll_ns=0").halt_poll_ns, 0u);
+    governor_bad("kvm-haltpoll:poll_ns=10000001", {"poll_ns=10000001", "0..10000000"});
+    governor_bad("kvm-haltpoll:grow=65", {"grow=65", "0..64"});
+    governor_bad("kvm-haltpoll:window=5", {"\"window\"", "poll_ns, grow, grow_start, shrink"});
+}
+
+TEST(GovernorSpec, UnknownNamesListTheAccepted) {
+    governor_bad("", {"missing governor name"});
+    governor_bad("haltpoll", {"unknown governor",
+                              "off, seed, adaptive, deadline, qemu10, qemu11, kvm-haltpoll"});
+    governor_bad("seed:", {"nothing after ':'"});
+    GovernorSpec g;
+    EXPECT_FALSE(parse_governor("nope", &g, nullptr));
+}
+
+TEST(SpecHelp, ListsEveryNameAndKey) {
+    const std::string h = spec_help();
+    for (const char *s :
+         {"idle",     "tickless",   "pingpong", "burst",    "compute", "hz",
+          "mean_ms",  "rate",       "dist",     "poisson",  "fixed",   "len",
+          "think_us", "busy",       "off",      "seed",     "max_us",  "grace_ms",
+          "strict",   "adaptive",   "deadline", "qemu10",   "qemu11",  "kvm-haltpoll",
+          "poll_ns",  "grow_start", "shrink",   "default 0"}) {
+        EXPECT_NE(h.find(s), std::string::npos) << s;
+    }
+    for (const auto &t : wfisleep::adaptive_tunables()) {
+        std::string key = std::string(t.name).substr(18);
+        for (char &c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        EXPECT_NE(h.find(key), std::string::npos) << key;
+    }
+    // The spec examples of the bench issue parse.
+    ScenarioSpec s;
+    GovernorSpec g;
+    for (const char *t : {"idle:hz=1000", "tickless:mean_ms=10", "pingpong:rate=2000,dist=poisson",
+                          "pingpong:rate=2000,dist=fixed", "burst:len=64,think_us=200",
+                          "compute:busy=1,idle=3", "compute:busy=1,idle=0"}) {
+        EXPECT_TRUE(parse_scenario(t, &s, nullptr)) << t;
+    }
+    for (const char *t : {"off", "seed:max_us=100", "seed:max_us=100,grace_ms=0,strict=1",
+                          "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"}) {
+        EXPECT_TRUE(parse_governor(t, &g, nullptr)) << t;
+    }
+}
+
+}  // namespace
+}  // namespace wfisvm
