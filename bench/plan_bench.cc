@@ -1,0 +1,79 @@
+// plan_bench.cc - cost of wfisleep_vcpu_plan per policy (goal: median below 50 ns), with a baseline.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "wfisleep/wfisleep.h"
+
+namespace {
+
+constexpr double kGoalNs = 50.0;
+
+void quiet_log(void * /*ctx*/, const char * /*line*/) {}
+
+wfisleep_config *make_config(const char *a, const char *b) {
+    const char *vars[] = {a, b, nullptr};
+    wfisleep_config *cfg = nullptr;
+    wfisleep_set_log(quiet_log, nullptr);
+    if (wfisleep_config_parse(&cfg, vars, nullptr, 0) != 0) {
+        return nullptr;
+    }
+    return cfg;
+}
+
+// A fake clock advancing 20 us per trap (a rapid idle streak), so the seed
+// runs at its full-sleep tier and the adaptive policy plans a deadline wait.
+void run_plan(benchmark::State &state, const char *a, const char *b, bool with_done) {
+    wfisleep_config *cfg = make_config(a, b);
+    if (cfg == nullptr) {
+        state.SkipWithError("config did not parse");
+        return;
+    }
+    wfisleep_vcpu *v = wfisleep_vcpu_new(cfg, 0);
+    uint64_t t = 1000000;
+    for (auto _ : state) {
+        const wfisleep_plan p = wfisleep_vcpu_plan(v, t, 0, t + 1000000);
+        benchmark::DoNotOptimize(p);
+        if (with_done) {
+            wfisleep_vcpu_done(v, t + 1000000, 0);
+        }
+        t += 20000 + (p.sleep_ns != WFISLEEP_FOREVER ? p.sleep_ns : 0);
+    }
+    state.counters["goal_ns"] = kGoalNs;
+    wfisleep_vcpu_free(v);
+    wfisleep_config_free(cfg);
+    wfisleep_set_log(nullptr, nullptr);
+}
+
+// Baseline: an opaque call through the same ABI that does nothing but read
+// the clock argument (the floor of any exported call).
+void BM_Baseline_TicksToNs(benchmark::State &state) {
+    uint64_t t = 1;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(wfisleep_ticks_to_ns(t, 1000000000));
+        ++t;
+    }
+}
+
+void BM_Plan_Off(benchmark::State &state) {
+    run_plan(state, "WFISLEEP_POLICY=off", nullptr, false);
+}
+void BM_Plan_Seed(benchmark::State &state) {
+    run_plan(state, "HVF_WFI_SLEEP=100", "WFISLEEP_BOOT_GRACE_MS=0", false);
+}
+void BM_Plan_Adaptive(benchmark::State &state) {
+    run_plan(state, "WFISLEEP_POLICY=adaptive", nullptr, false);
+}
+void BM_PlanDone_Adaptive(benchmark::State &state) {
+    run_plan(state, "WFISLEEP_POLICY=adaptive", nullptr, true);
+}
+
+// Medians over repetitions are what the goal refers to.
+#define WFIS_PLAN_BENCH(fn) BENCHMARK(fn)->Repetitions(9)->ReportAggregatesOnly(true)
+WFIS_PLAN_BENCH(BM_Baseline_TicksToNs);
+WFIS_PLAN_BENCH(BM_Plan_Off);
+WFIS_PLAN_BENCH(BM_Plan_Seed);
+WFIS_PLAN_BENCH(BM_Plan_Adaptive);
+WFIS_PLAN_BENCH(BM_PlanDone_Adaptive);
+
+}  // namespace
