@@ -1,0 +1,138 @@
+// bench_json.cc - serialises runs, summary and goals; unmeasured figures become null.
+#include "bench_json.h"
+
+#include "machine_info.h"
+
+namespace wfisbench {
+
+using nlohmann::json;
+
+namespace {
+
+template <typename T>
+json opt(const std::optional<T> &v) {
+    return v ? json(*v) : json(nullptr);
+}
+
+json quant(const std::optional<Quantiles> &q) {
+    if (!q) return nullptr;
+    return json{{"p50", q->p50}, {"p99", q->p99}, {"max", q->max}};
+}
+
+json range(const std::optional<Range> &r) {
+    if (!r) return nullptr;
+    return json{{"median", r->median}, {"min", r->min}, {"max", r->max}, {"n", r->n}};
+}
+
+}  // namespace
+
+json run_json(const RunResult &r, uint64_t seed) {
+    json j;
+    j["scenario"] = r.plan.scenario;
+    j["governor"] = r.plan.governor;
+    j["backend"] = backend_name(r.backend);
+    j["vcpus"] = r.plan.vcpus;
+    j["seconds"] = r.plan.seconds;
+    j["host_cpu_pct"] = opt(r.host_cpu_pct);
+    j["timer_lateness_us"] = quant(r.timer_lateness_us);
+    j["wake_latency_us"] = quant(r.wake_latency_us);
+    j["work_rate"] = opt(r.work_rate);
+    j["lost_interrupts"] = opt(r.lost_interrupts);
+    j["exits"] = opt(r.exits);
+    j["repeat"] = r.plan.repeat;
+    // Extras (the schema welcomes more keys).
+    j["order"] = r.plan.order;
+    j["status"] = r.ok ? "ok" : "error";
+    j["error"] = r.ok ? json(nullptr) : json(r.error);
+    j["seed"] = seed;
+    if (!r.plan.peer && r.plan.vm_governor != r.plan.governor)
+        j["vm_governor"] = r.plan.vm_governor;
+    j["wall_s"] = opt(r.wall_s);
+    j["wakeups_per_s"] = opt(r.wakeups_per_s);
+    j["idle_traps"] = opt(r.idle_traps);
+    j["guest_timer"] = r.guest_timer.empty() ? json(nullptr) : json(r.guest_timer);
+    j["vcpu_cpu_pct"] = r.vcpu_cpu_pct.empty() ? json(nullptr) : json(r.vcpu_cpu_pct);
+    if (!r.wake_cdf.empty()) {
+        json cdf = json::array();
+        for (const auto &[us, frac] : r.wake_cdf) cdf.push_back({us, frac});
+        j["wake_latency_cdf"] = cdf;
+    }
+    return j;
+}
+
+json bench_json(const BenchDoc &d) {
+    json doc;
+    json machine = d.machine;
+    machine["load_1m_at_end"] = load_average_1m();
+    doc["machine"] = machine;
+    json runs = json::array();
+    for (const auto &r : d.results) runs.push_back(run_json(r, d.opt.seed));
+    doc["runs"] = runs;
+    json b;
+    b["seconds"] = d.opt.seconds;
+    b["repeat"] = d.opt.repeat;
+    b["vcpus"] = d.opt.vcpus;
+    b["seed"] = d.opt.seed;
+    b["peers"] = d.opt.peers;
+    b["default_matrix"] = d.opt.default_matrix;
+    b["scenarios"] = d.opt.scenarios;
+    b["governors"] = d.opt.governors;
+    b["notes"] = d.notes;
+    json skips = json::array();
+    for (const auto &s : d.skips)
+        skips.push_back({{"scenario", s.scenario}, {"governor", s.governor}, {"reason", s.reason}});
+    b["skipped"] = skips;
+    b["wall_s"] = d.wall_s;
+    b["exit_status"] = d.exit_status;
+    doc["bench"] = b;
+    doc["seed"] = d.opt.seed;
+    json summary = json::array();
+    for (const auto &g : d.groups) {
+        json s;
+        s["scenario"] = g.scenario;
+        s["governor"] = g.governor;
+        s["backend"] = backend_name(g.backend);
+        s["vcpus"] = g.vcpus;
+        s["runs"] = g.runs;
+        s["ok_runs"] = g.ok_runs;
+        s["lost_interrupts"] = g.lost;
+        s["host_cpu_pct"] = range(g.get(Metric::kCpu));
+        s["timer_lateness_p50_us"] = range(g.get(Metric::kLateP50));
+        s["timer_lateness_p99_us"] = range(g.get(Metric::kLateP99));
+        s["timer_lateness_max_us"] = range(g.get(Metric::kLateMax));
+        s["wake_latency_p50_us"] = range(g.get(Metric::kWakeP50));
+        s["wake_latency_p99_us"] = range(g.get(Metric::kWakeP99));
+        s["work_rate"] = range(g.get(Metric::kWorkRate));
+        Metric key = key_metric(g.scenario);
+        s["ratios"] = {
+            {"cpu_vs_off", opt(ratio(d.groups, g, "off", Metric::kCpu))},
+            {"cpu_vs_seed", opt(ratio(d.groups, g, "seed:max_us=100", Metric::kCpu))},
+            {"key_metric", metric_label(key)},
+            {"key_vs_off", opt(ratio(d.groups, g, "off", key))},
+            {"key_vs_seed", opt(ratio(d.groups, g, "seed:max_us=100", key))},
+        };
+        summary.push_back(s);
+    }
+    doc["summary"] = summary;
+    json goals = json::array();
+    for (const auto &g : d.goals) {
+        json checks = json::array();
+        for (const auto &c : g.checks)
+            checks.push_back({{"text", c.text},
+                              {"pass", c.pass},
+                              {"value", c.value},
+                              {"reference", c.reference},
+                              {"factor", c.factor},
+                              {"informational", c.info}});
+        goals.push_back({{"id", g.id},
+                         {"title", g.title},
+                         {"status", goal_status_text(g.status)},
+                         {"simulated", g.simulated},
+                         {"missing", g.missing.empty() ? json(nullptr) : json(g.missing)},
+                         {"checks", checks}});
+    }
+    doc["goals"] = goals;
+    return doc;
+}
+
+}  // namespace wfisbench

@@ -1,0 +1,31 @@
+// bench_json.h - the bench's JSON document: machine, runs (issue 4 schema), summary, goals.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "goals.h"
+#include "matrix.h"
+#include "options.h"
+#include "run_result.h"
+#include "summary.h"
+
+namespace wfisbench {
+
+// One entry of "runs": every key of the issue's schema, plus extras.
+nlohmann::json run_json(const RunResult &r, uint64_t seed);
+
+struct BenchDoc {
+    const Options &opt;
+    nlohmann::json machine;
+    const std::vector<RunResult> &results;
+    const std::vector<Skip> &skips;
+    const std::vector<Group> &groups;
+    const std::vector<GoalResult> &goals;
+    std::vector<std::string> notes;
+    double wall_s = 0;
+    int exit_status = 0;
+};
+nlohmann::json bench_json(const BenchDoc &d);
+
+}  // namespace wfisbench

@@ -1,0 +1,170 @@
+// main.cc - wfisleep-bench: runs the matrix in fresh VMs, prints tables and goals, writes
+// JSON/plot.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "bench_json.h"
+#include "goals.h"
+#include "machine_info.h"
+#include "matrix.h"
+#include "options.h"
+#include "plot.h"
+#include "progress.h"
+#include "qemu_runner.h"
+#include "report_table.h"
+#include "summary.h"
+#include "vm_runner.h"
+
+using namespace wfisbench;
+
+namespace {
+
+bool write_file(const std::string &path, const std::string &text) {
+    std::ofstream out(path);
+    out << text;
+    return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    Options opt;
+    ParseOutcome p = parse_options(argc, argv, &opt);
+    if (p.exit_code == 0) {
+        fmt::print("{}", p.message);
+        return 0;
+    }
+    if (p.exit_code == 2) {
+        fmt::print(stderr, "{}\n", p.message);
+        return 2;
+    }
+    HostFacts host = probe_host(opt);
+    if (!host.vm) {
+        fmt::print(stderr,
+                   "wfisleep-bench: wfisleep-vm not found at '{}' (build target "
+                   "wfisleep-vm, or pass --vm PATH)\n",
+                   opt.vm_path);
+        return 1;
+    }
+    if (host.kvm && !host.guest) {
+        fmt::print(stderr,
+                   "wfisleep-bench: guest kernel not found at '{}' (build target "
+                   "wfis-guest, or pass --guest PATH)\n",
+                   opt.guest_path);
+        return 1;
+    }
+    char tmpl[] = "/tmp/wfisleep-bench.XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+        fmt::print(stderr, "wfisleep-bench: cannot create a work directory in /tmp\n");
+        return 1;
+    }
+    const std::string work_dir = tmpl;
+    const auto t0 = std::chrono::steady_clock::now();
+    nlohmann::json machine = machine_info(opt.qemu_path);
+    Matrix m = build_matrix(opt, host);
+
+    std::vector<std::string> notes;
+    if (!host.kvm)
+        notes.push_back(
+            "/dev/kvm is not available: every run uses wfisleep-vm's SIMULATED backend "
+            "(labelled 'simulated'); these are not real measurements");
+    for (const auto &g : opt.governors)
+        if (vm_governor_spec(g) != g)
+            notes.push_back(
+                fmt::format("'{}' runs as '{}': the bench sets the seed's boot grace to "
+                            "0 unless the spec gives grace_ms",
+                            g, vm_governor_spec(g)));
+    if (opt.peers) {
+        notes.push_back(
+            "peers: inkernel = wfisleep-vm --mode inkernel (KVM in-kernel irqchip, "
+            "module default halt polling), inkernel:poll=0 = the same with "
+            "--halt-poll-ns 0; qemu:irqchip=on|off = qemu-system-x86_64 -accel kvm "
+            "-cpu qemu64,+tsc-deadline at 1 vCPU (our guest starts secondary vCPUs "
+            "only under wfisleep-vm)");
+        notes.push_back(
+            "qemu host CPU = the QEMU process's user+system time (wait4 rusage) over "
+            "its whole wall time, firmware boot included; QEMU cannot measure wake "
+            "latency, exits or lost interrupts: null");
+    }
+
+    fmt::print(
+        "wfisleep-bench: {} runs ({} scenario(s) x {} governor(s){} x {} repeat(s), {} s "
+        "each), seed {}\n",
+        m.runs.size(), opt.scenarios.size(), opt.governors.size(), opt.peers ? " + peers" : "",
+        opt.repeat, opt.seconds, opt.seed);
+    fmt::print(
+        "machine: {} | {} cpus | {} | kvm module {} | load {:.2f} | commit {}\n",
+        machine.value("cpu_model", "?"), machine.value("nproc", 0), machine.value("kernel", "?"),
+        machine["kvm_module"].is_string() ? machine["kvm_module"].get<std::string>() : "none",
+        machine.value("load_1m_at_start", -1.0),
+        machine["git_commit"].is_string() ? machine["git_commit"].get<std::string>() : "?");
+    for (const auto &n : notes) fmt::print("note: {}\n", n);
+    fmt::print("{}", format_skips(m.skips));
+    std::fflush(stdout);
+
+    VmSetup vs{opt.vm_path, opt.guest_path, opt.seed, work_dir};
+    QemuSetup qs{opt.qemu_path, opt.guest_path, opt.seed, work_dir};
+    std::vector<RunResult> results;
+    std::set<std::pair<std::string, std::string>> rejected;  // peer x scenario the runner refused
+    Progress progress(static_cast<int>(m.runs.size()));
+    int done = 0;
+    for (const auto &plan : m.runs) {
+        progress.update(done++, fmt::format("{} / {} (repeat {}/{})", plan.scenario, plan.governor,
+                                            plan.repeat + 1, opt.repeat));
+        if (rejected.count({plan.scenario, plan.governor})) continue;
+        RunResult r = plan.backend == Backend::kQemu ? run_qemu(plan, qs) : run_vm(plan, vs);
+        if (plan.peer && r.usage_error) {
+            // The peer cannot run this scenario here: a skip with its reason, not a failure.
+            rejected.insert({plan.scenario, plan.governor});
+            m.skips.push_back({plan.scenario, plan.governor, r.error});
+            progress.message(
+                fmt::format("skipped: {} on {}: {}", plan.governor, plan.scenario, r.error));
+            continue;
+        }
+        if (!r.ok)
+            progress.message(fmt::format("FAILED: {} / {} repeat {}: {}", plan.scenario,
+                                         plan.governor, plan.repeat, r.error));
+        results.push_back(std::move(r));
+    }
+    progress.finish();
+
+    std::vector<Group> groups = summarize(results);
+    std::vector<GoalResult> goals = evaluate_goals(groups);
+    int failed = 0;
+    for (const auto &r : results) failed += r.ok ? 0 : 1;
+    int status = failed ? 1 : 0;
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    fmt::print("{}", format_tables(groups, opt.seconds, opt.repeat));
+    fmt::print("{}", format_goals(goals));
+    if (failed) fmt::print("\n{} run(s) FAILED (see above; logs kept in {})\n", failed, work_dir);
+    fmt::print("\n{} runs in {:.0f} s; exit status {}\n", results.size(), wall, status);
+
+    if (!opt.json_path.empty()) {
+        BenchDoc doc{opt, machine, results, m.skips, groups, goals, notes, wall, status};
+        if (!write_file(opt.json_path, bench_json(doc).dump(1) + "\n")) {
+            fmt::print(stderr, "wfisleep-bench: cannot write {}\n", opt.json_path);
+            status = 1;
+        } else {
+            fmt::print("JSON: {}\n", opt.json_path);
+        }
+    }
+    if (!opt.plot_path.empty()) {
+        std::string title = fmt::format("wfisleep-bench {} - {} ({} cpus), {} s x {} per governor",
+                                        machine.value("date", ""), machine.value("cpu_model", "?"),
+                                        machine.value("nproc", 0), opt.seconds, opt.repeat);
+        std::string why = render_plot(plot_script(groups, results, opt.plot_path, title), work_dir);
+        if (why.empty())
+            fmt::print("plot: {}\n", opt.plot_path);
+        else
+            fmt::print("plot NOT written: {}\n", why);
+    }
+    if (!failed) std::filesystem::remove_all(work_dir);
+    return status;
+}

@@ -1,0 +1,140 @@
+// matrix.cc - builds the interleaved run list and the peers' skip reasons.
+#include "matrix.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "spec.h"
+
+namespace wfisbench {
+
+const char *backend_name(Backend b) {
+    switch (b) {
+        case Backend::kKvm:
+            return "kvm";
+        case Backend::kInkernel:
+            return "inkernel";
+        case Backend::kQemu:
+            return "qemu";
+        case Backend::kSimulated:
+            return "simulated";
+    }
+    return "?";
+}
+
+HostFacts probe_host(const Options &opt) {
+    HostFacts h;
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    h.kvm = fd >= 0;
+    if (fd >= 0) close(fd);
+    h.vm_path = opt.vm_path;
+    h.guest_path = opt.guest_path;
+    h.qemu_path = opt.qemu_path;
+    h.vm = !opt.vm_path.empty() && access(opt.vm_path.c_str(), X_OK) == 0;
+    struct stat st {};
+    h.guest =
+        !opt.guest_path.empty() && stat(opt.guest_path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    h.qemu = !opt.qemu_path.empty() && access(opt.qemu_path.c_str(), X_OK) == 0;
+    return h;
+}
+
+std::vector<std::string> peer_names() {
+    return {"inkernel", "inkernel:poll=0", "qemu:irqchip=on", "qemu:irqchip=off"};
+}
+
+int scenario_vcpus(const std::string &scenario, int vcpus) {
+    wfisvm::ScenarioSpec s;
+    std::string err;
+    if (wfisvm::parse_scenario(scenario, &s, &err) && s.workload == wfisvm::Workload::kCompute)
+        return static_cast<int>(s.busy + s.idle);
+    return vcpus;
+}
+
+std::string peer_skip_reason(const std::string &peer, const std::string &scenario, int vcpus,
+                             const HostFacts &host) {
+    if (!host.kvm) return "/dev/kvm is missing or not accessible: the peers need real KVM";
+    if (!host.guest)
+        return "guest kernel not found at '" + host.guest_path + "' (build target wfis-guest)";
+    wfisvm::ScenarioSpec s;
+    std::string err;
+    if (!wfisvm::parse_scenario(scenario, &s, &err)) return "bad scenario: " + err;
+    if (peer.rfind("inkernel", 0) == 0) {
+        if (!host.vm) return "wfisleep-vm not found at '" + host.vm_path + "'";
+        return {};
+    }
+    if (!host.qemu)
+        return host.qemu_path.empty()
+                   ? "qemu-system-x86_64 not found on $PATH (scripts/setup.sh installs it)"
+                   : "QEMU not executable at '" + host.qemu_path + "'";
+    if (s.workload == wfisvm::Workload::kPingpong || s.workload == wfisvm::Workload::kBurst)
+        return "QEMU cannot run " + scenario.substr(0, scenario.find(':')) +
+               ": its requests come from wfisleep-vm's own device";
+    if (scenario_vcpus(scenario, vcpus) != 1)
+        return "QEMU peer runs 1 vCPU only (QEMU starts only the bootstrap vCPU of our "
+               "multiboot guest); this scenario needs " +
+               std::to_string(scenario_vcpus(scenario, vcpus));
+    return {};
+}
+
+std::string vm_governor_spec(const std::string &governor) {
+    wfisvm::GovernorSpec g;
+    std::string err;
+    if (!wfisvm::parse_governor(governor, &g, &err) || g.kind != wfisvm::GovernorKind::kSeed)
+        return governor;
+    if (governor.find("grace_ms=") != std::string::npos) return governor;
+    return governor + (governor.find(':') == std::string::npos ? ":grace_ms=0" : ",grace_ms=0");
+}
+
+Matrix build_matrix(const Options &opt, const HostFacts &host) {
+    Matrix m;
+    // Which peers can run which scenario: decided once, reported once.
+    std::vector<std::vector<std::string>> peers_for(opt.scenarios.size());
+    if (opt.peers) {
+        for (size_t si = 0; si < opt.scenarios.size(); si++) {
+            for (const auto &p : peer_names()) {
+                std::string why = peer_skip_reason(p, opt.scenarios[si], opt.vcpus, host);
+                if (why.empty())
+                    peers_for[si].push_back(p);
+                else
+                    m.skips.push_back({opt.scenarios[si], p, why});
+            }
+        }
+    }
+    int order = 0;
+    for (int r = 0; r < opt.repeat; r++) {
+        for (size_t si = 0; si < opt.scenarios.size(); si++) {
+            const std::string &sc = opt.scenarios[si];
+            RunPlan base;
+            base.scenario = sc;
+            base.vcpus = scenario_vcpus(sc, opt.vcpus);
+            base.seconds = opt.seconds;
+            base.repeat = r;
+            for (const auto &g : opt.governors) {
+                RunPlan p = base;
+                p.governor = g;
+                p.vm_governor = vm_governor_spec(g);
+                p.backend = host.kvm ? Backend::kKvm : Backend::kSimulated;
+                p.order = order++;
+                m.runs.push_back(p);
+            }
+            for (const auto &peer : peers_for[si]) {
+                RunPlan p = base;
+                p.governor = peer;
+                p.peer = true;
+                if (peer.rfind("inkernel", 0) == 0) {
+                    p.backend = Backend::kInkernel;
+                    if (peer == "inkernel:poll=0") p.halt_poll_ns = 0;
+                } else {
+                    p.backend = Backend::kQemu;
+                    p.qemu_irqchip = peer == "qemu:irqchip=on";
+                }
+                p.order = order++;
+                m.runs.push_back(p);
+            }
+        }
+    }
+    return m;
+}
+
+}  // namespace wfisbench

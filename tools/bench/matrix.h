@@ -1,0 +1,48 @@
+// matrix.h - turns the options into the interleaved list of runs, deciding which peers can run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "options.h"
+#include "run_result.h"
+
+namespace wfisbench {
+
+// What the host offers the peers (probed once; tests pass their own).
+struct HostFacts {
+    bool kvm = false;    // /dev/kvm opens read-write
+    bool vm = false;     // wfisleep-vm is executable
+    bool guest = false;  // the guest kernel file exists
+    std::string vm_path, guest_path, qemu_path;
+    bool qemu = false;  // qemu_path is executable
+};
+HostFacts probe_host(const Options &opt);
+
+// A run that was not done, and why (printed and recorded in the JSON).
+struct Skip {
+    std::string scenario;
+    std::string governor;
+    std::string reason;
+};
+
+// Peer names in the order they run after the governors.
+std::vector<std::string> peer_names();
+
+// Why `peer` cannot run `scenario` here, or "" when it can.
+std::string peer_skip_reason(const std::string &peer, const std::string &scenario, int vcpus,
+                             const HostFacts &host);
+
+// vCPUs a scenario runs with: busy+idle for compute, else `vcpus`.
+int scenario_vcpus(const std::string &scenario, int vcpus);
+
+// The governor text handed to wfisleep-vm: the seed gets grace_ms=0 unless given.
+std::string vm_governor_spec(const std::string &governor);
+
+struct Matrix {
+    std::vector<RunPlan> runs;  // interleaved: repeat-major, then scenario, then governor/peer
+    std::vector<Skip> skips;
+};
+Matrix build_matrix(const Options &opt, const HostFacts &host);
+
+}  // namespace wfisbench

@@ -1,0 +1,44 @@
+// options.h - wfisleep-bench command line: flags, defaults (the default matrix), validation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wfisbench {
+
+struct Options {
+    std::vector<std::string> scenarios;  // as given (or the default matrix)
+    std::vector<std::string> governors;  // as given (or the default matrix)
+    double seconds = 1;
+    int vcpus = 1;
+    int repeat = 3;
+    bool peers = false;
+    uint64_t seed = 1;
+    std::string json_path;        // empty: no JSON file
+    std::string plot_path;        // empty: no plot; .png or .svg
+    std::string vm_path;          // wfisleep-vm
+    std::string guest_path;       // wfis-guest.elf
+    std::string qemu_path;        // qemu-system-x86_64
+    bool default_matrix = false;  // neither --scenario nor --governor given
+};
+
+// The default matrix (about 3 minutes here with the default seconds/repeat).
+std::vector<std::string> default_scenarios();
+std::vector<std::string> default_governors();
+
+// Outcome of parsing: exit_code -1 = run; 0 = printed help, exit 0;
+// 2 = bad usage, `message` holds the one-line error (no trailing newline).
+struct ParseOutcome {
+    int exit_code = -1;
+    std::string message;
+};
+
+// Parses argv; fills *out with defaults for what was not given (paths from
+// the build tree, then $PATH). Validates every spec with the shared parser.
+ParseOutcome parse_options(int argc, const char *const *argv, Options *out);
+
+// Full --help text.
+std::string help_text();
+
+}  // namespace wfisbench

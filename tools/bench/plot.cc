@@ -1,0 +1,168 @@
+// plot.cc - gnuplot script generation (inline datablocks, multiplot) and rendering.
+#include "plot.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "spec.h"
+#include "subprocess.h"
+#include "vm_runner.h"
+
+namespace wfisbench {
+
+namespace {
+
+bool is_pingpong(const std::string &scenario) {
+    wfisvm::ScenarioSpec s;
+    std::string err;
+    return wfisvm::parse_scenario(scenario, &s, &err) && s.workload == wfisvm::Workload::kPingpong;
+}
+
+std::string quote(const std::string &s) {
+    std::string q = "\"";
+    for (char c : s) q += (c == '"' || c == '\\') ? '_' : c;
+    return q + "\"";
+}
+
+// Log axes cannot show 0: tiny values are drawn at the floor (noted in the title).
+double floor_at(double v, double f) {
+    return std::max(v, f);
+}
+
+}  // namespace
+
+std::string plot_script(const std::vector<Group> &groups, const std::vector<RunResult> &results,
+                        const std::string &out_path, const std::string &title) {
+    std::vector<std::string> scenarios;
+    for (const auto &g : groups)
+        if (std::find(scenarios.begin(), scenarios.end(), g.scenario) == scenarios.end())
+            scenarios.push_back(g.scenario);
+    std::vector<std::string> cdf_scenarios;
+    for (const auto &s : scenarios)
+        if (is_pingpong(s)) cdf_scenarios.push_back(s);
+    size_t panels = scenarios.size() + cdf_scenarios.size();
+    int cols = panels > 1 ? 2 : 1;
+    int rows = static_cast<int>((panels + cols - 1) / cols);
+    int width = 640 * cols, height = 480 * rows + 40;
+    std::string ext = std::filesystem::path(out_path).extension().string();
+    for (auto &c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string s;
+    if (ext == ".svg")
+        s += fmt::format(
+            "set terminal svg size {},{} dynamic background rgb 'white' font "
+            "'Sans,11'\n",
+            width, height);
+    else
+        s += fmt::format("set terminal pngcairo size {},{} font 'Sans,9'\n", width, height);
+    s += "set output " + quote(out_path) + "\n";
+    s += "set encoding utf8\nset grid\nset key off\n";
+    s += fmt::format("set multiplot layout {},{} title {}\n", rows, cols, quote(title));
+
+    for (size_t si = 0; si < scenarios.size(); si++) {
+        const std::string &sc = scenarios[si];
+        std::string data;
+        int idx = 0;
+        bool floored = false;
+        for (const auto &g : groups) {
+            if (g.scenario != sc) continue;
+            auto cpu = g.get(Metric::kCpu);
+            auto p99 = g.get(Metric::kLateP99);
+            idx++;
+            if (!cpu || !p99) continue;
+            floored = floored || p99->min < 0.5 || cpu->min < 0.1;
+            data += fmt::format("{} {} {} {} {} {} {} {}\n", floor_at(p99->median, 0.5),
+                                floor_at(p99->min, 0.5), floor_at(p99->max, 0.5),
+                                floor_at(cpu->median, 0.1), floor_at(cpu->min, 0.1),
+                                floor_at(cpu->max, 0.1), idx, quote(g.governor));
+        }
+        s += fmt::format("$S{} << EOD\n{}EOD\n", si, data);
+        s += fmt::format(
+            "set title {}\nset logscale xy\nset xlabel 'guest timer lateness p99 (us, log)'\n"
+            "set ylabel 'host CPU (% of one core, log)'\nunset xrange\nunset yrange\n",
+            quote(sc + ": host CPU vs timer lateness p99, median (min-max)" +
+                  (floored ? "; <0.5 us / <0.1% drawn at the floor" : "")));
+        if (data.empty())
+            s += "set label 1 'no run with both figures' at graph 0.3,0.5\n"
+                 "plot [1:10] [1:10] NaN notitle\nunset label 1\n";
+        else
+            s += fmt::format(
+                "plot $S{0} using 1:4:2:3:5:6:7 with xyerrorbars lc variable pt 7 ps 1.2, "
+                "$S{0} using 1:4:8 with labels offset char 1,0.6 left font ',8'\n",
+                si);
+    }
+
+    for (size_t ci = 0; ci < cdf_scenarios.size(); ci++) {
+        const std::string &sc = cdf_scenarios[ci];
+        // Prefer a real distribution from the runner; else the quantiles it reports.
+        std::map<std::string, std::vector<std::pair<double, double>>> cdf;
+        for (const auto &r : results)
+            if (r.ok && r.plan.scenario == sc && !r.wake_cdf.empty() && r.plan.repeat == 0)
+                cdf[r.plan.governor] = r.wake_cdf;
+        bool full = !cdf.empty();
+        std::string plots;
+        int idx = 0;
+        for (const auto &g : groups) {
+            if (g.scenario != sc) continue;
+            idx++;
+            std::vector<std::pair<double, double>> pts;
+            if (full) {
+                auto it = cdf.find(g.governor);
+                if (it == cdf.end()) continue;
+                pts = it->second;
+            } else {
+                auto p50 = g.get(Metric::kWakeP50), p99 = g.get(Metric::kWakeP99),
+                     mx = g.get(Metric::kWakeMax);
+                if (!p50 || !p99 || !mx) continue;
+                pts = {{floor_at(p50->median, 0.5), 0.5},
+                       {floor_at(p99->median, 0.5), 0.99},
+                       {floor_at(mx->median, 0.5), 1.0}};
+            }
+            std::string block = fmt::format("$C{}_{}", ci, idx);
+            s += block + " << EOD\n";
+            for (const auto &[x, y] : pts) s += fmt::format("{} {}\n", x, y);
+            s += "EOD\n";
+            plots += fmt::format("{}{} using 1:2 with linespoints lc {} pt 7 title {}",
+                                 plots.empty() ? "" : ", ", block, idx, quote(g.governor));
+        }
+        s += fmt::format(
+            "set title {}\nset logscale x\nunset logscale y\nset yrange [0:1.02]\n"
+            "set xlabel 'host raise-to-ack latency (us, log)'\nset ylabel 'fraction of "
+            "requests'\nset key bottom right\n",
+            quote(full ? sc + ": wake latency CDF (first repeat)"
+                       : sc + ": wake latency p50 / p99 / max per governor (medians; the VM "
+                              "reports quantiles, not a full CDF)"));
+        if (plots.empty())
+            s += "set label 1 'no wake latency measured' at graph 0.3,0.5\n"
+                 "plot [1:10] NaN notitle\nunset label 1\n";
+        else
+            s += "plot " + plots + "\n";
+        s += "set key off\n";
+    }
+    s += "unset multiplot\n";
+    return s;
+}
+
+std::string render_plot(const std::string &script, const std::string &work_dir) {
+    std::string gp = work_dir + "/plot.gp";
+    {
+        std::ofstream out(gp);
+        out << script;
+        if (!out) return "cannot write " + gp;
+    }
+    std::string gnuplot;
+    for (const char *cand : {"/usr/bin/gnuplot", "/usr/local/bin/gnuplot"})
+        if (std::filesystem::exists(cand)) gnuplot = cand;
+    if (gnuplot.empty()) return "gnuplot not found (scripts/setup.sh installs gnuplot-nox)";
+    std::string err_path = work_dir + "/plot.stderr";
+    ChildResult c = run_child({gnuplot, gp}, "", err_path, 60);
+    if (!c.started) return c.error;
+    if (c.exit_code != 0) return "gnuplot failed: " + last_line_of(err_path);
+    return {};
+}
+
+}  // namespace wfisbench

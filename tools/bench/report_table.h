@@ -1,0 +1,23 @@
+// report_table.h - the human report: per-scenario tables (median (min-max), ratios) and goals.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "goals.h"
+#include "matrix.h"
+#include "summary.h"
+
+namespace wfisbench {
+
+// Short number without exponent: 3 significant digits, whole numbers from 1000.
+std::string fmt_num(double v);
+// "median (min-max)", or "median" for one run, or "-" when empty.
+std::string fmt_range(const std::optional<Range> &r);
+
+// Tables for every scenario, in group order.
+std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat);
+std::string format_goals(const std::vector<GoalResult> &goals);
+std::string format_skips(const std::vector<Skip> &skips);
+
+}  // namespace wfisbench

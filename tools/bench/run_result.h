@@ -1,0 +1,63 @@
+// run_result.h - what one bench run (one fresh VM) measured, and what it was asked to do.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wfisbench {
+
+// p50/p99/max in microseconds; a backend that cannot measure it leaves it empty.
+struct Quantiles {
+    double p50 = 0;
+    double p99 = 0;
+    double max = 0;
+};
+
+// Which program runs the guest.
+enum class Backend { kKvm, kInkernel, kQemu, kSimulated };
+const char *backend_name(Backend b);
+
+// One planned run: scenario x governor x repeat. `governor` is what the table
+// and JSON show (the spec as given, or the peer's name); `vm_governor` is what
+// is handed to wfisleep-vm (e.g. the seed with grace_ms=0 appended).
+struct RunPlan {
+    std::string scenario;
+    std::string governor;
+    std::string vm_governor;
+    Backend backend = Backend::kKvm;
+    bool peer = false;                     // inkernel / qemu runs
+    std::optional<uint64_t> halt_poll_ns;  // inkernel:poll=0
+    bool qemu_irqchip = true;              // qemu:irqchip=on|off
+    int vcpus = 1;
+    double seconds = 1;
+    int repeat = 0;
+    int order = 0;  // position in the interleaved sequence
+};
+
+// One completed (or failed) run. Optional figures are null in the JSON.
+struct RunResult {
+    RunPlan plan;
+    Backend backend = Backend::kKvm;  // as reported (simulated when no KVM)
+    bool ok = false;                  // completed, nothing lost
+    bool usage_error = false;         // the runner rejected the request (exit 2)
+    std::string error;                // one line, empty when ok
+    int exit_code = 0;
+    std::optional<double> host_cpu_pct;
+    std::optional<double> wall_s;
+    std::optional<double> wakeups_per_s;
+    std::optional<Quantiles> timer_lateness_us;
+    std::optional<Quantiles> wake_latency_us;
+    std::optional<double> work_rate;
+    std::optional<int64_t> lost_interrupts;
+    std::optional<int64_t> exits;
+    std::optional<int64_t> idle_traps;
+    std::string guest_timer;  // pv / tsc-deadline / lapic-oneshot, when known
+    std::vector<double> vcpu_cpu_pct;
+    // Raise-to-ack latency distribution, when the runner provides one:
+    // (upper edge us, cumulative fraction) points for the CDF plot.
+    std::vector<std::pair<double, double>> wake_cdf;
+};
+
+}  // namespace wfisbench

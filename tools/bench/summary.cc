@@ -1,0 +1,129 @@
+// summary.cc - median (min-max) per (scenario, governor) and ratios against reference governors.
+#include "summary.h"
+
+#include <algorithm>
+
+#include "spec.h"
+
+namespace wfisbench {
+
+std::optional<Range> range_of(std::vector<double> v) {
+    if (v.empty()) return std::nullopt;
+    std::sort(v.begin(), v.end());
+    Range r;
+    r.n = static_cast<int>(v.size());
+    r.min = v.front();
+    r.max = v.back();
+    size_t mid = v.size() / 2;
+    r.median = v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+    return r;
+}
+
+const char *metric_label(Metric m) {
+    switch (m) {
+        case Metric::kCpu:
+            return "host CPU %";
+        case Metric::kLateP50:
+            return "timer lateness p50 us";
+        case Metric::kLateP99:
+            return "timer lateness p99 us";
+        case Metric::kLateMax:
+            return "timer lateness max us";
+        case Metric::kWakeP50:
+            return "wake latency p50 us";
+        case Metric::kWakeP99:
+            return "wake latency p99 us";
+        case Metric::kWakeMax:
+            return "wake latency max us";
+        case Metric::kWorkRate:
+            return "work units/s";
+    }
+    return "?";
+}
+
+std::optional<Range> Group::get(Metric m) const {
+    return range_of(values[static_cast<int>(m)]);
+}
+
+std::vector<Group> summarize(const std::vector<RunResult> &results) {
+    std::vector<Group> groups;
+    for (const auto &r : results) {
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const Group &g) {
+            return g.scenario == r.plan.scenario && g.governor == r.plan.governor;
+        });
+        if (it == groups.end()) {
+            Group g;
+            g.scenario = r.plan.scenario;
+            g.governor = r.plan.governor;
+            g.backend = r.backend;
+            g.peer = r.plan.peer;
+            g.vcpus = r.plan.vcpus;
+            groups.push_back(g);
+            it = groups.end() - 1;
+        }
+        Group &g = *it;
+        g.runs++;
+        g.lost += r.lost_interrupts.value_or(0);
+        if (r.backend == Backend::kSimulated) g.backend = Backend::kSimulated;
+        if (!r.ok) continue;
+        g.ok_runs++;
+        auto add = [&](Metric m, std::optional<double> v) {
+            if (v) g.values[static_cast<int>(m)].push_back(*v);
+        };
+        add(Metric::kCpu, r.host_cpu_pct);
+        if (r.timer_lateness_us) {
+            add(Metric::kLateP50, r.timer_lateness_us->p50);
+            add(Metric::kLateP99, r.timer_lateness_us->p99);
+            add(Metric::kLateMax, r.timer_lateness_us->max);
+        }
+        if (r.wake_latency_us) {
+            add(Metric::kWakeP50, r.wake_latency_us->p50);
+            add(Metric::kWakeP99, r.wake_latency_us->p99);
+            add(Metric::kWakeMax, r.wake_latency_us->max);
+        }
+        add(Metric::kWorkRate, r.work_rate);
+    }
+    // Stable by scenario order of first appearance, governors in run order.
+    std::vector<std::string> order;
+    for (const auto &g : groups)
+        if (std::find(order.begin(), order.end(), g.scenario) == order.end())
+            order.push_back(g.scenario);
+    std::stable_sort(groups.begin(), groups.end(), [&](const Group &a, const Group &b) {
+        return std::find(order.begin(), order.end(), a.scenario) <
+               std::find(order.begin(), order.end(), b.scenario);
+    });
+    return groups;
+}
+
+Metric key_metric(const std::string &scenario) {
+    wfisvm::ScenarioSpec s;
+    std::string err;
+    if (!wfisvm::parse_scenario(scenario, &s, &err)) return Metric::kLateP99;
+    switch (s.workload) {
+        case wfisvm::Workload::kPingpong:
+        case wfisvm::Workload::kBurst:
+            return Metric::kWakeP50;
+        case wfisvm::Workload::kCompute:
+            return Metric::kWorkRate;
+        default:
+            return Metric::kLateP99;
+    }
+}
+
+const Group *find_group(const std::vector<Group> &groups, const std::string &scenario,
+                        const std::string &governor) {
+    for (const auto &g : groups)
+        if (g.scenario == scenario && g.governor == governor) return &g;
+    return nullptr;
+}
+
+std::optional<double> ratio(const std::vector<Group> &groups, const Group &g,
+                            const std::string &ref_governor, Metric m) {
+    const Group *ref = find_group(groups, g.scenario, ref_governor);
+    if (ref == nullptr) return std::nullopt;
+    auto a = g.get(m), b = ref->get(m);
+    if (!a || !b || b->median <= 0) return std::nullopt;
+    return a->median / b->median;
+}
+
+}  // namespace wfisbench

@@ -1,0 +1,48 @@
+// summary.h - groups runs by (scenario, governor) and reduces each figure to median (min-max).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "run_result.h"
+
+namespace wfisbench {
+
+struct Range {
+    double median = 0, min = 0, max = 0;
+    int n = 0;
+};
+// Median (mean of the middle two for an even count), min, max; empty -> nullopt.
+std::optional<Range> range_of(std::vector<double> v);
+
+// The figures a group is summarised by.
+enum class Metric { kCpu, kLateP50, kLateP99, kLateMax, kWakeP50, kWakeP99, kWakeMax, kWorkRate };
+const char *metric_label(Metric m);  // e.g. "host CPU %"
+
+struct Group {
+    std::string scenario, governor;
+    Backend backend = Backend::kKvm;
+    bool peer = false;
+    int vcpus = 1;
+    int runs = 0, ok_runs = 0;
+    int64_t lost = 0;
+    std::vector<double> values[8];  // per Metric, from completed runs only
+    std::optional<Range> get(Metric m) const;
+};
+
+// Groups in order of first appearance (scenario order, then governor order).
+std::vector<Group> summarize(const std::vector<RunResult> &results);
+
+// The figure a scenario is judged by besides CPU: timer lateness p99 for
+// idle/tickless, wake latency p50 for pingpong/burst, work rate for compute.
+Metric key_metric(const std::string &scenario);
+
+// median(group, m) / median(reference governor's group in the same scenario), if both exist.
+std::optional<double> ratio(const std::vector<Group> &groups, const Group &g,
+                            const std::string &ref_governor, Metric m);
+
+const Group *find_group(const std::vector<Group> &groups, const std::string &scenario,
+                        const std::string &governor);
+
+}  // namespace wfisbench

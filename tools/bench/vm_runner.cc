@@ -1,0 +1,140 @@
+// vm_runner.cc - runs wfisleep-vm as a child, one fresh VM per run, and reads its JSON result.
+#include "vm_runner.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "run.h"
+#include "subprocess.h"
+
+namespace wfisbench {
+
+std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
+                                    const std::string &json_path) {
+    std::vector<std::string> a = {setup.vm_path, "--guest", setup.guest_path, "--mode"};
+    switch (plan.backend) {
+        case Backend::kInkernel:
+            a.push_back("inkernel");
+            break;
+        case Backend::kSimulated:
+            a.push_back("simulated");
+            break;
+        default:
+            a.push_back("userspace");
+            break;
+    }
+    a.insert(a.end(), {"--scenario", plan.scenario});
+    if (plan.backend != Backend::kInkernel) a.insert(a.end(), {"--governor", plan.vm_governor});
+    if (plan.halt_poll_ns)
+        a.insert(a.end(), {"--halt-poll-ns", std::to_string(*plan.halt_poll_ns)});
+    // compute sets its own vCPU count (busy + idle); --vcpus does not apply.
+    if (plan.scenario.rfind("compute", 0) != 0)
+        a.insert(a.end(), {"--vcpus", std::to_string(plan.vcpus)});
+    a.insert(a.end(), {"--seconds", fmt::format("{}", plan.seconds), "--seed",
+                       std::to_string(setup.seed), "--json", json_path, "--quiet"});
+    return a;
+}
+
+std::string last_line_of(const std::string &path) {
+    std::ifstream in(path);
+    std::string line, last;
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+    }
+    if (last.size() > 200) last = last.substr(0, 200) + "...";
+    return last;
+}
+
+bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
+    // The VMM's own reader of its JSON (shared code, so the two never drift).
+    wfisvm::RunResult v;
+    if (!wfisvm::parse_run_result_json(text, &v, err)) return false;
+    if (v.backend == "kvm")
+        out->backend = Backend::kKvm;
+    else if (v.backend == "inkernel")
+        out->backend = Backend::kInkernel;
+    else if (v.backend == "simulated")
+        out->backend = Backend::kSimulated;
+    else {
+        *err = "wfisleep-vm JSON has an unknown backend '" + v.backend + "'";
+        return false;
+    }
+    auto q = [](const std::optional<wfisvm::LatencyUs> &l) -> std::optional<Quantiles> {
+        if (!l) return std::nullopt;
+        return Quantiles{l->p50, l->p99, l->max};
+    };
+    auto i64 = [](const std::optional<uint64_t> &x) -> std::optional<int64_t> {
+        if (!x) return std::nullopt;
+        return static_cast<int64_t>(*x);
+    };
+    out->host_cpu_pct = v.host_cpu_pct;
+    out->wall_s = v.wall_s;
+    out->wakeups_per_s = v.wakeups_per_s;
+    out->timer_lateness_us = q(v.timer_lateness_us);
+    out->wake_latency_us = q(v.wake_latency_us);
+    out->work_rate = v.work_rate;
+    out->lost_interrupts = i64(v.lost_interrupts);
+    out->exits = i64(v.exits);
+    out->idle_traps = i64(v.idle_traps);
+    out->vcpu_cpu_pct.clear();
+    for (const auto &c : v.vcpu_cpu_pct) out->vcpu_cpu_pct.push_back(c.value_or(-1));
+    out->guest_timer = v.guest_timer;
+    if (!v.ok) {
+        *err = "wfisleep-vm reported an error: " + v.error;
+        return false;
+    }
+    return true;
+}
+
+RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
+    RunResult r;
+    r.plan = plan;
+    r.backend = plan.backend;
+    std::string base = fmt::format("{}/run-{:04d}", setup.work_dir, plan.order);
+    std::string json_path = base + ".json", err_path = base + ".stderr";
+    std::remove(json_path.c_str());
+    // Generous timeout: boot + run + report; the VM has its own as well.
+    ChildResult c =
+        run_child(vm_command(plan, setup, json_path), "", err_path, plan.seconds * 3 + 30);
+    r.exit_code = c.exit_code;
+    if (!c.started) {
+        r.error = c.error;
+        return r;
+    }
+    std::ifstream in(json_path);
+    std::stringstream ss;
+    if (in) ss << in.rdbuf();
+    std::string perr;
+    bool parsed = false;
+    if (ss.str().empty())
+        perr = "wfisleep-vm wrote no JSON";
+    else
+        parsed = parse_vm_json(ss.str(), &r, &perr);
+    if (c.exit_code == 2) {
+        r.usage_error = true;
+        r.error = "wfisleep-vm rejected the run: " + last_line_of(err_path);
+        return r;
+    }
+    if (c.timed_out) {
+        r.error = fmt::format("wfisleep-vm killed after {:.0f} s", plan.seconds * 3 + 30);
+        return r;
+    }
+    if (c.exit_code != 0 || !parsed) {
+        std::string why = !perr.empty() ? perr : last_line_of(err_path);
+        if (c.signal)
+            r.error = fmt::format("wfisleep-vm killed by signal {}: {}", c.signal, why);
+        else
+            r.error = fmt::format("wfisleep-vm exited {}: {}", c.exit_code, why);
+        return r;
+    }
+    if (r.lost_interrupts.value_or(0) != 0) {
+        r.error = fmt::format("{} interrupts lost", *r.lost_interrupts);
+        return r;
+    }
+    r.ok = true;
+    return r;
+}
+
+}  // namespace wfisbench

@@ -1,0 +1,32 @@
+// vm_runner.h - one run of wfisleep-vm --json (our VMM, also its in-kernel peer mode).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "run_result.h"
+
+namespace wfisbench {
+
+struct VmSetup {
+    std::string vm_path;
+    std::string guest_path;
+    uint64_t seed = 1;
+    std::string work_dir;  // per-run JSON and stderr files go here
+};
+
+// The wfisleep-vm command line for a plan (exposed for tests).
+std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
+                                    const std::string &json_path);
+
+// Fills a result from wfisleep-vm's JSON text (exposed for tests). Returns
+// false with *err set when the text is not the documented object.
+bool parse_vm_json(const std::string &text, RunResult *out, std::string *err);
+
+// Runs the plan in a fresh wfisleep-vm and reads its JSON.
+RunResult run_vm(const RunPlan &plan, const VmSetup &setup);
+
+// Last non-empty line of a file, at most 200 characters ("" if none).
+std::string last_line_of(const std::string &path);
+
+}  // namespace wfisbench
