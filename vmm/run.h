@@ -74,6 +74,9 @@ struct RunResult {
     std::string guest_timer;                     // "pv" | "tsc-deadline" | "lapic-oneshot" | "simulated" | ""
     std::optional<uint64_t> guest_tsc_khz;
     std::vector<wfisleep_stats> governor_stats;  // one per vCPU (empty in inkernel mode)
+    // Appended to the contract: largest |predicted - measured| host time of
+    // a guest TSC reading at the end of the run (the pv timer's mapping error).
+    std::optional<double> tsc_map_error_us;
 };
 
 // The JSON object of docs/vmm-cli.md (one line, no trailing newline).

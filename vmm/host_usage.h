@@ -1,0 +1,16 @@
+// host_usage.h - host CPU time and voluntary context switches of the process and of the calling thread.
+#pragma once
+
+#include <cstdint>
+
+namespace wfisvm {
+
+struct HostUsage {
+    uint64_t cpu_ns = 0;  // user + system
+    uint64_t voluntary_switches = 0;
+};
+
+HostUsage process_usage();  // RUSAGE_SELF
+HostUsage thread_usage();   // RUSAGE_THREAD of the caller
+
+}  // namespace wfisvm

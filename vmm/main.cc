@@ -1,0 +1,115 @@
+// main.cc - wfisleep-vm command line (docs/vmm-cli.md): parse, run one VM, print the summary and JSON.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "run.h"
+#include "spec.h"
+
+namespace {
+
+int usage_error(const std::string &msg) {
+    std::fprintf(stderr, "wfisleep-vm: %s (see --help)\n", msg.c_str());
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    using namespace wfisvm;
+    CLI::App app{"wfisleep-vm: a KVM micro-VMM whose idle vCPUs wait through wfisleep governors.\n" +
+                 spec_help()};
+    std::string guest, mode = "userspace", scenario = "idle:hz=1000", governor = "adaptive";
+    std::string json_out, serial;
+    uint32_t vcpus = 1;
+    double seconds = 2.0, timeout = 0;
+    uint64_t seed = 1, halt_poll = 0;
+    bool quiet = false;
+    std::string extra;
+    app.add_option("--guest", guest, "guest image (ELF32 multiboot), e.g. build/guest/wfis-guest.elf");
+    app.add_option("--mode", mode, "userspace (default) | inkernel | simulated");
+    app.add_option("--scenario", scenario, "scenario spec (default idle:hz=1000)");
+    auto *gov_opt = app.add_option("--governor", governor, "governor spec (default adaptive)");
+    auto *vcpu_opt = app.add_option("--vcpus", vcpus, "vCPUs, 1..64 (default 1; compute: busy+idle)");
+    app.add_option("--seconds", seconds, "guest run length in seconds (default 2)");
+    app.add_option("--seed", seed, "PRNG seed for devices and the guest (default 1)");
+    auto *hp_opt = app.add_option("--halt-poll-ns", halt_poll, "inkernel: KVM_CAP_HALT_POLL value");
+    app.add_option("--timeout", timeout, "wall-clock limit in seconds (default seconds + 10)");
+    app.add_option("--json", json_out, "write the JSON result to FILE, or - for stdout");
+    app.add_option("--serial", serial, "copy the guest's serial output to FILE, or - for stdout");
+    app.add_flag("--quiet", quiet, "no summary on stdout");
+    app.add_option("--guest-args", extra, "extra guest command line words (tests)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp &e) {
+        std::cout << app.help();
+        return 0;
+    } catch (const CLI::ParseError &e) {
+        return usage_error(e.what());
+    }
+
+    RunOptions o;
+    if (mode == "userspace") o.mode = Mode::kUserspace;
+    else if (mode == "inkernel") o.mode = Mode::kInkernel;
+    else if (mode == "simulated") o.mode = Mode::kSimulated;
+    else return usage_error("--mode '" + mode + "' (accepted: userspace, inkernel, simulated)");
+    std::string err;
+    if (!parse_scenario(scenario, &o.scenario, &err)) return usage_error(err);
+    if (!parse_governor(governor, &o.governor, &err)) return usage_error(err);
+    o.governor_given = gov_opt->count() > 0;
+    if (o.mode == Mode::kInkernel && o.governor_given)
+        return usage_error("--governor is not allowed with --mode inkernel (KVM halts in the kernel)");
+    if (o.mode != Mode::kInkernel && hp_opt->count() > 0)
+        return usage_error("--halt-poll-ns needs --mode inkernel");
+    if (hp_opt->count() > 0) o.halt_poll_ns = halt_poll;
+    if (o.scenario.workload == Workload::kCompute && vcpu_opt->count() == 0)
+        vcpus = o.scenario.busy + o.scenario.idle;
+    if (vcpus < 1 || vcpus > 64) return usage_error("--vcpus " + std::to_string(vcpus) + " (accepted: 1..64)");
+    if (!(seconds > 0 && seconds <= 3600))
+        return usage_error("--seconds " + std::to_string(seconds) + " (accepted: > 0, <= 3600)");
+    if (!(timeout >= 0 && timeout <= 36000))
+        return usage_error("--timeout " + std::to_string(timeout) + " (accepted: > 0, <= 36000)");
+    if (o.mode != Mode::kSimulated && guest.empty())
+        return usage_error("--guest PATH is required (the multiboot guest image)");
+    o.guest_path = guest;
+    o.vcpus = vcpus;
+    o.seconds = seconds;
+    o.seed = seed;
+    o.timeout_s = timeout;
+    o.quiet = quiet;
+    o.extra_cmdline = extra;
+    if (serial == "-") {
+        o.echo_serial = true;
+    } else {
+        o.serial_path = serial;
+    }
+
+    if (o.mode != Mode::kSimulated && access("/dev/kvm", R_OK | W_OK) != 0) {
+        std::fprintf(stderr,
+                     "wfisleep-vm: /dev/kvm is not available; using the SIMULATED backend "
+                     "(results are labelled \"simulated\", not real VM figures)\n");
+        o.mode = Mode::kSimulated;
+    }
+    RunResult r = o.mode == Mode::kSimulated ? run_simulated(o) : run_kvm(o);
+
+    if (!json_out.empty()) {
+        std::string j = run_result_json(r) + "\n";
+        if (json_out == "-") {
+            std::fputs(j.c_str(), stdout);
+        } else {
+            std::ofstream f(json_out);
+            f << j;
+            if (!f) std::fprintf(stderr, "wfisleep-vm: cannot write JSON to '%s'\n", json_out.c_str());
+        }
+    }
+    if (!quiet && json_out != "-") std::fputs(run_result_summary(r).c_str(), stdout);
+    std::fflush(stdout);
+    if (!r.ok) {
+        std::fprintf(stderr, "wfisleep-vm: error: %s\n", r.error.c_str());
+        return 1;
+    }
+    return 0;
+}

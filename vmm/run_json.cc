@@ -1,0 +1,145 @@
+// run_json.cc - RunResult <-> the JSON object of docs/vmm-cli.md.
+#include <nlohmann/json.hpp>
+
+#include "run.h"
+
+namespace wfisvm {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+json opt(const std::optional<T> &v) {
+    return v ? json(*v) : json(nullptr);
+}
+
+json latency(const std::optional<LatencyUs> &l) {
+    if (!l) return nullptr;
+    return json{{"p50", l->p50}, {"p99", l->p99}, {"max", l->max}};
+}
+
+json irqs(const std::optional<IrqCounts> &c) {
+    if (!c) return json{{"injected", nullptr}, {"handled", nullptr}};
+    return json{{"injected", c->injected}, {"handled", c->handled}};
+}
+
+template <typename T>
+std::optional<T> get_opt(const json &j, const char *key) {
+    if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+    return j.at(key).get<T>();
+}
+
+std::optional<LatencyUs> get_latency(const json &j, const char *key) {
+    if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+    const json &l = j.at(key);
+    return LatencyUs{l.at("p50").get<double>(), l.at("p99").get<double>(),
+                     l.at("max").get<double>()};
+}
+
+std::optional<IrqCounts> get_irqs(const json &j, const char *key) {
+    if (!j.contains("interrupts") || !j.at("interrupts").contains(key)) return std::nullopt;
+    const json &c = j.at("interrupts").at(key);
+    if (c.at("injected").is_null() || c.at("handled").is_null()) return std::nullopt;
+    return IrqCounts{c.at("injected").get<uint64_t>(), c.at("handled").get<uint64_t>()};
+}
+
+}  // namespace
+
+std::string run_result_json(const RunResult &r) {
+    json cpus = json::array();
+    for (const auto &c : r.vcpu_cpu_pct) cpus.push_back(opt(c));
+    json gov = json::array();
+    for (const auto &s : r.governor_stats) {
+        gov.push_back(json{{"idle_calls", s.idle_calls},
+                           {"sleeps", s.sleeps},
+                           {"kicks", s.kicks},
+                           {"poll_hits", s.poll_hits},
+                           {"sleep_ns", s.sleep_ns},
+                           {"poll_ns", s.poll_ns},
+                           {"spin_ns", s.spin_ns},
+                           {"work_returns", s.work_returns},
+                           {"late_wakes", s.late_wakes}});
+    }
+    json j = {
+        {"backend", r.backend},
+        {"scenario", r.scenario},
+        {"governor", r.governor},
+        {"vcpus", r.vcpus},
+        {"seconds", r.seconds},
+        {"wall_s", r.wall_s},
+        {"status", r.ok ? "ok" : "error"},
+        {"error", r.ok ? json(nullptr) : json(r.error)},
+        {"host_cpu_pct", opt(r.host_cpu_pct)},
+        {"vcpu_cpu_pct", cpus},
+        {"wakeups_per_s", opt(r.wakeups_per_s)},
+        {"timer_lateness_us", latency(r.timer_lateness_us)},
+        {"wake_latency_us", latency(r.wake_latency_us)},
+        {"work_rate", opt(r.work_rate)},
+        {"lost_interrupts", opt(r.lost_interrupts)},
+        {"exits", opt(r.exits)},
+        {"idle_traps", opt(r.idle_traps)},
+        {"interrupts", json{{"timer", irqs(r.timer_irqs)}, {"device", irqs(r.device_irqs)}}},
+        {"guest", json{{"timer", r.guest_timer.empty() ? json(nullptr) : json(r.guest_timer)},
+                       {"tsc_khz", opt(r.guest_tsc_khz)}}},
+        {"governor_stats", gov},
+        {"tsc_map_error_us", opt(r.tsc_map_error_us)},
+    };
+    // Invalid UTF-8 in an error message (guest text) must not throw.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool parse_run_result_json(const std::string &text, RunResult *out, std::string *err) {
+    try {
+        json j = json::parse(text);
+        RunResult r;
+        r.backend = j.at("backend").get<std::string>();
+        r.scenario = j.at("scenario").get<std::string>();
+        r.governor = j.at("governor").get<std::string>();
+        r.vcpus = j.at("vcpus").get<uint32_t>();
+        r.seconds = j.at("seconds").get<double>();
+        r.wall_s = j.at("wall_s").get<double>();
+        r.ok = j.at("status").get<std::string>() == "ok";
+        if (!j.at("error").is_null()) r.error = j.at("error").get<std::string>();
+        r.host_cpu_pct = get_opt<double>(j, "host_cpu_pct");
+        for (const auto &c : j.at("vcpu_cpu_pct"))
+            r.vcpu_cpu_pct.push_back(c.is_null() ? std::nullopt
+                                                 : std::optional<double>(c.get<double>()));
+        r.wakeups_per_s = get_opt<double>(j, "wakeups_per_s");
+        r.timer_lateness_us = get_latency(j, "timer_lateness_us");
+        r.wake_latency_us = get_latency(j, "wake_latency_us");
+        r.work_rate = get_opt<double>(j, "work_rate");
+        r.lost_interrupts = get_opt<uint64_t>(j, "lost_interrupts");
+        r.exits = get_opt<uint64_t>(j, "exits");
+        r.idle_traps = get_opt<uint64_t>(j, "idle_traps");
+        r.timer_irqs = get_irqs(j, "timer");
+        r.device_irqs = get_irqs(j, "device");
+        if (j.contains("guest")) {
+            const json &g = j.at("guest");
+            if (g.contains("timer") && !g.at("timer").is_null())
+                r.guest_timer = g.at("timer").get<std::string>();
+            r.guest_tsc_khz = get_opt<uint64_t>(g, "tsc_khz");
+        }
+        for (const auto &s : j.at("governor_stats")) {
+            wfisleep_stats st{};
+            st.size = sizeof st;
+            st.idle_calls = s.at("idle_calls").get<uint64_t>();
+            st.sleeps = s.at("sleeps").get<uint64_t>();
+            st.kicks = s.at("kicks").get<uint64_t>();
+            st.poll_hits = s.at("poll_hits").get<uint64_t>();
+            st.sleep_ns = s.at("sleep_ns").get<uint64_t>();
+            st.poll_ns = s.at("poll_ns").get<uint64_t>();
+            st.spin_ns = s.at("spin_ns").get<uint64_t>();
+            st.work_returns = s.value("work_returns", uint64_t{0});
+            st.late_wakes = s.value("late_wakes", uint64_t{0});
+            r.governor_stats.push_back(st);
+        }
+        r.tsc_map_error_us = get_opt<double>(j, "tsc_map_error_us");
+        *out = std::move(r);
+        return true;
+    } catch (const std::exception &e) {
+        if (err) *err = std::string("wfisleep-vm JSON: ") + e.what();
+        return false;
+    }
+}
+
+}  // namespace wfisvm

@@ -1,0 +1,131 @@
+// vcpu_loop.cc - one vCPU thread: run the guest, fire its timer, deliver interrupts, hand idle traps to the governor.
+#include <cstdio>
+
+#include "host_usage.h"
+#include "vm_context.h"
+#include "wfis_guest_abi.h"
+#include "wfisleep/wfisleep.h"
+
+namespace wfisvm {
+namespace {
+
+std::string hex64(uint64_t v) {
+    char b[24];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
+// Userspace mode, before entering the guest: fire a due timer, inject the
+// highest pending vector if the guest can take it, else ask for the window.
+bool deliver(VmContext *vm, VcpuRuntime *cpu, std::string *err) {
+    if (cpu->timer.fire_if_due(wfisleep_now_ns())) cpu->irq.raise_local(WFIS_VEC_TIMER);
+    if (cpu->frozen.load(std::memory_order_relaxed) || !cpu->irq.pending()) {
+        cpu->hv->request_interrupt_window(false);
+        return true;
+    }
+    uint8_t vector = 0;
+    if (cpu->hv->interrupt_ready() && cpu->irq.take(&vector)) {
+        if (!cpu->hv->inject(vector, err)) return false;
+        if (vector == WFIS_VEC_TIMER) cpu->injected_timer++;
+        if (vector == WFIS_VEC_DEVICE) cpu->injected_device++;
+    }
+    cpu->hv->request_interrupt_window(cpu->irq.pending());
+    (void)vm;
+    return true;
+}
+
+// Userspace mode HLT: wait in the governor until the timer is due or a kick.
+void idle(VmContext *vm, VcpuRuntime *cpu) {
+    cpu->halts++;
+    if (!cpu->hv->interrupts_enabled()) {
+        vm->park(cpu->index);  // cli; hlt: nothing can wake it
+        return;
+    }
+    cpu->hv->set_exit_deadline(WFISLEEP_NO_DEADLINE);  // the governor owns the deadline now
+    uint64_t deadline = cpu->timer.deadline_ns();
+    bool has_work = !cpu->frozen.load(std::memory_order_relaxed) &&
+                    (cpu->irq.pending() || (deadline != WFISLEEP_NO_DEADLINE &&
+                                            wfisleep_now_ns() >= deadline));
+    if (cpu->frozen.load(std::memory_order_relaxed)) deadline = WFISLEEP_NO_DEADLINE;
+    cpu->governor->idle(has_work, deadline);
+}
+
+void measure_tsc_map_error(VcpuRuntime *cpu) {
+    uint64_t tsc = 0, ns = 0, window = 0;
+    if (!cpu->hv->sample_tsc(&tsc, &ns, &window)) return;
+    uint64_t predicted = cpu->timer.map().host_ns(tsc);
+    cpu->tsc_map_error_ns = static_cast<double>(predicted > ns ? predicted - ns : ns - predicted);
+}
+
+}  // namespace
+
+void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
+    std::string err;
+    const bool userspace = vm->opts.mode == Mode::kUserspace;
+    if (!cpu->hv->bind_thread(&err)) {
+        vm->fail("vCPU " + std::to_string(cpu->index) + ": " + err);
+        vm->thread_done();
+        return;
+    }
+    TscMap map;
+    uint64_t window = 0;
+    map.khz = vm->tsc_khz;
+    if (!cpu->hv->sample_tsc(&map.tsc0, &map.ns0, &window)) {
+        vm->fail("vCPU " + std::to_string(cpu->index) + ": cannot read the guest TSC (KVM_GET_MSRS)");
+        vm->thread_done();
+        return;
+    }
+    cpu->timer.set_map(map);
+    HostUsage start = thread_usage();
+
+    while (!vm->stop.load(std::memory_order_acquire)) {
+        uint64_t gen = cpu->irq.generation();
+        if (userspace) {
+            if (!deliver(vm, cpu, &err)) {
+                vm->fail("vCPU " + std::to_string(cpu->index) + ": " + err);
+                break;
+            }
+            cpu->hv->set_exit_deadline(cpu->timer.deadline_ns());
+        }
+        if (!cpu->irq.enter_run(gen)) continue;
+        VcpuExit x = cpu->hv->run();
+        cpu->irq.leave_run();
+        cpu->exits++;
+        switch (x.kind) {
+            case ExitKind::kHalt:
+                if (!userspace) {
+                    vm->fail("unexpected HLT exit in in-kernel mode on vCPU " +
+                             std::to_string(cpu->index));
+                    break;
+                }
+                idle(vm, cpu);
+                break;
+            case ExitKind::kIoIn:
+            case ExitKind::kIoOut:
+                if (!handle_port_io(vm, cpu, x, &err)) vm->fail(err);
+                break;
+            case ExitKind::kMmio:
+                vm->fail("guest " + std::string(x.write ? "wrote" : "read") + " " +
+                         std::to_string(x.size) + " bytes at guest-physical " + hex64(x.gpa) +
+                         ", which is not RAM (MMIO exit) on vCPU " + std::to_string(cpu->index));
+                break;
+            case ExitKind::kIntrWindow:
+            case ExitKind::kInterrupted: break;
+            case ExitKind::kShutdown:
+                vm->fail("guest triple-faulted (KVM_EXIT_SHUTDOWN) on vCPU " +
+                         std::to_string(cpu->index));
+                break;
+            case ExitKind::kFail:
+                vm->fail("vCPU " + std::to_string(cpu->index) + ": " + x.detail);
+                break;
+        }
+    }
+    cpu->hv->set_exit_deadline(WFISLEEP_NO_DEADLINE);
+    HostUsage end = thread_usage();
+    cpu->usage.cpu_ns = end.cpu_ns - start.cpu_ns;
+    cpu->usage.voluntary_switches = end.voluntary_switches - start.voluntary_switches;
+    measure_tsc_map_error(cpu);
+    vm->thread_done();
+}
+
+}  // namespace wfisvm

@@ -1,0 +1,255 @@
+// vm_run.cc - run_kvm(): builds the VM (memory, image, vCPUs, devices), runs it to the end, assembles the RunResult.
+#include <cmath>
+#include <cstdio>
+
+#include "backends/kvm.h"
+#include "elf_loader.h"
+#include "guest_memory.h"
+#include "guest_report.h"
+#include "multiboot_info.h"
+#include "vm_context.h"
+#include "wfis_guest_abi.h"
+#include "wfisleep/wfisleep.h"
+
+namespace wfisvm {
+namespace {
+
+constexpr uint64_t kGuestRam = 32ull << 20;
+constexpr uint64_t kMaxImage = 16ull << 20;
+
+const char *workload_word(Workload w) {
+    switch (w) {
+        case Workload::kIdle: return "idle";
+        case Workload::kTickless: return "tickless";
+        case Workload::kPingpong: return "pingpong";
+        case Workload::kBurst: return "burst";
+        case Workload::kCompute: return "compute";
+    }
+    return "idle";
+}
+
+std::string guest_cmdline(const RunOptions &o, uint64_t tsc_khz) {
+    const ScenarioSpec &s = o.scenario;
+    std::string c = std::string("timer=") + (o.mode == Mode::kUserspace ? "pv" : "lapic") +
+                    " workload=" + workload_word(s.workload) + " hz=" + std::to_string(s.hz) +
+                    " mean_ms=" + std::to_string(s.mean_ms) + " busy=" + std::to_string(s.busy) +
+                    " ms=" + std::to_string(static_cast<uint64_t>(std::llround(o.seconds * 1000))) +
+                    " tsc_khz=" + std::to_string(tsc_khz) + " seed=" + std::to_string(o.seed) +
+                    " vcpus=" + std::to_string(o.vcpus);
+    if (!o.extra_cmdline.empty()) c += " " + o.extra_cmdline;
+    return c;
+}
+
+// Builds a config for a library-policy governor; models get nullptr.
+bool governor_config(const GovernorSpec &spec, wfisleep_config **cfg, std::string *err) {
+    *cfg = nullptr;
+    if (spec.vars.empty()) return true;
+    std::vector<std::string> kv;
+    for (const auto &p : spec.vars) kv.push_back(p.first + "=" + p.second);
+    std::vector<const char *> ptrs;
+    for (const auto &s : kv) ptrs.push_back(s.c_str());
+    ptrs.push_back(nullptr);
+    char buf[256];
+    if (wfisleep_config_parse(cfg, ptrs.data(), buf, sizeof buf) != 0) {
+        *err = std::string("governor '") + spec.text + "': " + buf;
+        if (*cfg) wfisleep_config_free(*cfg);
+        *cfg = nullptr;
+        return false;
+    }
+    return true;
+}
+
+struct ConfigHolder {
+    wfisleep_config *cfg = nullptr;
+    ~ConfigHolder() { wfisleep_config_free(cfg); }
+};
+
+RunResult error_result(RunResult r, const std::string &msg) {
+    r.ok = false;
+    r.error = msg;
+    return r;
+}
+
+}  // namespace
+
+RunResult run_kvm(const RunOptions &o) {
+    RunResult r;
+    r.backend = backend_name(o.mode);
+    r.scenario = o.scenario.text;
+    r.governor = o.mode == Mode::kInkernel ? "kvm" : o.governor.text;
+    r.vcpus = o.vcpus;
+    r.seconds = o.seconds;
+    if (o.mode == Mode::kSimulated) return error_result(r, "run_kvm: simulated mode is not KVM");
+    if (o.vcpus == 0 || o.vcpus > 64) return error_result(r, "--vcpus must be 1..64");
+
+    kvm_prepare_process_signals();
+    std::string err;
+    KvmSystem sys;
+    if (!sys.open(&err)) return error_result(r, err);
+    KvmVm vmfd;
+    if (!vmfd.create(&sys, &err)) return error_result(r, err);
+    if (o.mode == Mode::kInkernel) {
+        if (!vmfd.create_irqchip(&err)) return error_result(r, "unavailable: " + err);
+        if (o.halt_poll_ns && !vmfd.set_halt_poll_ns(*o.halt_poll_ns, &err))
+            return error_result(r, "unavailable: " + err);
+    }
+
+    GuestMemory mem;
+    std::vector<uint8_t> image;
+    LoadedImage loaded;
+    if (!mem.allocate(kGuestRam, &err) || !vmfd.map_memory(mem.host_base(), mem.size(), &err) ||
+        !read_file(o.guest_path, kMaxImage, &image, &err) ||
+        !load_multiboot_elf(image, kKernelMinGpa, &mem, &loaded, &err))
+        return error_result(r, err);
+
+    VmContext vm;
+    vm.opts = o;
+    vm.vcpus = o.vcpus;
+    std::vector<std::unique_ptr<KvmVcpu>> hv;
+    for (uint32_t i = 0; i < o.vcpus; i++) {
+        auto v = vmfd.create_vcpu(i, &err);
+        if (!v) return error_result(r, err);
+        hv.push_back(std::move(v));
+    }
+    vm.tsc_khz = hv[0]->tsc_khz();
+    if (vm.tsc_khz == 0) return error_result(r, "KVM_GET_TSC_KHZ failed: guest TSC rate unknown");
+
+    uint32_t mbi = 0;
+    if (!write_multiboot_info(&mem, guest_cmdline(o, vm.tsc_khz), &mbi, &err))
+        return error_result(r, err);
+    for (auto &v : hv) {
+        EntryState st;
+        st.eip = loaded.entry;
+        st.eax = WFIS_MULTIBOOT_EAX;
+        st.ebx = mbi;
+        if (!v->set_entry(st, &err)) return error_result(r, err);
+    }
+    if (!vm.serial.open(o.serial_path, o.echo_serial, &err)) return error_result(r, err);
+
+    ConfigHolder cfg;
+    if (o.mode == Mode::kUserspace && !governor_config(o.governor, &cfg.cfg, &err))
+        return error_result(r, err);
+    if (o.mode == Mode::kInkernel) vm.msi = vmfd.irq_sender();
+    for (uint32_t i = 0; i < o.vcpus; i++) {
+        auto c = std::make_unique<VcpuRuntime>();
+        c->index = i;
+        c->hv = hv[i].get();
+        if (o.mode == Mode::kUserspace) {
+            c->governor = make_governor(o.governor, cfg.cfg, wfisleep_now_ns());
+            if (!c->governor) return error_result(r, "cannot create governor '" + o.governor.text + "'");
+        }
+        c->irq.attach(c->hv, c->governor.get());
+        vm.cpus.push_back(std::move(c));
+    }
+    VmContext *vmp = &vm;
+    vm.device = std::make_unique<WorkloadDevice>(
+        o.scenario, o.vcpus, o.seed, [vmp](uint32_t cpu) {
+            VcpuRuntime *c = vmp->cpus[cpu].get();
+            if (vmp->msi) {
+                if (vmp->msi->send(cpu, WFIS_VEC_DEVICE) > 0) c->msi_delivered.fetch_add(1);
+                return true;
+            }
+            c->irq.raise(WFIS_VEC_DEVICE);
+            return true;
+        });
+    if (!vm.device->active()) vm.device.reset();
+
+    // Run.
+    HostUsage p0 = process_usage();
+    uint64_t t0 = wfisleep_now_ns();
+    double timeout = o.timeout_s > 0 ? o.timeout_s : o.seconds + 10;
+    for (auto &c : vm.cpus) {
+        VcpuRuntime *cp = c.get();
+        c->thread = std::thread([vmp, cp] { vcpu_thread_main(vmp, cp); });
+    }
+    if (!vm.wait_threads(t0 + static_cast<uint64_t>(timeout * 1e9))) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "timeout: the guest did not finish within %.1f s (--timeout); "
+                      "it never exited or hung",
+                      timeout);
+        vm.fail(buf);
+    }
+    for (auto &c : vm.cpus) c->thread.join();
+    if (vm.device) vm.device->stop();
+    uint64_t t1 = wfisleep_now_ns();
+    HostUsage p1 = process_usage();
+
+    // Result.
+    double wall = static_cast<double>(t1 - t0) / 1e9;
+    r.wall_s = wall;
+    r.host_cpu_pct = static_cast<double>(p1.cpu_ns - p0.cpu_ns) / 1e9 / wall * 100.0;
+    r.wakeups_per_s = static_cast<double>(p1.voluntary_switches - p0.voluntary_switches) / wall;
+    uint64_t exits = 0, halts = 0;
+    double map_err = -1;
+    for (auto &c : vm.cpus) {
+        r.vcpu_cpu_pct.push_back(static_cast<double>(c->usage.cpu_ns) / 1e9 / wall * 100.0);
+        exits += c->exits;
+        halts += c->halts;
+        if (c->governor) {
+            wfisleep_stats st{};
+            st = c->governor->stats();
+            r.governor_stats.push_back(st);
+        }
+        map_err = std::max(map_err, c->tsc_map_error_ns);
+    }
+    if (map_err >= 0) r.tsc_map_error_us = map_err / 1000.0;
+    r.exits = exits;
+    if (o.mode == Mode::kUserspace) r.idle_traps = halts;
+    if (vm.device) {
+        auto lat = vm.device->take_latencies();
+        r.wake_latency_us = sample_percentiles(&lat);
+    }
+
+    GuestReport rep;
+    std::string rep_err;
+    bool have_report = vm.serial.finish(&rep, &rep_err);
+    if (vm.failed()) return error_result(r, vm.error());
+    if (!vm.exited_ok()) return error_result(r, "the guest stopped without writing WFIS_EXIT_OK");
+    if (!have_report) return error_result(r, rep_err);
+    if (rep.vcpus != o.vcpus)
+        return error_result(r, "guest report: vcpus=" + std::to_string(rep.vcpus) + ", the VM has " +
+                                   std::to_string(o.vcpus));
+    if (!rep.end_ok) return error_result(r, "guest report: WFIS END status=fail");
+
+    r.guest_timer = rep.cpus[0].timer;
+    r.guest_tsc_khz = rep.cpus[0].tsc_khz;
+    LatencyHistogram hist{};
+    IrqCounts timer, device;
+    uint64_t lost = 0;
+    bool claims_more = false;
+    double work = 0;
+    for (uint32_t i = 0; i < o.vcpus; i++) {
+        const GuestCpuReport &g = rep.cpus[i];
+        const VcpuRuntime &c = *vm.cpus[i];
+        for (uint32_t b = 0; b < WFIS_HIST_BUCKETS; b++)
+            hist[b] = g.hist[b] > UINT64_MAX - hist[b] ? UINT64_MAX : hist[b] + g.hist[b];
+        uint64_t t_handled = g.timer_irqs + g.spurious;
+        uint64_t d_inj = o.mode == Mode::kInkernel ? c.msi_delivered.load() : c.injected_device;
+        timer.injected += c.injected_timer;
+        timer.handled += t_handled;
+        device.injected += d_inj;
+        device.handled += g.dev_irqs;
+        if (o.mode == Mode::kUserspace) {
+            if (t_handled > c.injected_timer) claims_more = true;
+            else lost += c.injected_timer - t_handled;
+        }
+        if (g.dev_irqs > d_inj) claims_more = true;
+        else lost += d_inj - g.dev_irqs;
+        if (o.scenario.workload == Workload::kCompute && i < o.scenario.busy && g.run_ms > 0)
+            work += static_cast<double>(g.work_units) * 1000.0 / static_cast<double>(g.run_ms);
+    }
+    r.timer_lateness_us = histogram_percentiles(hist);
+    if (o.mode == Mode::kUserspace) r.timer_irqs = timer;
+    r.device_irqs = device;
+    r.lost_interrupts = lost;
+    if (o.scenario.workload == Workload::kCompute) r.work_rate = work;
+    if (claims_more)
+        return error_result(r, "guest report claims more handled interrupts than were injected");
+    if (lost != 0)
+        return error_result(r, std::to_string(lost) + " interrupt(s) injected but not handled by the guest");
+    r.ok = true;
+    return r;
+}
+
+}  // namespace wfisvm

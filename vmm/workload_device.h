@@ -1,0 +1,78 @@
+// workload_device.h - the pingpong/burst request device: a host thread raising WFIS_VEC_DEVICE and timing the guest's answers.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "spec.h"
+
+namespace wfisvm {
+
+// pingpong: requests at `rate` per second over all vCPUs (round robin),
+// fixed or Poisson spacing, regardless of answers. burst: chains of `len`
+// requests to one vCPU (round robin per chain), each raised when the guest
+// answered the previous one (WFIS_PORT_DEV_DONE), `think_us` between chains.
+// Latency of a request = host time from raise to the guest's answer (ACK,
+// or DONE in burst); an answer for seq N answers every older request too.
+class WorkloadDevice {
+  public:
+    // raise(vcpu): deliver WFIS_VEC_DEVICE to the vCPU (any thread).
+    using RaiseFn = std::function<bool(uint32_t vcpu)>;
+
+    WorkloadDevice(const ScenarioSpec &spec, uint32_t vcpus, uint64_t seed, RaiseFn raise);
+    ~WorkloadDevice();
+
+    // No-op for scenarios without requests. Starts the thread; requests to a
+    // vCPU stop at its own ready time + run_ns - margin (so no request is in
+    // flight when the guest takes its counts).
+    void start(const std::vector<uint64_t> &ready_ns, uint64_t run_ns);
+    void stop();
+    // Stop raising to one vCPU (its report is out).
+    void freeze(uint32_t vcpu);
+
+    // Port handlers, any vCPU thread. ack/done return false with *err for
+    // an answer to a request that was never raised.
+    uint32_t newest_seq(uint32_t vcpu);
+    bool answer(uint32_t vcpu, uint32_t seq, std::string *err);
+
+    // After stop(): all latencies in ns, raised requests.
+    std::vector<uint64_t> take_latencies();
+    uint64_t raised() const { return raised_.load(); }
+    bool active() const { return active_; }
+
+  private:
+    struct Slot {
+        uint32_t newest = 0;
+        uint32_t answered = 0;
+        std::deque<std::pair<uint32_t, uint64_t>> outstanding;  // seq, raise time
+        std::vector<uint64_t> latencies;
+        uint64_t stop_at_ns = UINT64_MAX;
+        bool frozen = false;
+    };
+    void thread_main();
+    bool raise_to(uint32_t vcpu, uint64_t now);
+    bool sleep_until(uint64_t ns);  // false when stopping
+    bool wait_answer(uint32_t vcpu, uint32_t seq);
+
+    ScenarioSpec spec_;
+    uint32_t vcpus_;
+    uint64_t seed_;
+    RaiseFn raise_;
+    bool active_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::vector<Slot> slots_;
+    std::atomic<uint64_t> raised_{0};
+    std::thread thread_;
+};
+
+}  // namespace wfisvm
