@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# run_guest_under_qemu.sh - boots the wfis guest under Debian's qemu-system-x86_64 and checks its report.
+#
+# Usage: run_guest_under_qemu.sh GUEST_ELF ACCEL 'QEMU ARGS' 'GUEST CMDLINE' CHECK...
+#   ACCEL: kvm | tcg. Exits 77 (ctest SKIP_RETURN_CODE) with a reason when
+#   QEMU, or /dev/kvm for ACCEL=kvm, is missing.
+# Checks (all must hold):
+#   exit=N          QEMU's exit status (33: WFIS_EXIT_OK, 35: WFIS_EXIT_FAIL)
+#   timer=T         the BOOT line's timer= value
+#   boot=K=V        any other BOOT field
+#   cpu=K>=N | cpu=K<=N | cpu=K==N   a field of the CPU line
+#   hist_sum        the HIST counts add up to timer_irqs
+#   end=ok|fail     the END line's status
+#   line=TEXT       some line contains TEXT
+set -u
+
+elf=$1 accel=$2 qemu_args=$3 cmdline=$4
+shift 4
+
+qemu=$(command -v qemu-system-x86_64 || true)
+if [ -z "$qemu" ]; then
+  echo "SKIP: qemu-system-x86_64 not installed (scripts/setup.sh installs qemu-system-x86)"
+  exit 77
+fi
+if [ "$accel" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
+  echo "SKIP: /dev/kvm missing or not accessible; the TCG variants still run"
+  exit 77
+fi
+if ! [ -f "$elf" ]; then
+  echo "FAIL: guest image $elf not built"
+  exit 1
+fi
+
+log=$(mktemp /tmp/wfis-peer.XXXXXX)
+trap 'rm -f "$log"' EXIT
+# shellcheck disable=SC2086 # qemu_args is a word list on purpose
+timeout --kill-after=5 120 "$qemu" -accel "$accel" $qemu_args -display none \
+  -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+  -kernel "$elf" -append "$cmdline" 2>&1 | grep -v -e '^qemu-system-x86_64: warning:' -e '^$'
+status=${PIPESTATUS[0]}
+
+echo "--- guest output (qemu status $status)"
+cat "$log"
+echo "---"
+
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+boot=$(grep -m1 '^WFIS BOOT ' "$log")
+cpu=$(grep -m1 '^WFIS CPU ' "$log")
+field() { # line key -> value
+  printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1
+}
+
+if awk 'length($0) > 200 { exit 1 }' "$log"; then :; else bad "a report line is longer than 200 characters"; fi
+
+for check in "$@"; do
+  case $check in
+    exit=*) [ "$status" = "${check#exit=}" ] || bad "QEMU exit status $status, expected ${check#exit=}" ;;
+    timer=*) v=$(field "$boot" timer)
+      [ "$v" = "${check#timer=}" ] || bad "BOOT timer='$v', expected '${check#timer=}'" ;;
+    boot=*) kv=${check#boot=}; v=$(field "$boot" "${kv%%=*}")
+      [ "$v" = "${kv#*=}" ] || bad "BOOT ${kv%%=*}='$v', expected '${kv#*=}'" ;;
+    cpu=*) expr=${check#cpu=}
+      if [[ $expr =~ ^([a-z_]+)(>=|<=|==)([0-9]+)$ ]]; then
+        key=${BASH_REMATCH[1]} op=${BASH_REMATCH[2]} want=${BASH_REMATCH[3]}
+        v=$(field "$cpu" "$key")
+        if ! [[ $v =~ ^[0-9]+$ ]]; then bad "CPU line has no numeric $key"
+        else
+          case $op in
+            '>=') [ "$v" -ge "$want" ] || bad "CPU $key=$v, expected >= $want" ;;
+            '<=') [ "$v" -le "$want" ] || bad "CPU $key=$v, expected <= $want" ;;
+            '==') [ "$v" -eq "$want" ] || bad "CPU $key=$v, expected $want" ;;
+          esac
+        fi
+      else
+        bad "bad check '$check'"
+      fi ;;
+    hist_sum)
+      irqs=$(field "$cpu" timer_irqs)
+      sum=$(grep '^WFIS HIST cpu=0' "$log" | tr ' ' '\n' | awk -F: '/^[0-9]+:[0-9]+$/ { s += $2 } END { print s + 0 }')
+      grep -q '^WFIS HIST cpu=0' "$log" || bad "no HIST line"
+      [ "$sum" = "$irqs" ] || bad "HIST counts add up to $sum, timer_irqs=$irqs" ;;
+    end=*) grep -q "^WFIS END status=${check#end=} vcpus=1\$" "$log" ||
+      bad "no 'WFIS END status=${check#end=} vcpus=1' line" ;;
+    line=*) grep -qF -- "${check#line=}" "$log" || bad "no line containing '${check#line=}'" ;;
+    *) bad "unknown check '$check'" ;;
+  esac
+done
+
+[ "$fail" = 0 ] && echo "PASS"
+exit "$fail"
