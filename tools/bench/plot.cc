@@ -25,7 +25,12 @@ bool is_pingpong(const std::string &scenario) {
 
 std::string quote(const std::string &s) {
     std::string q = "\"";
-    for (char c : s) q += (c == '"' || c == '\\') ? '_' : c;
+    for (char c : s) {
+        if (c == '\n')
+            q += "\\n";  // gnuplot expands \n in double quotes: a line break
+        else
+            q += (c == '"' || c == '\\') ? '_' : c;
+    }
     return q + "\"";
 }
 
@@ -60,7 +65,7 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
     else
         s += fmt::format("set terminal pngcairo size {},{} font 'Sans,9'\n", width, height);
     s += "set output " + quote(out_path) + "\n";
-    s += "set encoding utf8\nset grid\nset key off\n";
+    s += "set encoding utf8\nset termoption noenhanced\nset grid\nset key off\n";
     s += fmt::format("set multiplot layout {},{} title {}\n", rows, cols, quote(title));
 
     for (size_t si = 0; si < scenarios.size(); si++) {
@@ -68,6 +73,7 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
         std::string data;
         int idx = 0;
         bool floored = false;
+        double x_lo = 1e300, x_hi = 0, y_lo = 1e300, y_hi = 0;
         for (const auto &g : groups) {
             if (g.scenario != sc) continue;
             auto cpu = g.get(Metric::kCpu);
@@ -75,6 +81,10 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
             idx++;
             if (!cpu || !p99) continue;
             floored = floored || p99->min < 0.5 || cpu->min < 0.1;
+            x_lo = std::min(x_lo, floor_at(p99->min, 0.5));
+            x_hi = std::max(x_hi, floor_at(p99->max, 0.5));
+            y_lo = std::min(y_lo, floor_at(cpu->min, 0.1));
+            y_hi = std::max(y_hi, floor_at(cpu->max, 0.1));
             data += fmt::format("{} {} {} {} {} {} {} {}\n", floor_at(p99->median, 0.5),
                                 floor_at(p99->min, 0.5), floor_at(p99->max, 0.5),
                                 floor_at(cpu->median, 0.1), floor_at(cpu->min, 0.1),
@@ -83,13 +93,17 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
         s += fmt::format("$S{} << EOD\n{}EOD\n", si, data);
         s += fmt::format(
             "set title {}\nset logscale xy\nset xlabel 'guest timer lateness p99 (us, log)'\n"
-            "set ylabel 'host CPU (% of one core, log)'\nunset xrange\nunset yrange\n",
+            "set ylabel 'host CPU (% of one core, log)'\n",
             quote(sc + ": host CPU vs timer lateness p99, median (min-max)" +
                   (floored ? "; <0.5 us / <0.1% drawn at the floor" : "")));
         if (data.empty())
             s += "set label 1 'no run with both figures' at graph 0.3,0.5\n"
                  "plot [1:10] [1:10] NaN notitle\nunset label 1\n";
         else
+            // Room around the points (log axes): labels sit to the right.
+            s += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", x_lo / 1.6, x_hi * 4,
+                             y_lo / 1.6, y_hi * 1.8);
+        if (!data.empty())
             s += fmt::format(
                 "plot $S{0} using 1:4:2:3:5:6:7 with xyerrorbars lc variable pt 7 ps 1.2, "
                 "$S{0} using 1:4:8 with labels offset char 1,0.6 left font ',8'\n",
@@ -130,12 +144,12 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
                                  plots.empty() ? "" : ", ", block, idx, quote(g.governor));
         }
         s += fmt::format(
-            "set title {}\nset logscale x\nunset logscale y\nset yrange [0:1.02]\n"
+            "set title {}\nset logscale x\nunset logscale y\nset autoscale x\nset yrange [0:1.02]\n"
             "set xlabel 'host raise-to-ack latency (us, log)'\nset ylabel 'fraction of "
             "requests'\nset key bottom right\n",
             quote(full ? sc + ": wake latency CDF (first repeat)"
-                       : sc + ": wake latency p50 / p99 / max per governor (medians; the VM "
-                              "reports quantiles, not a full CDF)"));
+                       : sc + ": wake latency p50 / p99 / max per governor\n(medians of the "
+                              "runs; wfisleep-vm reports these quantiles, not a full CDF)"));
         if (plots.empty())
             s += "set label 1 'no wake latency measured' at graph 0.3,0.5\n"
                  "plot [1:10] NaN notitle\nunset label 1\n";
