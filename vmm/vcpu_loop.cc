@@ -24,8 +24,12 @@ bool deliver(VmContext *vm, VcpuRuntime *cpu, std::string *err) {
         return true;
     }
     uint8_t vector = 0;
-    if (cpu->hv->interrupt_ready() && cpu->irq.take(&vector)) {
+    // One injection per run(): the exit state (interrupt_ready) is stale
+    // until the vCPU ran again, and a second KVM_INTERRUPT would replace the
+    // queued one.
+    if (!cpu->injected_since_run && cpu->hv->interrupt_ready() && cpu->irq.take(&vector)) {
         if (!cpu->hv->inject(vector, err)) return false;
+        cpu->injected_since_run = true;
         if (vector == WFIS_VEC_TIMER) cpu->injected_timer++;
         if (vector == WFIS_VEC_DEVICE) cpu->injected_device++;
     }
@@ -90,6 +94,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
         if (!cpu->irq.enter_run(gen)) continue;
         VcpuExit x = cpu->hv->run();
         cpu->irq.leave_run();
+        cpu->injected_since_run = false;
         cpu->exits++;
         switch (x.kind) {
             case ExitKind::kHalt:

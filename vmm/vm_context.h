@@ -31,6 +31,7 @@ struct VcpuRuntime {
     // disabled): nothing more is injected, so injected counts match the
     // guest's counts exactly.
     std::atomic<bool> frozen{false};
+    bool injected_since_run = false;  // vCPU thread: an injection awaits run()
     // vCPU thread's counters; read after join.
     uint64_t exits = 0, halts = 0;
     uint64_t injected_timer = 0, injected_device = 0;

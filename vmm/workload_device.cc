@@ -82,6 +82,13 @@ std::vector<uint64_t> WorkloadDevice::take_latencies() {
     return all;
 }
 
+uint64_t WorkloadDevice::unanswered() {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t n = 0;
+    for (auto &s : slots_) n += s.newest - s.answered;
+    return n;
+}
+
 bool WorkloadDevice::raise_to(uint32_t vcpu, uint64_t now) {
     {
         std::lock_guard<std::mutex> lock(mu_);

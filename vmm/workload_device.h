@@ -46,6 +46,8 @@ class WorkloadDevice {
     // After stop(): all latencies in ns, raised requests.
     std::vector<uint64_t> take_latencies();
     uint64_t raised() const { return raised_.load(); }
+    // Requests never answered (an answer covers all older ones).
+    uint64_t unanswered();
     bool active() const { return active_; }
 
   private:
