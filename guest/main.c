@@ -62,20 +62,20 @@ static void fail_setup(uint32_t cpu, const char *what, const char *detail) {
 
 static void choose_tsc_khz(void) {
     if (cfg.tsc_khz) {
-        guest_tsc_khz = cfg.tsc_khz;
+        tsc_set_khz(cfg.tsc_khz);
         return;
     }
     if (on_wfis_vmm) {
         uint32_t khz = inl(WFIS_PORT_TSC_KHZ);
         if (khz < 1000 || khz > 100000000)
             fail_setup(0, "host gave no usable TSC frequency on WFIS_PORT_TSC_KHZ", 0);
-        guest_tsc_khz = khz;
+        tsc_set_khz(khz);
         return;
     }
     tsc_src = "calibrated";
-    guest_tsc_khz = tsc_calibrate_pit();
-    if (guest_tsc_khz < 1000)
-        fail_setup(0, "TSC calibration against PIT channel 2 failed", "pass tsc_khz=");
+    uint32_t khz = tsc_calibrate_pit();
+    if (khz < 1000) fail_setup(0, "TSC calibration against PIT channel 2 failed", "pass tsc_khz=");
+    tsc_set_khz(khz);
 }
 
 static void choose_timer(void) {

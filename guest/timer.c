@@ -9,9 +9,11 @@
 
 enum timer_kind guest_timer_kind;
 
-/* An interrupt more than this before the deadline is treated as early (a
- * clamped one-shot count, or a host firing too soon): re-armed, not counted. */
+/* An interrupt more than this before the deadline is early (a clamped
+ * one-shot count, or a host firing too soon): it is re-armed and counted as
+ * spurious, so timer_irqs + spurious is every timer interrupt taken. */
 #define EARLY_SLACK_US 20
+static uint64_t early_slack; /* in TSC cycles; same value from every vCPU */
 
 const char *timer_kind_name(enum timer_kind k) {
     switch (k) {
@@ -82,7 +84,8 @@ void timer_interrupt(struct percpu *c, uint64_t now) {
         c->spurious++;
         return;
     }
-    if (now + tsc_from_us(EARLY_SLACK_US) < dl) {
+    if (now + early_slack < dl) {
+        c->spurious++;
         timer_set(c, dl);
         return;
     }

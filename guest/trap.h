@@ -6,7 +6,7 @@
 
 /* Saved state as laid out by isr_stubs.S. */
 struct trap_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };

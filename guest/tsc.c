@@ -5,6 +5,13 @@
 #include "io.h"
 
 uint32_t guest_tsc_khz;
+/* ns per cycle in Q32: the interrupt path converts with one multiply. */
+static uint64_t ns_per_cycle_q32;
+
+void tsc_set_khz(uint32_t khz) {
+    guest_tsc_khz = khz;
+    ns_per_cycle_q32 = (1000000ull << 32) / khz;
+}
 
 #define PIT_HZ 1193182u
 #define PIT_WINDOW_COUNT 23864u /* 20 ms */

@@ -4,8 +4,12 @@
 
 #include <stdint.h>
 
-/* TSC frequency in kHz, set once by vCPU 0 before the others read it. */
+/* TSC frequency in kHz, set once by vCPU 0 (tsc_set_khz) before the others
+ * read it. */
 extern uint32_t guest_tsc_khz;
+
+/* Sets guest_tsc_khz (1000..100000000) and the conversion factors. */
+void tsc_set_khz(uint32_t khz);
 
 /* Measures the TSC against PIT channel 2 (20 ms windows, the one with the
  * tightest TSC brackets kept). Returns kHz, or 0 when the PIT does not

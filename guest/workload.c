@@ -10,8 +10,8 @@ static enum workload run_kind[GUEST_MAX_CPUS]; /* what this vCPU runs */
 static uint64_t tick_period[GUEST_MAX_CPUS];   /* idle: TSC cycles per tick */
 static uint64_t mean_cycles;                   /* tickless: mean interval */
 
-/* Work loop iterations per unit: about 16k dependent shift/xor steps. */
-#define WORK_UNIT_STEPS 16384
+/* Work loop iterations per unit. */
+#define WORK_UNIT_STEPS 256
 static volatile uint64_t work_sink;
 
 static uint64_t work_unit(uint64_t x) {

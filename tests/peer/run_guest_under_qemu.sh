@@ -22,7 +22,7 @@ if [ -z "$qemu" ]; then
   echo "SKIP: qemu-system-x86_64 not installed (scripts/setup.sh installs qemu-system-x86)"
   exit 77
 fi
-if [ "$accel" = kvm ] && ! [ -r /dev/kvm -a -w /dev/kvm ]; then
+if [ "$accel" = kvm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
   echo "SKIP: /dev/kvm missing or not accessible; the TCG variants still run"
   exit 77
 fi
