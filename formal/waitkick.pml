@@ -1,0 +1,349 @@
+/* waitkick.pml - Promela model of the wfisleep wait/kick protocol as implemented
+ * in src/platform/waiter.cc + waiter_futex_linux.cc (checked by formal/check.sh).
+ *
+ * One vCPU thread runs idle traps forever: has-work check, plan (any mix of
+ * poll / sleep (finite, forever, strict) / spin), then Waiter::wait. NKICKERS
+ * threads each raise an interrupt and kick NKICKS times. The futex is modelled
+ * with the kernel's guarantee (value check and enqueue are atomic with respect
+ * to FUTEX_WAKE), plus timeouts and a bounded number of spurious wakeups.
+ * Each Promela statement is one atomic step of the code: a load, a store, an
+ * exchange or a CAS on the word (the model is sequentially consistent; the
+ * release/acquire ordering of the C++ code is checked by the TSan stress tests).
+ *
+ * Checked:
+ *  - A kick is never lost: every kick ends the kickable wait in progress or
+ *    the next kickable wait (ghost "slack", asserted at each wait's end).
+ *  - A wait that returns "kicked" consumed a real kick (no phantom kicks; a
+ *    stale kick costs one early return at most).
+ *  - The vCPU never blocks in the futex while a kick is pending, and once no
+ *    kick() call is in progress a pending kick never coexists with a blocked
+ *    vCPU (monitor blocked_inv).
+ *  - No deadlock: when nothing can move, no interrupt is pending (monitor
+ *    quiescent); the only valid end state of the vCPU is a wait-forever plan.
+ *  - -DLIVE: LTL "a pending kick is eventually consumed" under weak fairness,
+ *    with the policy restricted to kickable plans.
+ * Mutants (-DMUT_*), each of which must make the check fail:
+ *  MUT_KICK_STORE     kick(): load then plain store instead of exchange
+ *  MUT_NO_VALUE_CHECK futex wait that blocks without comparing the word
+ *  MUT_BLOCK_STORE    end of sleep: load then store IDLE instead of exchange
+ *  MUT_CAS_STORE      start of sleep: check then store WAITING instead of CAS
+ *  MUT_NO_WAKE        kick() never calls futex wake
+ */
+
+#ifndef NKICKERS
+#define NKICKERS 2
+#endif
+#ifndef NKICKS
+#define NKICKS 2
+#endif
+#define MAXSPIN 2 /* relax iterations before a poll/spin phase must time out */
+#define MAXSPUR 1 /* spurious futex wakeups per sleep */
+
+#define IDLE 0
+#define WAITING 1
+#define KICKED 2
+
+/* sleep phase kinds of a plan */
+#define S_NONE 0
+#define S_FINITE 1
+#define S_FOREVER 2
+#define S_STRICT 3
+
+byte word = IDLE; /* Waiter::word_ */
+bool fq = false;  /* the vCPU is enqueued on the futex */
+bool irq = false; /* an interrupt is pending for the guest */
+
+/* ghost state for the properties */
+bool gpend = false;       /* a kick was issued and not yet consumed */
+byte slack = 0;           /* kickable waits that may still end without consuming it */
+bool in_wait = false;     /* the vCPU is inside Waiter::wait */
+bool cur_kickable = false;/* ... and its plan has a kickable phase */
+byte kip = 0;             /* kick() calls in progress */
+
+/* The owner consumed a kick (exchange returned KICKED). */
+inline absorb() {
+    assert(gpend); /* no phantom kick */
+    gpend = false;
+    slack = 0
+}
+
+/* Waiter::consume_kick: relaxed load, then exchange(IDLE). */
+inline consume_kick(res) {
+    if
+    :: word != KICKED -> res = false
+    :: else ->
+        atomic {
+            res = (word == KICKED);
+            word = IDLE;
+            if
+            :: res -> absorb()
+            :: else
+            fi
+        }
+    fi
+}
+
+/* Waiter::spin_until: consume check, deadline check, cpu_relax, repeat. */
+inline spin_until(res) {
+    cnt = 0;
+    do
+    :: consume_kick(res);
+        if
+        :: res -> break
+        :: else
+        fi;
+        if
+        :: cnt < MAXSPIN -> cnt++ /* not yet: relax and look again */
+        :: true -> break          /* now_ns() >= deadline */
+        fi
+    od
+}
+
+/* address_wait(word, WAITING, deadline) = FUTEX_WAIT_BITSET. */
+inline futex_wait(finite) {
+    atomic {
+#ifdef MUT_NO_VALUE_CHECK
+        fq = true
+#else
+        if
+        :: word == WAITING -> assert(!gpend); fq = true
+        :: else -> skip /* EAGAIN */
+        fi
+#endif
+    }
+    /* the only place the vCPU may stay forever: a wait-forever plan, no kick */
+end_futex:
+    if
+    :: !fq -> skip                                          /* EAGAIN, or woken */
+    :: atomic { fq && finite -> fq = false; expired = true } /* ETIMEDOUT */
+    :: atomic { fq && spur < MAXSPUR -> fq = false; spur++ } /* spurious / EINTR */
+    fi
+}
+
+/* address_wake_one = FUTEX_WAKE(1). */
+inline futex_wake() {
+    atomic {
+        if
+        :: fq -> fq = false
+        :: else
+        fi
+    }
+}
+
+/* final exchange(word, IDLE) of block_until */
+inline xchg_idle(res) {
+#ifdef MUT_BLOCK_STORE
+    res = (word == KICKED);
+    if
+    :: res -> absorb()
+    :: else
+    fi;
+    word = IDLE
+#else
+    atomic {
+        res = (word == KICKED);
+        word = IDLE;
+        if
+        :: res -> absorb()
+        :: else
+        fi
+    }
+#endif
+}
+
+/* Waiter::block_until */
+inline block_until(finite, res) {
+#ifdef MUT_CAS_STORE
+    if
+    :: word == IDLE -> ok = true
+    :: else -> ok = false
+    fi;
+    if
+    :: ok -> word = WAITING
+    :: else
+    fi;
+#else
+    atomic {
+        if
+        :: word == IDLE -> word = WAITING; ok = true
+        :: else -> ok = false
+        fi
+    }
+#endif
+    if
+    :: !ok -> xchg_idle(res)
+    :: else ->
+        expired = false;
+        spur = 0;
+        do
+        :: word != WAITING -> break
+        :: else ->
+            if
+            :: finite && !expired -> expired = true /* time passed the deadline */
+            :: true
+            fi;
+            if
+            :: expired -> break
+            :: else -> futex_wait(finite)
+            fi
+        od;
+        xchg_idle(res)
+    fi
+}
+
+active proctype vcpu() {
+    bool hw, kicked, ok, res, expired, pollp, spinp, kickable, fin;
+    byte cnt, spur, sleepk;
+    do
+    :: /* has_work = interrupt pending (the guest handles it on entry) */
+        atomic {
+            hw = irq;
+            irq = false
+        };
+        if
+        :: hw -> skip
+        :: else ->
+            /* plan: any mix a policy may return */
+            if
+            :: pollp = false
+            :: pollp = true
+            fi;
+            if
+            :: sleepk = S_NONE
+            :: sleepk = S_FINITE
+            :: sleepk = S_FOREVER
+            :: sleepk = S_STRICT
+            fi;
+            if
+            :: sleepk == S_FOREVER -> spinp = false
+            :: else ->
+                if
+                :: spinp = false
+                :: spinp = true
+                fi
+            fi;
+            kickable = pollp || spinp || sleepk == S_FINITE || sleepk == S_FOREVER;
+#ifdef LIVE
+            if
+            :: !kickable -> pollp = true; kickable = true /* liveness run: kickable plans only */
+            :: else
+            fi;
+#endif
+            atomic {
+                in_wait = true;
+                cur_kickable = kickable
+            };
+            kicked = false;
+            /* Waiter::wait */
+            if
+            :: pollp -> spin_until(kicked)
+            :: else
+            fi;
+            if
+            :: kicked -> goto done
+            :: else
+            fi;
+            if
+            :: sleepk == S_FINITE || sleepk == S_FOREVER ->
+                fin = (sleepk == S_FINITE);
+                block_until(fin, kicked)
+            :: sleepk == S_STRICT -> skip /* sleep_until_ns: not kickable */
+            :: sleepk == S_NONE -> skip
+            fi;
+            if
+            :: kicked || sleepk == S_FOREVER -> goto done
+            :: else
+            fi;
+            if
+            :: spinp -> spin_until(kicked)
+            :: else
+            fi;
+done:
+            atomic {
+                if
+                :: kickable && !kicked ->
+                    /* a kick pending now must be one this wait was allowed to miss */
+                    assert(!gpend || slack > 0);
+                    if
+                    :: gpend -> slack = 0 /* ... but the next kickable wait may not */
+                    :: else
+                    fi
+                :: else
+                fi;
+                in_wait = false
+            }
+        fi
+    od
+}
+
+/* Another thread makes an interrupt pending, then calls wfisleep_vcpu_kick. */
+proctype kicker() {
+    byte n = 0;
+    byte old;
+    do
+    :: n < NKICKS ->
+        irq = true;
+#ifdef MUT_KICK_STORE
+        atomic {
+            kip++;
+            old = word
+        };
+        atomic {
+            word = KICKED;
+            if
+            :: !gpend -> gpend = true; slack = (in_wait && cur_kickable -> 1 : 0)
+            :: else
+            fi
+        };
+#else
+        atomic {
+            kip++;
+            old = word;
+            word = KICKED;
+            if
+            :: !gpend -> gpend = true; slack = (in_wait && cur_kickable -> 1 : 0)
+            :: else
+            fi
+        };
+#endif
+#ifndef MUT_NO_WAKE
+        if
+        :: old == WAITING -> futex_wake()
+        :: else
+        fi;
+#endif
+        kip--;
+        n++
+    :: else -> break
+    od
+}
+
+/* Once no kick() is in progress, a pending kick and a blocked vCPU never coexist. */
+active proctype blocked_inv() {
+end:
+    atomic {
+        kip == 0 && fq && gpend -> assert(false)
+    }
+}
+
+/* When nothing can move any more, no interrupt or kick is pending. */
+active proctype quiescent() {
+end:
+    atomic {
+        timeout -> assert(!irq && !gpend)
+    }
+}
+
+init {
+    byte i = 0;
+    atomic {
+        do
+        :: i < NKICKERS -> run kicker(); i++
+        :: else -> break
+        od
+    }
+}
+
+#ifdef LIVE
+ltl kick_consumed { [] (gpend -> <> !gpend) }
+#endif
