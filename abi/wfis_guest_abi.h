@@ -113,4 +113,24 @@ static inline uint64_t wfis_hist_lower_us(uint32_t bucket)
     return (uint64_t)WFIS_HIST_LINEAR << (bucket - WFIS_HIST_LINEAR);
 }
 
+/* ---- appended by the guest (still version 1) -----------------------------
+ * Further report records (hosts may ignore them; both end in an END line):
+ *   WFIS ERROR cpu=<i> <text>   setup failed (bad command line value, no
+ *        usable TSC frequency, timer=pv without our VMM, ...); the text
+ *        names the input and what is accepted.
+ *   WFIS FAULT cpu=<i> vector=<n> error=0x<hex> rip=0x<hex> cr2=0x<hex>
+ *        an exception (vector < 32, not NMI).
+ *   Either is followed by "WFIS END status=fail" and WFIS_EXIT_FAIL.
+ * BOOT line: a trailing " unknown=<k>[,<k>...]" lists ignored keys.
+ * tsc_src=host covers both tsc_khz= and WFIS_PORT_TSC_KHZ.
+ * Command line key (test only):
+ *   crash=ud|pf   after the BOOT line raise #UD, or #PF by reading
+ *                 0x100000000 (the identity map ends at 4 GiB).
+ * Counting: timer_irqs counts WFIS_VEC_TIMER interrupts that found their
+ * deadline due (within 20 us); one that came earlier, or with no deadline
+ * armed, is re-armed/ignored and counted in spurious, so timer_irqs +
+ * spurious = every timer interrupt taken. After its WFIS CPU line a vCPU
+ * takes no further interrupt (cli; hlt; vCPU 0 instead waits with
+ * interrupts off and exits). */
+
 #endif /* WFIS_GUEST_ABI_H */

@@ -108,6 +108,15 @@ static void parse_pair(struct guest_config *cfg, const char *k, size_t kl, const
             set_error(cfg, k, kl, v, vl, "pv|lapic|auto");
         return;
     }
+    if (str_eq_n(k, kl, "crash")) {
+        if (str_eq_n(v, vl, "ud"))
+            cfg->crash = CRASH_UD;
+        else if (str_eq_n(v, vl, "pf"))
+            cfg->crash = CRASH_PF;
+        else
+            set_error(cfg, k, kl, v, vl, "ud|pf");
+        return;
+    }
     if (str_eq_n(k, kl, "workload")) {
         static const enum workload all[] = {WL_IDLE, WL_TICKLESS, WL_PINGPONG, WL_BURST,
                                             WL_COMPUTE};

@@ -6,6 +6,8 @@
 
 enum timer_request { TIMER_REQ_AUTO, TIMER_REQ_PV, TIMER_REQ_LAPIC };
 enum workload { WL_IDLE, WL_TICKLESS, WL_PINGPONG, WL_BURST, WL_COMPUTE };
+/* Test only: an exception raised on purpose after the BOOT line. */
+enum crash { CRASH_NONE, CRASH_UD, CRASH_PF };
 
 struct guest_config {
     enum timer_request timer;
@@ -17,6 +19,7 @@ struct guest_config {
     uint32_t tsc_khz; /* 0: not given */
     uint64_t seed;    /* tickless PRNG seed */
     uint32_t vcpus;   /* vCPUs the host started */
+    enum crash crash; /* crash=ud|pf (test only) */
     char unknown[96]; /* comma-separated unknown keys, truncated */
     char error[160];  /* first parse error, empty when none */
 };

@@ -210,6 +210,9 @@ void guest_main(uint32_t magic, uint32_t mbi, uint32_t cpu) {
     }
     timer_cpu_init();
     print_boot(cpu);
+    if (cfg.crash == CRASH_UD) __asm__ volatile("ud2");
+    if (cfg.crash == CRASH_PF) /* the identity map ends at 4 GiB */
+        (void)*(volatile uint64_t *)(uintptr_t)0x100000000ull;
     outl(WFIS_PORT_READY, cpu);
     workload_run(c, &cfg);
     report(c, rdtsc());
