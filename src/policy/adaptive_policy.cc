@@ -156,7 +156,10 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) 
     // 1. Wake-up advance: what the sleep phase overslept by.
     if (slept_) {
         if (sleep_woke_ns != 0) {
-            const bool kick_ended_sleep = kicked && sleep_woke_ns < sleep_end_ns_;
+            // The waiter returns straight from a kicked sleep (end == woke);
+            // such a sleep says nothing about the oversleep.
+            const bool kick_ended_sleep =
+                kicked && (sleep_woke_ns < sleep_end_ns_ || end_ns <= sleep_woke_ns);
             if (!kick_ended_sleep) {
                 learn_oversleep(sat_sub(sleep_woke_ns, sleep_end_ns_));
                 if (sleep_woke_ns > deadline_ns_) ++late_wakes_;
@@ -191,6 +194,14 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) 
         shrink_poll();  // too late for any window we allow
 }
 
+// One smoothing step: error/div, but at least 1 ns toward the sample so the
+// estimate reaches it instead of stalling up to div-1 ns short.
+int64_t AdaptivePolicy::step(int64_t err) const noexcept {
+    const int64_t s = err / static_cast<int64_t>(p_.advance_gain_div);
+    if (s != 0 || err == 0) return s;
+    return err > 0 ? 1 : -1;
+}
+
 void AdaptivePolicy::learn_oversleep(uint64_t oversleep_ns) noexcept {
     if (oversleep_ns > sat_add(advance_ns_, p_.advance_outlier_ns)) {
         if (++outlier_run_ < p_.advance_outlier_run) return;  // one odd sample: ignore
@@ -199,11 +210,10 @@ void AdaptivePolicy::learn_oversleep(uint64_t oversleep_ns) noexcept {
     const uint64_t o = oversleep_ns < p_.advance_max_ns ? oversleep_ns : p_.advance_max_ns;
     // Both values are <= 1 s, so the signed arithmetic cannot overflow.
     const int64_t err = static_cast<int64_t>(o) - static_cast<int64_t>(mean_ns_);
-    const auto div = static_cast<int64_t>(p_.advance_gain_div);
-    mean_ns_ = static_cast<uint64_t>(static_cast<int64_t>(mean_ns_) + err / div);
     const int64_t abs_err = err < 0 ? -err : err;
-    const int64_t dev_err = abs_err - static_cast<int64_t>(dev_ns_);
-    dev_ns_ = static_cast<uint64_t>(static_cast<int64_t>(dev_ns_) + dev_err / div);
+    mean_ns_ = static_cast<uint64_t>(static_cast<int64_t>(mean_ns_) + step(err));
+    dev_ns_ = static_cast<uint64_t>(static_cast<int64_t>(dev_ns_) +
+                                    step(abs_err - static_cast<int64_t>(dev_ns_)));
     update_advance();
 }
 

@@ -19,7 +19,7 @@ struct AdaptiveParams {
     uint64_t advance_min_ns = 0;           // lower bound of the learned advance
     uint64_t advance_max_ns = 300000;      // upper bound (also clamps each sample)
     uint64_t advance_gain_div = 8;         // move 1/div of the error per sample (KVM: 8)
-    uint64_t advance_dev_pct = 100;        // advance = mean + pct% of mean deviation
+    uint64_t advance_dev_pct = 0;          // advance = mean + pct% of mean deviation
     uint64_t advance_outlier_ns = 200000;  // sample this far above the advance: outlier
     uint64_t advance_outlier_run = 4;      // this many outliers in a row are the new normal
     uint64_t advance_probe_div = 64;       // on-time wait without wake time: mean -= mean/div
@@ -77,6 +77,7 @@ class AdaptivePolicy {
 
   private:
     void learn_oversleep(uint64_t oversleep_ns) noexcept;
+    int64_t step(int64_t err) const noexcept;
     void update_advance() noexcept;
     void grow_poll() noexcept;
     void shrink_poll() noexcept;
