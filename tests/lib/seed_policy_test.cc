@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 
 namespace wfisleep {
 namespace {
@@ -71,7 +72,10 @@ INSTANTIATE_TEST_SUITE_P(Tiers, SeedBoundary,
                                            Boundary{51, 10 * kUs}, Boundary{100, 10 * kUs},
                                            Boundary{101, 25 * kUs}, Boundary{200, 25 * kUs},
                                            Boundary{201, 50 * kUs}, Boundary{500, 50 * kUs},
-                                           Boundary{501, 100 * kUs}, Boundary{100000, 100 * kUs}));
+                                           Boundary{501, 100 * kUs}, Boundary{100000, 100 * kUs}),
+                         [](const ::testing::TestParamInfo<Boundary> &p) {
+                             return "streak_" + std::to_string(p.param.streak);
+                         });
 
 TEST(SeedPolicy, SleepIsComputedInNanoseconds) {
     // 10% of 5 us is 500 ns, not 0 (the activation line says "0.5 -> 5").
