@@ -27,7 +27,13 @@ _start:
     in %dx, %eax                /* our VMM: index; QEMU: 0xffffffff */
     cmp $0xffffffff, %eax
     jne 1f
-    xor %eax, %eax
+    /* QEMU: the initial APIC ID (CPUID.1:EBX[31:24]) is the index; QEMU
+     * numbers the vCPUs of -smp N 0..N-1. */
+    mov $1, %eax
+    cpuid
+    mov %ebx, %eax
+    shr $24, %eax
+    mov %esi, %ebx              /* cpuid clobbered it; esi holds the info */
 1:  cmp $GUEST_MAX_CPUS, %eax
     jae too_many_cpus
     mov %eax, %ebp              /* vCPU index */
@@ -84,10 +90,47 @@ gdt:
     .quad 0
     .quad 0x00AF9A000000FFFF    /* GUEST_SEL_CODE64: long mode, DPL 0 */
     .quad 0x00CF92000000FFFF    /* GUEST_SEL_DATA: flat read/write */
+    .quad 0x00CF9A000000FFFF    /* GUEST_SEL_CODE32: flat 32-bit, for APs */
 gdt_end:
 gdt_ptr:
     .word gdt_end - gdt - 1
     .long gdt
+
+/* Real-mode start-up code for application processors under QEMU: copied
+ * to GUEST_AP_TRAMPOLINE by vCPU 0, entered through SIPI at CS:IP =
+ * (GUEST_AP_TRAMPOLINE >> 4):0. Switches to flat 32-bit protected mode and
+ * joins the common entry, which finds the vCPU's index from its APIC ID. */
+#define TRAMP(sym) ((sym) - ap_trampoline_start + GUEST_AP_TRAMPOLINE)
+    .section .rodata.trampoline, "a"
+    .code16
+    .globl ap_trampoline_start, ap_trampoline_end
+ap_trampoline_start:
+    cli
+    cld
+    xor %ax, %ax
+    mov %ax, %ds
+    lgdtl TRAMP(ap_gdt_ptr)
+    mov %cr0, %eax
+    or $1, %eax                 /* PE */
+    mov %eax, %cr0
+    ljmpl $GUEST_SEL_CODE32, $TRAMP(ap_protected)
+    .code32
+ap_protected:
+    mov $GUEST_SEL_DATA, %ax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %ss
+    mov %ax, %fs
+    mov %ax, %gs
+    xor %eax, %eax              /* no multiboot magic: only vCPU 0 reads it */
+    xor %ebx, %ebx
+    mov $_start, %ecx
+    jmp *%ecx
+    .balign 4
+ap_gdt_ptr:
+    .word gdt_end - gdt - 1
+    .long gdt
+ap_trampoline_end:
 
     .section .bss.stacks, "aw", @nobits
     .balign 4096

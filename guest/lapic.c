@@ -13,6 +13,8 @@
 #define REG_EOI 0x0B0
 #define REG_SVR 0x0F0
 #define REG_IRR 0x200
+#define REG_ICR_LO 0x300
+#define REG_ICR_HI 0x310
 #define REG_LVT_TIMER 0x320
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR 0x390
@@ -90,6 +92,27 @@ void lapic_mask_timer(void) {
 
 void lapic_eoi(void) {
     wr(REG_EOI, 0);
+}
+
+static void delay_us(uint64_t us) {
+    uint64_t t0 = rdtsc();
+    while (rdtsc() - t0 < tsc_from_us(us)) cpu_relax();
+}
+
+static void send_ipi_all_but_self(uint32_t low) {
+    wr(REG_ICR_HI, 0);
+    wr(REG_ICR_LO, (3u << 18) | low); /* destination shorthand: all but self */
+    for (int i = 0; i < 100000 && (rd(REG_ICR_LO) & (1u << 12)); i++)
+        cpu_relax(); /* delivery status: wait until sent */
+}
+
+void lapic_start_others(uint32_t page) {
+    send_ipi_all_but_self((1u << 14) | (5u << 8)); /* INIT, level assert */
+    delay_us(10000);
+    for (int i = 0; i < 2; i++) {
+        send_ipi_all_but_self((6u << 8) | (page & 0xff)); /* start-up */
+        delay_us(200);
+    }
 }
 
 static int timer_vector_pending(void) {

@@ -30,6 +30,10 @@ void lapic_tsc_deadline_arm(uint64_t deadline); /* 0 disarms */
 void lapic_oneshot_mode(void);
 void lapic_oneshot_arm(uint64_t deadline, uint64_t now); /* 0 disarms */
 void lapic_mask_timer(void);
+
+/* INIT, then two start-up IPIs with vector `page` (address >> 12), to all
+ * other processors, with the customary 10 ms and 200 us pauses. */
+void lapic_start_others(uint32_t page);
 void lapic_eoi(void);
 
 #endif

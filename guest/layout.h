@@ -12,5 +12,11 @@
 /* GDT selectors (see entry32.S). */
 #define GUEST_SEL_CODE64 0x08
 #define GUEST_SEL_DATA 0x10
+#define GUEST_SEL_CODE32 0x18
+
+/* Where vCPU 0 copies the real-mode start-up code for INIT/SIPI (QEMU
+ * only): a page below 1 MiB that QEMU's multiboot loader leaves free (its
+ * info block is at 0x9000). SIPI vector = address >> 12. */
+#define GUEST_AP_TRAMPOLINE 0x8000
 
 #endif

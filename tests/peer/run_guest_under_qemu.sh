@@ -9,7 +9,9 @@
 #   timer=T         the BOOT line's timer= value
 #   boot=K=V        any other BOOT field
 #   cpu=K>=N | cpu=K<=N | cpu=K==N   a field of the CPU line
-#   hist_sum        the HIST counts add up to timer_irqs
+#   hist_sum        for every CPU line, its HIST counts add up to its timer_irqs
+#   vcpus=N         N BOOT and N CPU lines (cpu=0..N-1); END says vcpus=N
+#                   (default 1); cpu= checks apply to cpu 0
 #   end=ok|fail     the END line's status
 #   line=TEXT       some line contains TEXT
 set -u
@@ -46,8 +48,13 @@ echo "---"
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
+vcpus=1
+for check in "$@"; do
+  case $check in vcpus=*) vcpus=${check#vcpus=} ;; esac
+done
+
 boot=$(grep -m1 '^WFIS BOOT ' "$log")
-cpu=$(grep -m1 '^WFIS CPU ' "$log")
+cpu=$(grep -m1 '^WFIS CPU cpu=0 ' "$log")
 field() { # line key -> value
   printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1
 }
@@ -77,12 +84,22 @@ for check in "$@"; do
         bad "bad check '$check'"
       fi ;;
     hist_sum)
-      irqs=$(field "$cpu" timer_irqs)
-      sum=$(grep '^WFIS HIST cpu=0' "$log" | tr ' ' '\n' | awk -F: '/^[0-9]+:[0-9]+$/ { s += $2 } END { print s + 0 }')
-      grep -q '^WFIS HIST cpu=0' "$log" || bad "no HIST line"
-      [ "$sum" = "$irqs" ] || bad "HIST counts add up to $sum, timer_irqs=$irqs" ;;
-    end=*) grep -q "^WFIS END status=${check#end=} vcpus=1\$" "$log" ||
-      bad "no 'WFIS END status=${check#end=} vcpus=1' line" ;;
+      for ((i = 0; i < vcpus; i++)); do
+        irqs=$(field "$(grep -m1 "^WFIS CPU cpu=$i " "$log")" timer_irqs)
+        sum=$(grep "^WFIS HIST cpu=$i\( \|\$\)" "$log" | tr ' ' '\n' |
+          awk -F: '/^[0-9]+:[0-9]+$/ { s += $2 } END { print s + 0 }')
+        grep -q "^WFIS HIST cpu=$i\( \|\$\)" "$log" || bad "no HIST line for cpu $i"
+        [ "$sum" = "$irqs" ] || bad "cpu $i: HIST counts add up to $sum, timer_irqs=$irqs"
+      done ;;
+    vcpus=*)
+      for ((i = 0; i < vcpus; i++)); do
+        grep -q "^WFIS BOOT v=1 cpu=$i vcpus=$vcpus " "$log" || bad "no BOOT line for cpu $i"
+        grep -q "^WFIS CPU cpu=$i " "$log" || bad "no CPU line for cpu $i"
+      done
+      n=$(grep -c '^WFIS CPU ' "$log")
+      [ "$n" = "$vcpus" ] || bad "$n CPU lines, expected $vcpus" ;;
+    end=*) grep -q "^WFIS END status=${check#end=} vcpus=$vcpus\$" "$log" ||
+      bad "no 'WFIS END status=${check#end=} vcpus=$vcpus' line" ;;
     line=*) grep -qF -- "${check#line=}" "$log" || bad "no line containing '${check#line=}'" ;;
     *) bad "unknown check '$check'" ;;
   esac
