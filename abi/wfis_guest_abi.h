@@ -122,7 +122,11 @@ static inline uint64_t wfis_hist_lower_us(uint32_t bucket)
  *        an exception (vector < 32, not NMI).
  *   Either is followed by "WFIS END status=fail" and WFIS_EXIT_FAIL.
  * BOOT line: a trailing " unknown=<k>[,<k>...]" lists ignored keys.
- * tsc_src=host covers both tsc_khz= and WFIS_PORT_TSC_KHZ.
+ * tsc_src=host: tsc_khz=, WFIS_PORT_TSC_KHZ, or (QEMU with -accel kvm) the
+ * scale KVM publishes through kvmclock; calibrated: PIT channel 2 (TCG).
+ * vCPUs under QEMU: with vcpus=N > 1 (and -smp N) vCPU 0 starts the others
+ * with INIT/SIPI (real-mode trampoline at 0x8000) and each takes its index
+ * from its initial APIC ID, as WFIS_PORT_CPU_ID does not answer there.
  * Command line key (test only):
  *   crash=ud|pf   after the BOOT line raise #UD, or #PF by reading
  *                 0x100000000 (the identity map ends at 4 GiB).
