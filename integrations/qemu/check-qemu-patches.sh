@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# check-qemu-patches.sh - Linux check of the QEMU HVF patch series: apply, configure, syntax-check against shims.
+#
+# Usage: check-qemu-patches.sh [options] [LINE...]
+#   LINE                  10.2 and/or 10.0 (default: both)
+#   --work DIR            scratch dir (default: build/qemu-check under the repo)
+#   --wfisleep-build DIR  install the library from this CMake build dir
+#   --wfisleep-prefix DIR use a library already installed there
+#                         (default: build the library from this repo)
+#   --keep                keep the unpacked trees afterwards
+#   -h, --help
+#
+# Per line it:
+#  1. fetches the QEMU release source from Debian (fetch-qemu-source.sh,
+#     cached; exit 77 "SKIP" when Debian serves no source of the line),
+#  2. unpacks it, configures it unpatched (minimal aarch64-softmmu),
+#  3. applies every patch of patches/LINE/ with no fuzz,
+#  4. configures the patched tree without and with --enable-wfisleep
+#     (found through the library's real wfisleep.pc),
+#  5. checks "without the option the build is unchanged": config-host.h and
+#     every ninja command equal the unpatched tree's, and the patched files
+#     preprocess to exactly the upstream text with CONFIG_HVF defined,
+#  6. compiles the hvf files the series touches (target/arm/hvf/*.c,
+#     accel/hvf/*.c) with -fsyntax-only, CONFIG_HVF defined, using the real
+#     compile line from `ninja -t commands` turned into an aarch64 one
+#     (aarch64-linux-gnu-gcc: hvf code is arm64-only) against the
+#     declaration-only Hypervisor/Mach shims in shim/: upstream, patched
+#     without and with the option; the patch may add no diagnostics.
+# Nothing here runs HVF (macOS only): this proves the series applies and
+# compiles against the public API as declared, not that it works.
+#
+# Exit: 0 pass, 1 fail, 2 usage, 77 every requested line skipped.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+
+work=$repo/build/qemu-check
+wfis_build=""
+wfis_prefix=""
+keep=0
+lines=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --work) work=${2:?--work needs a directory}; shift ;;
+    --wfisleep-build) wfis_build=${2:?--wfisleep-build needs a CMake build directory}; shift ;;
+    --wfisleep-prefix) wfis_prefix=${2:?--wfisleep-prefix needs a directory}; shift ;;
+    --keep) keep=1 ;;
+    -h | --help) usage; exit 0 ;;
+    10.2 | 10.0) lines+=("$1") ;;
+    *) echo "check-qemu-patches.sh: unknown argument '$1' (accepted: 10.2, 10.0, --work DIR, --wfisleep-build DIR, --wfisleep-prefix DIR, --keep, --help)" >&2
+       exit 2 ;;
+  esac
+  shift
+done
+[ ${#lines[@]} -gt 0 ] || lines=(10.2 10.0)
+for tool in aarch64-linux-gnu-gcc ninja pkg-config python3 patch cmake; do
+  command -v "$tool" >/dev/null || { echo "check-qemu-patches.sh: '$tool' not found (scripts/setup.sh installs it)" >&2; exit 1; }
+done
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+log() { printf '[qemu-check %s] %s\n' "$(date +%T)" "$*"; }
+fail() { printf '[qemu-check] FAIL: %s\n' "$*" >&2; exit 1; }
+
+# ---- the library, installed where pkg-config finds its real wfisleep.pc ----
+install_wfisleep() {
+  local prefix=$work/wfisleep-prefix
+  if [ -n "$wfis_prefix" ]; then
+    prefix=$(cd "$wfis_prefix" && pwd)
+  else
+    local build=$wfis_build
+    if [ -z "$build" ]; then
+      build=$work/wfisleep-build
+      log "building the wfisleep library from $repo"
+      cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DWFISLEEP_BUILD_TESTS=OFF -DWFISLEEP_BUILD_BENCHMARKS=OFF -DWFISLEEP_BUILD_TESTBED=OFF \
+        >"$work/wfisleep-configure.log" 2>&1 || fail "configuring wfisleep; see $work/wfisleep-configure.log"
+      cmake --build "$build" --target wfisleep_static wfisleep_shared >"$work/wfisleep-build.log" 2>&1 ||
+        fail "building wfisleep; see $work/wfisleep-build.log"
+    fi
+    rm -rf "$prefix"
+    cmake --install "$build" --prefix "$prefix" >"$work/wfisleep-install.log" 2>&1 ||
+      fail "installing wfisleep from $build; see $work/wfisleep-install.log"
+  fi
+  local pc
+  pc=$(find "$prefix" -name wfisleep.pc -path '*pkgconfig*' | head -n1)
+  [ -n "$pc" ] || fail "no wfisleep.pc under $prefix"
+  PKG_CONFIG_PATH=$(dirname "$pc")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+  export PKG_CONFIG_PATH
+  pkg-config --exists wfisleep || fail "pkg-config does not accept $pc"
+  log "wfisleep $(pkg-config --modversion wfisleep) from $pc"
+}
+
+# ---- per line ---------------------------------------------------------------------
+configure_qemu() { # srcdir builddir extra-args...
+  local src=$1 dir=$2
+  shift 2
+  mkdir -p "$dir"
+  (cd "$dir" && "$src/configure" --python=/usr/bin/python3 --target-list=aarch64-softmmu \
+    --disable-docs --without-default-features --disable-werror --disable-install-blobs "$@") \
+    >"$dir.configure.log" 2>&1 || fail "configure $* in $dir failed; see $dir.configure.log"
+}
+
+# The aarch64 -fsyntax-only command for hvf sources, from the real compile
+# line of a file of the same source set (arm_system_ss) in this build.
+compile_template() { # builddir outfile
+  local dir=$1 out=$2 obj=libqemu-aarch64-softmmu.a.p/target_arm_arm-qmp-cmds.c.o
+  (cd "$dir" && ninja -t commands "$obj" | tail -n1) >"$out.orig"
+  grep -q 'arm-qmp-cmds.c' "$out.orig" || fail "no compile line for $obj in $dir"
+  /usr/bin/python3 - "$out.orig" "$out" <<'PY'
+import shlex, sys
+argv = shlex.split(open(sys.argv[1]).read())
+out, skip = ["aarch64-linux-gnu-gcc"], False
+for a in argv[1:]:
+    if skip:
+        skip = False
+        continue
+    if a in ("-MQ", "-MF", "-o", "-c"):
+        skip = True          # dependency/output files and the source itself
+        continue
+    if a in ("-MD", "-m64", "-mcx16", "-msse2"):
+        continue             # x86-only flags of this (x86-64) build
+    a = a.replace("/host/include/x86_64", "/host/include/aarch64").replace("/tcg/i386", "/tcg/aarch64")
+    out.append(a)
+open(sys.argv[2], "w").write(" ".join(shlex.quote(x) for x in out) + "\n")
+PY
+}
+
+# Runs the template on one file; extra flags before the template's own.
+run_cc() { # builddir template pre-flags(string) file extra...
+  local dir=$1 tmpl=$2 pre=$3 file=$4
+  shift 4
+  local -a cmd pre_a
+  read -r -a pre_a <<<"$pre"
+  eval "cmd=($(cat "$tmpl"))"
+  (cd "$dir" && "${cmd[0]}" "${pre_a[@]}" "${cmd[@]:1}" -isystem "$here/shim" -DCONFIG_HVF=1 "$@" "$file")
+}
+
+# Diagnostics without paths, line and column numbers, sorted: what the patch
+# must not change.
+norm_diag() { sed -nE 's/^[^ :]*:[0-9]+:[0-9]+: (warning|error): /\1: /p' "$1" | sort; }
+
+check_line() { # line -> 0 ok, 77 skipped
+  local line=$1 rc=0
+  local fetch_out
+  fetch_out=$("$here/fetch-qemu-source.sh" --tools "$line" 2>&1) || rc=$?
+  echo "$fetch_out"
+  if [ "$rc" = 77 ]; then
+    return 77
+  elif [ "$rc" != 0 ]; then
+    fail "fetching qemu $line"
+  fi
+  local cache=${WFISLEEP_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wfisleep/qemu}
+  # shellcheck disable=SC1090,SC1091
+  . "$cache/$line/source.env"
+  local tools=$cache/tools/root
+  export PATH=$tools/usr/bin:$PATH
+  export PYTHONPATH=$tools/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}
+
+  local lw=$work/$line
+  rm -rf "$lw"
+  mkdir -p "$lw"
+  log "$line: unpacking $(basename "$QEMU_ORIG_TARBALL") ($QEMU_DEB_VERSION, sha256 $QEMU_ORIG_SHA256)"
+  tar --no-same-owner -C "$lw" -xf "$QEMU_ORIG_TARBALL"
+  local src
+  src=$(find "$lw" -mindepth 1 -maxdepth 1 -type d -name 'qemu-*' | head -n1)
+  [ -n "$src" ] || fail "$QEMU_ORIG_TARBALL holds no qemu-* directory"
+  # Debian strips the prebuilt firmware; configure only needs the names.
+  local f
+  while read -r f; do
+    [ -e "$src/pc-bios/$f.bz2" ] || : >"$src/pc-bios/$f.bz2"
+  done < <(sed -n '/fds = \[/,/\]/p' "$src/pc-bios/meson.build" | grep -oE "edk2-[A-Za-z0-9_-]+\.fd")
+
+  local patches=("$here/patches/$line"/*.patch)
+  [ -e "${patches[0]}" ] || fail "no patches in $here/patches/$line"
+  # Files the series touches; upstream copies of the existing ones.
+  local touched
+  touched=$(sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u)
+  mkdir -p "$lw/upstream"
+  (cd "$src" && for f in $touched target/arm/hvf accel/hvf include/system/hvf_int.h; do
+    [ -e "$f" ] && cp -r --parents "$f" "$lw/upstream/"
+  done; true)
+
+  log "$line: configure unpatched"
+  configure_qemu "$src" "$lw/build-upstream"
+
+  log "$line: applying ${#patches[@]} patches"
+  local p
+  for p in "${patches[@]}"; do
+    (cd "$src" && patch -p1 --fuzz=0 --batch --forward --no-backup-if-mismatch <"$p") >"$lw/patch.log" 2>&1 ||
+      { cat "$lw/patch.log"; fail "$line: $(basename "$p") does not apply to $QEMU_DEB_VERSION"; }
+    echo "  applied $(basename "$p")"
+  done
+
+  log "$line: configure patched, wfisleep off / on"
+  configure_qemu "$src" "$lw/build-off"
+  configure_qemu "$src" "$lw/build-on" --enable-wfisleep
+  grep -qE 'Run-time dependency wfisleep found: YES' "$lw/build-on/meson-logs/meson-log.txt" ||
+    fail "$line: --enable-wfisleep did not find wfisleep through pkg-config"
+  grep -qx '#define CONFIG_WFISLEEP' "$lw/build-on/config-host.h" || fail "$line: on: CONFIG_WFISLEEP not defined"
+  grep -qx '#undef CONFIG_WFISLEEP' "$lw/build-off/config-host.h" || fail "$line: off: CONFIG_WFISLEEP not #undef"
+  if grep -q 'dependency wfisleep' "$lw/build-off/meson-logs/meson-log.txt"; then
+    fail "$line: off: wfisleep was looked up"
+  fi
+
+  # Off == upstream: same config (but the one #undef line), same commands.
+  diff -B <(grep -vx "#undef CONFIG_WFISLEEP" "$lw/build-off/config-host.h") "$lw/build-upstream/config-host.h" >"$lw/config.diff" ||
+    { cat "$lw/config.diff"; fail "$line: off: config-host.h differs from upstream beyond CONFIG_WFISLEEP"; }
+  diff <(cd "$lw/build-off" && ninja -t commands | sed "s|$lw/build-off|BUILD|g") \
+    <(cd "$lw/build-upstream" && ninja -t commands | sed "s|$lw/build-upstream|BUILD|g") >"$lw/commands.diff" ||
+    { head -20 "$lw/commands.diff"; fail "$line: off: the build's commands differ from upstream"; }
+  echo "  off == upstream: config-host.h (+ '#undef CONFIG_WFISLEEP'), $(cd "$lw/build-off" && ninja -t commands | wc -l) ninja commands"
+  # The hand-written configure option must be what QEMU's generator makes.
+  (cd "$lw/build-off" && pyvenv/bin/meson introspect --buildoptions "$src/meson.build" |
+    /usr/bin/python3 "$src/scripts/meson-buildoptions.py") >"$lw/buildoptions.sh" 2>"$lw/buildoptions.err" ||
+    fail "$line: scripts/meson-buildoptions.py failed; see $lw/buildoptions.err"
+  diff "$lw/buildoptions.sh" "$src/scripts/meson-buildoptions.sh" >"$lw/buildoptions.diff" ||
+    { cat "$lw/buildoptions.diff"; fail "$line: scripts/meson-buildoptions.sh is not what meson-buildoptions.py generates"; }
+  grep -q -- '--enable-wfisleep) printf "%s" -Dwfisleep=enabled' "$src/scripts/meson-buildoptions.sh" ||
+    fail "$line: configure has no --enable-wfisleep"
+
+  log "$line: generated headers (qapi, trace) for off and on"
+  local gen=(libqemu-aarch64-softmmu.a.p/target_arm_arm-qmp-cmds.c.o trace/trace-target_arm_hvf.h trace/trace-accel_hvf.h)
+  local b
+  for b in build-off build-on; do
+    (cd "$lw/$b" && ninja "${gen[@]}") >"$lw/$b.ninja.log" 2>&1 || fail "$line: ninja in $b; see $lw/$b.ninja.log"
+    compile_template "$lw/$b" "$lw/$b.cc"
+  done
+
+  # Which .c files to syntax-check: hvf.c, the hvf sources the series
+  # touches, and accel/hvf/*.c when it touches them or hvf_int.h.
+  local files=(target/arm/hvf/hvf.c) rel
+  for rel in $touched; do
+    case $rel in
+      target/arm/hvf/hvf.c) ;;
+      target/arm/hvf/*.c | accel/hvf/*.c) files+=("$rel") ;;
+    esac
+  done
+  if grep -qE '^(include/system/hvf_int\.h|accel/hvf/)' <<<"$touched"; then
+    for rel in $(cd "$src" && ls accel/hvf/*.c); do
+      case " ${files[*]} " in *" $rel "*) ;; *) files+=("$rel") ;; esac
+    done
+  fi
+  echo "  syntax-check: ${files[*]}"
+
+  local wcflags
+  wcflags=$(pkg-config --cflags wfisleep)
+  local n_same=0 n_on=0
+  for rel in "${files[@]}"; do
+    local tag=${rel//\//_}
+    local up_pre="-iquote $lw/upstream/include"
+    # Upstream (pristine copy at the same relative layout) with the off config.
+    if [ -e "$lw/upstream/$rel" ]; then
+      run_cc "$lw/build-off" "$lw/build-off.cc" "$up_pre" "$lw/upstream/$rel" -fsyntax-only >"$lw/$tag.up.log" 2>&1 ||
+        { cat "$lw/$tag.up.log"; fail "$line: upstream $rel does not compile against the shim (shim incomplete?)"; }
+      run_cc "$lw/build-off" "$lw/build-off.cc" "" "$src/$rel" -fsyntax-only >"$lw/$tag.off.log" 2>&1 ||
+        { cat "$lw/$tag.off.log"; fail "$line: patched $rel does not compile without CONFIG_WFISLEEP"; }
+      diff <(norm_diag "$lw/$tag.up.log") <(norm_diag "$lw/$tag.off.log") >/dev/null ||
+        fail "$line: off: $rel diagnostics differ from upstream"
+      # Identical token stream: __LINE__/__FILE__ pinned, line markers off.
+      local pp=(-E -P -Wno-builtin-macro-redefined -D__LINE__=0 '-D__FILE__="f"')
+      run_cc "$lw/build-off" "$lw/build-off.cc" "$up_pre" "$lw/upstream/$rel" "${pp[@]}" 2>/dev/null | grep -v '^\s*$' >"$lw/$tag.up.i"
+      run_cc "$lw/build-off" "$lw/build-off.cc" "" "$src/$rel" "${pp[@]}" 2>/dev/null | grep -v '^\s*$' >"$lw/$tag.off.i"
+      [ -s "$lw/$tag.up.i" ] || fail "$line: preprocessing upstream $rel gave nothing"
+      cmp -s "$lw/$tag.up.i" "$lw/$tag.off.i" ||
+        { diff "$lw/$tag.up.i" "$lw/$tag.off.i" | head -20; fail "$line: off: $rel preprocesses differently from upstream"; }
+      grep -q 'wfisleep' "$lw/$tag.off.i" && fail "$line: off: $rel still refers to wfisleep"
+      n_same=$((n_same + 1))
+    fi
+    # With the option: the hooks are compiled.
+    run_cc "$lw/build-on" "$lw/build-on.cc" "$wcflags" "$src/$rel" -fsyntax-only >"$lw/$tag.on.log" 2>&1 ||
+      { cat "$lw/$tag.on.log"; fail "$line: patched $rel does not compile with --enable-wfisleep"; }
+    if [ -e "$lw/upstream/$rel" ]; then
+      diff <(norm_diag "$lw/$tag.up.log") <(norm_diag "$lw/$tag.on.log") >"$lw/$tag.diag.diff" ||
+        { cat "$lw/$tag.diag.diff"; fail "$line: on: $rel has diagnostics upstream has not"; }
+    elif [ -n "$(norm_diag "$lw/$tag.on.log")" ]; then
+      cat "$lw/$tag.on.log"
+      fail "$line: on: new file $rel has diagnostics"
+    fi
+    n_on=$((n_on + 1))
+  done
+  # The hooks really are in the "on" compile.
+  run_cc "$lw/build-on" "$lw/build-on.cc" "$wcflags" "$src/target/arm/hvf/hvf.c" -E -P 2>/dev/null |
+    grep -q 'hvf_wfisleep_idle' || fail "$line: on: hvf.c has no wfisleep hook after preprocessing"
+
+  echo "  off: $n_same files preprocess exactly as upstream; on: $n_on files compile (aarch64, CONFIG_HVF, shims) with no new diagnostics"
+  log "PASS qemu $line: $QEMU_DEB_VERSION (Debian $QEMU_SUITE), orig sha256 $QEMU_ORIG_SHA256"
+  [ "$keep" = 1 ] || rm -rf "$lw"
+}
+
+install_wfisleep
+passed=0
+skipped=0
+for line in "${lines[@]}"; do
+  # A subshell keeps errexit in force inside check_line.
+  set +e
+  (
+    set -e
+    check_line "$line"
+  )
+  rc=$?
+  set -e
+  if [ "$rc" = 77 ]; then
+    skipped=$((skipped + 1))
+  elif [ "$rc" = 0 ]; then
+    passed=$((passed + 1))
+  else
+    exit "$rc"
+  fi
+done
+echo "qemu patch check: $passed passed, 0 failed, $skipped skipped"
+[ "$passed" -gt 0 ] || exit 77
