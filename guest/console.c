@@ -2,23 +2,31 @@
 #include "console.h"
 
 #include "io.h"
+#include "percpu.h"
 #include "wfis_guest_abi.h"
 
 #define LSR_THR_EMPTY 0x20
 
-static volatile uint32_t console_busy;
+/* 0: free, else the owner's vCPU index + 1. */
+static volatile uint32_t console_owner;
 
 void console_lock(void) {
     /* No UART setup: QEMU's 16550 and our VMM both accept THR writes as
      * they are, and on our VMM every other UART register is an unknown port. */
+    uint32_t me = this_cpu()->index + 1;
+    /* An exception taken while this vCPU printed: print over it. */
+    if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) == me) return;
     for (uint64_t spins = 0; spins < 50000000; spins++) {
-        if (__atomic_exchange_n(&console_busy, 1, __ATOMIC_ACQUIRE) == 0) return;
+        uint32_t free_ = 0;
+        if (__atomic_compare_exchange_n(&console_owner, &free_, me, 0, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return;
         cpu_relax();
     }
 }
 
 void console_unlock(void) {
-    __atomic_store_n(&console_busy, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
 }
 
 static void putc_raw(char c) {

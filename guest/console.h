@@ -3,8 +3,9 @@
 #define WFIS_GUEST_CONSOLE_H
 
 /* Takes the console for a group of lines so they are not interleaved with
- * another vCPU's. Spins; gives up after about a second of TSC-free spinning
- * so a vCPU that died holding it cannot silence the others. */
+ * another vCPU's. Spins (bounded, so a vCPU that died holding it cannot
+ * silence the others for ever); returns at once if this vCPU already holds
+ * it (an exception report from inside a print). */
 void console_lock(void);
 void console_unlock(void);
 
