@@ -17,6 +17,7 @@ using wfisleep::AdaptivePolicy;
 
 constexpr uint64_t kUs = 1000;
 constexpr uint64_t kMs = 1000 * kUs;
+constexpr uint64_t kSecond = 1000 * kMs;
 constexpr uint64_t kNever = UINT64_MAX;
 
 // A guest with a periodic timer of period_ns and no kicks; each sleep
@@ -110,6 +111,10 @@ TEST(AdaptiveAdvance, ARunOfLargeOversleepsIsTheNewNormal) {
     run_ticks(pol, now, 200, 4 * kMs, true, [](int) { return 2 * kMs; });
     EXPECT_LE(pol.advance_ns(), params.advance_max_ns);
     EXPECT_GE(pol.advance_ns(), params.advance_max_ns - kUs);
+    EXPECT_LE(pol.oversleep_mean_ns(), params.advance_max_ns) << "samples are clamped";
+    // Back to normal: the advance comes down again (error/8 per wait).
+    run_ticks(pol, now + kSecond, 40, kMs, true, [](int) { return 20 * kUs; });
+    EXPECT_LT(pol.advance_ns(), 30 * kUs);
 }
 
 TEST(AdaptiveAdvance, StaysWithinItsBounds) {

@@ -155,6 +155,8 @@ TEST(AdaptiveProperties, RandomInputsKeepEveryGuarantee) {
             if (rng() % 10 == 0) pol.done(random_time(rng, now), rng() % 2);
             ASSERT_GE(pol.advance_ns(), params.advance_min_ns);
             ASSERT_LE(pol.advance_ns(), params.advance_max_ns);
+            ASSERT_LE(pol.oversleep_mean_ns(), params.advance_max_ns);
+            ASSERT_LE(pol.oversleep_dev_ns(), params.advance_max_ns);
             ASSERT_GE(pol.poll_window_ns(), params.poll_min_ns);
             ASSERT_LE(pol.poll_window_ns(), params.poll_max_ns);
             // Time mostly moves on, sometimes stands still or jumps.
