@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "layout.h"
+#include "libc.h"
 #include "strutil.h"
 
 const char *workload_name(enum workload w) {

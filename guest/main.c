@@ -6,6 +6,7 @@
 #include "io.h"
 #include "kvmclock.h"
 #include "lapic.h"
+#include "libc.h"
 #include "percpu.h"
 #include "strutil.h"
 #include "timer.h"

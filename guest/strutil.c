@@ -51,17 +51,3 @@ int str_eq_n(const char *a, size_t alen, const char *b) {
         if (b[i] != a[i]) return 0;
     return b[i] == 0;
 }
-
-/* The compiler may emit calls to these; rep string ops keep them from being
- * turned back into calls to themselves. */
-void *memset(void *d, int c, size_t n) {
-    void *ret = d;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-    return ret;
-}
-
-void *memcpy(void *d, const void *s, size_t n) {
-    void *ret = d;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-    return ret;
-}

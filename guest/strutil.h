@@ -24,7 +24,4 @@ size_t line_room(const struct line *l);
 size_t str_len(const char *s);
 int str_eq_n(const char *a, size_t alen, const char *b);
 
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-
 #endif
