@@ -92,15 +92,15 @@ AdaptivePolicy::AdaptivePolicy(const AdaptiveParams &params) noexcept
     if (p_.advance_gain_div == 0) p_.advance_gain_div = 1;
     if (p_.advance_probe_div == 0) p_.advance_probe_div = 1;
     if (p_.advance_outlier_run == 0) p_.advance_outlier_run = 1;
-    if (p_.advance_min_ns > p_.advance_max_ns) p_.advance_min_ns = p_.advance_max_ns;
-    if (p_.poll_min_ns > p_.poll_max_ns) p_.poll_min_ns = p_.poll_max_ns;
     if (p_.poll_grow_start_ns == 0) p_.poll_grow_start_ns = 1;
     if (p_.poll_grow_pct <= 100) p_.poll_grow_pct = 200;
     if (p_.poll_shrink_pct >= 100) p_.poll_shrink_pct = 50;
-    p_.advance_max_ns = clamp(p_.advance_max_ns, 0, kSecond);
-    p_.poll_max_ns = clamp(p_.poll_max_ns, 0, kSecond);
     p_.poll_grow_pct = clamp(p_.poll_grow_pct, 101, 1000);
     p_.advance_dev_pct = clamp(p_.advance_dev_pct, 0, 1000);
+    p_.advance_max_ns = clamp(p_.advance_max_ns, 0, kSecond);
+    p_.advance_min_ns = clamp(p_.advance_min_ns, 0, p_.advance_max_ns);
+    p_.poll_max_ns = clamp(p_.poll_max_ns, 0, kSecond);
+    p_.poll_min_ns = clamp(p_.poll_min_ns, 0, p_.poll_max_ns);
     mean_ns_ = clamp(mean_ns_, p_.advance_min_ns, p_.advance_max_ns);
     advance_ns_ = mean_ns_;
     poll_ns_ = clamp(poll_ns_, p_.poll_min_ns, p_.poll_max_ns);
@@ -128,7 +128,7 @@ wfisleep_plan AdaptivePolicy::plan(uint64_t now_ns, bool has_work, uint64_t dead
     out.poll_ns = poll_ns_ < remaining ? poll_ns_ : remaining;
     const uint64_t rest = remaining - out.poll_ns;
     // Sleep only when the sleep left after the advance is worth its cost.
-    if (rest > advance_ns_ && rest - advance_ns_ >= p_.sleep_min_ns && rest - advance_ns_ > 0) {
+    if (rest > advance_ns_ && rest - advance_ns_ >= p_.sleep_min_ns) {
         out.sleep_ns = rest - advance_ns_;
         out.spin_ns = advance_ns_;
     } else {

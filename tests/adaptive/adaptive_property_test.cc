@@ -225,3 +225,42 @@ TEST(AdaptiveProperties, PlanAndDoneDoNotAllocate) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(AdaptiveProperties, InvalidParamsStillGiveBoundedPlans) {
+    // A caller that skips adaptive_params_error (an embedder building the
+    // params by hand) must still get no division by zero and no overflow.
+    wfisleep::AdaptiveParams p;
+    p.advance_gain_div = 0;
+    p.advance_probe_div = 0;
+    p.advance_outlier_run = 0;
+    p.poll_grow_start_ns = 0;
+    p.poll_grow_pct = 50;
+    p.poll_shrink_pct = 500;
+    p.advance_min_ns = UINT64_MAX;
+    p.advance_max_ns = UINT64_MAX;
+    p.advance_init_ns = UINT64_MAX;
+    p.poll_min_ns = UINT64_MAX;
+    p.poll_max_ns = 5;
+    ASSERT_NE(wfisleep::adaptive_params_error(p), nullptr);
+    wfisleep::AdaptivePolicy pol(p);
+    std::mt19937_64 rng(3);
+    uint64_t now = 0;
+    for (int i = 0; i < 2000; ++i) {
+        const uint64_t d = i % 5 == 0 ? WFISLEEP_NO_DEADLINE : now + rng() % 5000000000ull;
+        const wfisleep_plan plan = pol.plan(now, false, d);
+        if (d != WFISLEEP_NO_DEADLINE) {
+            ASSERT_LE(plan.poll_ns, d - now);
+            ASSERT_LE(plan.sleep_ns, d - now - plan.poll_ns);
+            ASSERT_LE(plan.spin_ns, d - now - plan.poll_ns - plan.sleep_ns);
+        }
+        ASSERT_LE(pol.advance_ns(), 1000000000u) << "clamped to 1 s";
+        ASSERT_LE(pol.poll_window_ns(), 5u);
+        const auto o = adaptive_test::execute(plan, now, now + rng() % 3000000, rng() % 2000000);
+        pol.done(o.end_ns, o.kicked, i % 2 ? o.woke_ns : 0);
+        now = o.end_ns + 1;
+    }
+}
+
+}  // namespace
