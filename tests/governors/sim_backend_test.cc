@@ -134,18 +134,5 @@ TEST(Sim, BadOptionsFailWithOneLine) {
     EXPECT_FALSE(run_simulated(o).ok);
 }
 
-TEST(Sim, PercentilesAreNearestRank) {
-    std::vector<uint64_t> v;
-    for (uint64_t i = 100; i >= 1; --i) v.push_back(i * 1000);  // 1..100 us, reversed
-    EXPECT_DOUBLE_EQ(sim_percentile_us(&v, 50), 50.0);
-    EXPECT_DOUBLE_EQ(sim_percentile_us(&v, 99), 99.0);
-    EXPECT_DOUBLE_EQ(sim_percentile_us(&v, 100), 100.0);
-    EXPECT_DOUBLE_EQ(sim_percentile_us(&v, 0), 1.0);
-    std::vector<uint64_t> one{1500};
-    EXPECT_DOUBLE_EQ(sim_percentile_us(&one, 99), 1.5);
-    std::vector<uint64_t> none;
-    EXPECT_DOUBLE_EQ(sim_percentile_us(&none, 50), 0.0);
-}
-
 }  // namespace
 }  // namespace wfisvm

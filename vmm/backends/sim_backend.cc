@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "guest_report.h"
+
 namespace wfisvm {
 namespace {
 
@@ -128,7 +130,7 @@ struct SimVcpu {
     std::atomic<bool> dev_pending{false};
 
     // Owner thread's measurements; read after join.
-    std::vector<uint64_t> lateness_ns;
+    LatencyHistogram lateness{};  // the guest report's buckets, so figures compare with KVM's
     std::vector<uint64_t> wake_ns;
     uint64_t timer_injected = 0;
     uint64_t timer_handled = 0;
@@ -172,7 +174,7 @@ void vcpu_main(SimShared &sh, SimVcpu &v, GuestTimer timer) {
             // Timer handler entry: the lateness the guest would measure.
             ++v.timer_injected;
             ++v.timer_handled;
-            if (t <= sh.end_ns) v.lateness_ns.push_back(t - deadline);
+            if (t <= sh.end_ns) ++v.lateness[wfis_hist_bucket(t - deadline)];
             deadline = timer.next(deadline, t);
             if (v.busy) ++v.exits;  // injecting into a running vCPU takes it out
         }
@@ -269,15 +271,6 @@ GuestTimer timer_for(const ScenarioSpec &s, const SimVcpu &v, uint64_t seed) {
     return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
 }
 
-std::optional<LatencyUs> latency_of(std::vector<uint64_t> *samples) {
-    if (samples->empty()) return std::nullopt;
-    LatencyUs l;
-    l.p50 = sim_percentile_us(samples, 50);
-    l.p99 = sim_percentile_us(samples, 99);
-    l.max = sim_percentile_us(samples, 100);
-    return l;
-}
-
 RunResult failed(RunResult r, const std::string &why) {
     r.ok = false;
     r.error = "simulated: " + why;
@@ -285,15 +278,6 @@ RunResult failed(RunResult r, const std::string &why) {
 }
 
 }  // namespace
-
-double sim_percentile_us(std::vector<uint64_t> *samples, double p) {
-    if (samples->empty()) return 0;
-    std::sort(samples->begin(), samples->end());
-    const double n = static_cast<double>(samples->size());
-    size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * n));
-    rank = std::clamp<size_t>(rank, 1, samples->size());
-    return static_cast<double>((*samples)[rank - 1]) / 1000.0;
-}
 
 RunResult run_simulated(const RunOptions &opt) {
     RunResult r;
@@ -411,13 +395,14 @@ RunResult run_simulated(const RunOptions &opt) {
         100.0 * static_cast<double>(usage1.cpu_ns - usage0.cpu_ns) / static_cast<double>(wall_ns);
     r.wakeups_per_s =
         static_cast<double>(usage1.voluntary_switches - usage0.voluntary_switches) / wall_s;
-    std::vector<uint64_t> lateness, wake;
+    LatencyHistogram lateness{};
+    std::vector<uint64_t> wake;
     IrqCounts timer_irqs, device_irqs;
     uint64_t exits = 0, traps = 0, units = 0;
     for (auto &v : vcpus) {
         r.vcpu_cpu_pct.push_back(100.0 * static_cast<double>(v->cpu_ns) /
                                  static_cast<double>(wall_ns));
-        lateness.insert(lateness.end(), v->lateness_ns.begin(), v->lateness_ns.end());
+        for (size_t b = 0; b < lateness.size(); ++b) lateness[b] += v->lateness[b];
         wake.insert(wake.end(), v->wake_ns.begin(), v->wake_ns.end());
         timer_irqs.injected += v->timer_injected;
         timer_irqs.handled += v->timer_handled;
@@ -428,9 +413,11 @@ RunResult run_simulated(const RunOptions &opt) {
         units += v->work_units;
         r.governor_stats.push_back(v->gov->stats());
     }
-    r.timer_lateness_us = latency_of(&lateness);
+    // Timer lateness from a histogram like the guest's report (lower bucket
+    // edges); wake latency from exact samples, as the KVM backend does.
+    r.timer_lateness_us = histogram_percentiles(lateness);
     if (sc.workload == Workload::kPingpong || sc.workload == Workload::kBurst) {
-        r.wake_latency_us = latency_of(&wake);
+        r.wake_latency_us = sample_percentiles(&wake);
     }
     if (compute) r.work_rate = static_cast<double>(units) / (static_cast<double>(run_ns) / 1e9);
     r.lost_interrupts =

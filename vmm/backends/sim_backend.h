@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 #include "run.h"
 
@@ -20,8 +19,9 @@ namespace wfisvm {
 // calls the governor with has_work and the deadline, and the cost of the
 // exit and re-entry around every trap. A device thread raises pingpong and
 // burst requests and kicks the governor; the vCPU acknowledges them. Timer
-// lateness (handler time - deadline) and wake latency (raise - ack) are
-// measured on the host clock. run_simulated() is declared in run.h.
+// lateness (handler time - deadline, into the guest report's histogram) and
+// wake latency (raise - ack, exact samples) are measured on the host clock.
+// run_simulated() is declared in run.h.
 
 // Model parameter: host CPU burnt by one idle trap (HLT exit plus re-entry
 // into the guest), spun after every governor return. ~13 us is what one exit
@@ -33,9 +33,5 @@ inline constexpr uint32_t kSimComputeHz = 1000;
 
 // Model parameter: iterations of the integer hash loop that make one work unit.
 inline constexpr uint32_t kSimWorkUnitIters = 20000;
-
-// Nearest-rank percentile (p in 0..100) of samples in ns, returned in us;
-// 0 for no samples. Sorts *samples.
-double sim_percentile_us(std::vector<uint64_t> *samples, double p);
 
 }  // namespace wfisvm
