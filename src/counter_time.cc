@@ -19,8 +19,8 @@ uint64_t counter_deadline_ns(uint64_t now_ns, uint64_t cntvct, uint64_t cval,
                              uint64_t freq_hz) noexcept {
     // Wrap-safe distance: the counter may have wrapped between the two reads.
     const uint64_t diff = cval - cntvct;
-    if (static_cast<int64_t>(diff) < 0) {
-        return now_ns;  // deadline in the past
+    if (static_cast<int64_t>(diff) <= 0) {
+        return now_ns;  // deadline now or in the past
     }
     const uint64_t ns = ticks_to_ns(diff, freq_hz);
     if (now_ns >= kSaturated || ns >= kSaturated - now_ns) {
