@@ -61,6 +61,10 @@ for tool in aarch64-linux-gnu-gcc ninja pkg-config python3 patch cmake; do
 done
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
+# One check per work dir at a time (ctest may start the lines in parallel:
+# they use separate work dirs).
+exec 8>"$work/.lock"
+flock -w 1800 8 || { echo "check-qemu-patches.sh: $work is busy (another check holds $work/.lock)" >&2; exit 1; }
 
 log() { printf '[qemu-check %s] %s\n' "$(date +%T)" "$*"; }
 fail() { printf '[qemu-check] FAIL: %s\n' "$*" >&2; exit 1; }

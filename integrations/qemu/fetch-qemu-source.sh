@@ -45,6 +45,9 @@ done
 
 cache=${WFISLEEP_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wfisleep/qemu}
 mkdir -p "$cache"
+# Parallel checks share the cache: one fetch at a time.
+exec 9>"$cache/.lock"
+flock -w 900 9 || { echo "fetch-qemu-source.sh: cache $cache is busy (lock $cache/.lock)" >&2; exit 1; }
 
 # The Debian archive this machine already uses (deb822 or one-line format).
 debian_mirror() {

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# rebuild-qemu.sh - macOS (Apple Silicon): build wfisleep and a QEMU release with the wfisleep HVF patch series.
+#
+# Usage: scripts/rebuild-qemu.sh [quick] [options]
+#   quick              only rebuild: wfisleep, then QEMU incrementally (after
+#                      a full run; no download, patching or configure)
+#   --line L           patch series: 10.2 (default) or 10.0
+#   --qemu-version V   QEMU release of that line (default: 10.2.2 / 10.0.13,
+#                      the versions the Linux check used)
+#   --work-dir DIR     sources and builds (default: ~/wfisleep-qemu)
+#   --prefix DIR       install prefix of wfisleep and QEMU (default: WORK/prefix)
+#   --jobs N           parallel jobs (default: all cores)
+#   --dry-run          print the commands instead of running them (any OS)
+#   -h, --help
+#
+# MACOS ONLY: it builds QEMU with --enable-hvf, which needs Apple's
+# Hypervisor.framework. It cannot run on Linux; there, only --dry-run works
+# (the project's tests check that output). Needs Xcode command line tools
+# and: brew install cmake ninja meson pkg-config glib pixman libslirp
+# Then run scripts/run-alpine.sh.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+die() { echo "rebuild-qemu.sh: $*" >&2; exit 2; }
+
+quick=0
+dry=0
+line=10.2
+version=""
+work=${WFISLEEP_QEMU_WORK:-$HOME/wfisleep-qemu}
+prefix=""
+jobs=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    quick) quick=1 ;;
+    --line) line=${2:-}; shift ;;
+    --qemu-version) version=${2:-}; shift ;;
+    --work-dir) work=${2:-}; [ -n "$work" ] || die "--work-dir needs a directory"; shift ;;
+    --prefix) prefix=${2:-}; [ -n "$prefix" ] || die "--prefix needs a directory"; shift ;;
+    --jobs) jobs=${2:-}; shift ;;
+    --dry-run) dry=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) die "unknown argument '$1' (accepted: quick, --line 10.2|10.0, --qemu-version X.Y.Z, --work-dir DIR, --prefix DIR, --jobs N, --dry-run, --help)" ;;
+  esac
+  shift
+done
+case $line in
+  10.2) default_version=10.2.2 ;;
+  10.0) default_version=10.0.13 ;;
+  *) die "--line '$line' is not a patched QEMU line (accepted: 10.2, 10.0)" ;;
+esac
+version=${version:-$default_version}
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--qemu-version '$version' is not X.Y.Z"
+[ "${version%.*}" = "$line" ] || die "--qemu-version $version is not on line $line (the series is for $line.x)"
+if [ -n "$jobs" ]; then
+  [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs '$jobs' is not a positive integer"
+else
+  jobs=$( (sysctl -n hw.ncpu 2>/dev/null || nproc 2>/dev/null || echo 4) | head -n1)
+fi
+prefix=${prefix:-$work/prefix}
+patches=("$repo/integrations/qemu/patches/$line"/*.patch)
+[ -e "${patches[0]}" ] || { echo "rebuild-qemu.sh: no patch series in $repo/integrations/qemu/patches/$line" >&2; exit 1; }
+
+if [ "$dry" = 0 ] && [ "$(uname -s)" != Darwin ]; then
+  echo "rebuild-qemu.sh: this builds QEMU with HVF and only runs on macOS (Apple Silicon); this is $(uname -s). Use --dry-run to see the commands." >&2
+  exit 1
+fi
+
+# Shell-quotes words only where needed, for readable dry-run lines.
+shquote() {
+  local out=() w
+  for w in "$@"; do
+    if [[ $w =~ ^[A-Za-z0-9_./:=,+@%-]+$ ]]; then out+=("$w"); else out+=("'${w//\'/\'\\\'\'}'"); fi
+  done
+  printf '%s' "${out[*]}"
+}
+
+# Prints (dry run) or runs one command; "cd DIR &&" is shown for commands in a directory.
+run() {
+  if [ "$dry" = 1 ]; then
+    printf '+'; printf ' %s' "$(shquote "$@")"; printf '\n'
+  else
+    "$@"
+  fi
+}
+run_in() { # dir cmd...
+  local d=$1
+  shift
+  if [ "$dry" = 1 ]; then
+    printf '+ cd %s && %s\n' "$(shquote "$d")" "$(shquote "$@")"
+  else
+    (cd "$d" && "$@")
+  fi
+}
+
+if [ "$dry" = 0 ]; then
+  for tool in cmake ninja meson pkg-config curl patch cc; do
+    command -v "$tool" >/dev/null || { echo "rebuild-qemu.sh: '$tool' not found (brew install cmake ninja meson pkg-config glib pixman libslirp)" >&2; exit 1; }
+  done
+fi
+
+src=$work/qemu-$version
+wbuild=$work/wfisleep-build
+
+# 1. wfisleep: build and install (wfisleep.pc is how QEMU finds it).
+run cmake -S "$repo" -B "$wbuild" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_INSTALL_PREFIX="$prefix" -DWFISLEEP_BUILD_TESTS=OFF -DWFISLEEP_BUILD_BENCHMARKS=OFF \
+  -DWFISLEEP_BUILD_TESTBED=OFF
+run cmake --build "$wbuild" -j "$jobs" --target wfisleep_static wfisleep_shared
+run cmake --install "$wbuild"
+
+if [ "$quick" = 1 ]; then
+  # 2q. QEMU: incremental rebuild of the configured tree.
+  [ "$dry" = 1 ] || [ -f "$src/build/build.ninja" ] ||
+    { echo "rebuild-qemu.sh: $src/build is not configured; run without 'quick' first" >&2; exit 1; }
+  run_in "$src/build" env PKG_CONFIG_PATH="$prefix/lib/pkgconfig" ninja -j "$jobs"
+  run_in "$src/build" ninja install
+else
+  # 2. QEMU release source, once.
+  tarball=$work/qemu-$version.tar.xz
+  url=https://download.qemu.org/qemu-$version.tar.xz
+  run mkdir -p "$work"
+  if [ "$dry" = 1 ] || [ ! -f "$tarball" ]; then
+    run curl -fL --retry 3 -o "$tarball" "$url"
+  fi
+  if [ "$dry" = 0 ]; then
+    echo "qemu-$version.tar.xz sha256: $(shasum -a 256 "$tarball" | cut -d' ' -f1)"
+  fi
+  run rm -rf "$src"
+  run tar -C "$work" -xf "$tarball"
+  # 3. The series, strictly (no fuzz).
+  for p in "${patches[@]}"; do
+    run_in "$src" patch -p1 --fuzz=0 --forward -i "$p"
+  done
+  # 4. Configure with HVF and wfisleep, build, install.
+  run_in "$src" mkdir -p build
+  run_in "$src/build" env PKG_CONFIG_PATH="$prefix/lib/pkgconfig" ../configure \
+    --prefix="$prefix" --target-list=aarch64-softmmu --enable-hvf --enable-wfisleep \
+    --enable-slirp --disable-docs
+  run_in "$src/build" ninja -j "$jobs"
+  run_in "$src/build" ninja install
+fi
+
+if [ "$dry" = 0 ]; then
+  echo "QEMU $version with wfisleep: $prefix/bin/qemu-system-aarch64"
+  echo "Next: scripts/run-alpine.sh --qemu $prefix/bin/qemu-system-aarch64 (export HVF_WFI_SLEEP=100 or WFISLEEP_POLICY=adaptive first)"
+fi

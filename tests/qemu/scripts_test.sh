@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# scripts_test.sh - what Linux can test of the macOS-only QEMU scripts: shellcheck, argument handling, --dry-run output.
+# Usage: tests/qemu/scripts_test.sh REPO_DIR
+# ok() cannot fail, so "test && ok || bad" is a plain if/else here.
+# shellcheck disable=SC2015
+set -uo pipefail
+
+repo=${1:?usage: scripts_test.sh REPO_DIR}
+rebuild=$repo/scripts/rebuild-qemu.sh
+alpine=$repo/scripts/run-alpine.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HOME=$tmp/home # the scripts' defaults live under $HOME: keep the real one untouched
+mkdir -p "$HOME"
+unset WFISLEEP_QEMU_WORK HVF_WFI_SLEEP WFISLEEP_POLICY WFISLEEP_STATS
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect NAME RC PATTERN(grep -E, on stdout+stderr, "" = none) CMD...
+expect() {
+  local name=$1 want_rc=$2 pat=$3
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" != "$want_rc" ]; then
+    bad "$name: exit $rc, want $want_rc; output:"$'\n'"$out"
+  elif [ -n "$pat" ] && ! grep -qE -- "$pat" <<<"$out"; then
+    bad "$name: output lacks /$pat/; output:"$'\n'"$out"
+  else
+    ok
+  fi
+}
+# lacks NAME PATTERN CMD...: the command's output must not match.
+lacks() {
+  local name=$1 pat=$2
+  shift 2
+  if "$@" 2>&1 | grep -qE -- "$pat"; then bad "$name: output matches /$pat/"; else ok; fi
+}
+
+# ---- shellcheck: every script of the QEMU integration ----
+if command -v shellcheck >/dev/null; then
+  for s in "$rebuild" "$alpine" "$repo/scripts/cross-aarch64.sh" \
+    "$repo/integrations/qemu/fetch-qemu-source.sh" "$repo/integrations/qemu/check-qemu-patches.sh" "$0"; do
+    if shellcheck -x "$s"; then ok; else bad "shellcheck $s"; fi
+  done
+else
+  bad "shellcheck not installed (scripts/setup.sh installs it)"
+fi
+
+linux=1
+[ "$(uname -s)" = Darwin ] && linux=0
+
+# ---- rebuild-qemu.sh ----
+expect "rebuild --help" 0 'macOS' "$rebuild" --help
+expect "rebuild --help says Linux cannot run it" 0 'cannot run on Linux' "$rebuild" --help
+expect "rebuild unknown arg" 2 "unknown argument '--bogus'" "$rebuild" --bogus
+expect "rebuild bad line" 2 "--line '9.0' is not a patched QEMU line" "$rebuild" --line 9.0 --dry-run
+expect "rebuild version off line" 2 "not on line 10.2" "$rebuild" --qemu-version 10.0.13 --dry-run
+expect "rebuild bad version" 2 "is not X.Y.Z" "$rebuild" --qemu-version 10.2 --dry-run
+expect "rebuild bad jobs" 2 "--jobs '0'" "$rebuild" --jobs 0 --dry-run
+expect "rebuild missing dir" 2 "--work-dir needs a directory" "$rebuild" --work-dir
+if [ "$linux" = 1 ]; then
+  expect "rebuild refuses to run on Linux" 1 'only runs on macOS' "$rebuild"
+  [ ! -e "$HOME/wfisleep-qemu" ] && ok || bad "rebuild without --dry-run created $HOME/wfisleep-qemu"
+fi
+
+dry=$("$rebuild" --dry-run --work-dir "$tmp/w" --jobs 3 2>&1) || bad "rebuild --dry-run failed: $dry"
+[ ! -e "$tmp/w" ] && ok || bad "rebuild --dry-run created $tmp/w"
+for pat in '^\+ cmake -S .* -B .*/w/wfisleep-build ' '^\+ cmake --install ' \
+  '^\+ curl .*https://download.qemu.org/qemu-10\.2\.2\.tar\.xz' '^\+ tar -C .*/w -xf ' \
+  '--target-list=aarch64-softmmu' '--enable-hvf --enable-wfisleep' 'PKG_CONFIG_PATH=.*/w/prefix/lib/pkgconfig' \
+  'ninja -j 3$' 'ninja install$'; do
+  grep -qE -- "$pat" <<<"$dry" && ok || bad "rebuild --dry-run lacks /$pat/"
+done
+# Exactly the series of the line, in order.
+want=$(cd "$repo/integrations/qemu/patches/10.2" && printf '%s\n' ./*.patch | sed 's|^\./||')
+got=$(sed -n 's|.*patch -p1 --fuzz=0 --forward -i .*/patches/10\.2/||p' <<<"$dry")
+[ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "rebuild --dry-run applies [$got], want [$want]"
+
+dry10=$("$rebuild" --dry-run --line 10.0 --work-dir "$tmp/w" 2>&1)
+grep -q 'qemu-10\.0\.13\.tar\.xz' <<<"$dry10" && grep -q '/patches/10\.0/0001' <<<"$dry10" && ok ||
+  bad "rebuild --line 10.0 --dry-run: wrong release or series"$'\n'"$dry10"
+
+quick=$("$rebuild" quick --dry-run --work-dir "$tmp/w" 2>&1)
+grep -qE '^\+ cd .*/w/qemu-10\.2\.2/build && env PKG_CONFIG_PATH=.* ninja -j' <<<"$quick" && ok ||
+  bad "rebuild quick --dry-run lacks the incremental ninja"$'\n'"$quick"
+lacks "rebuild quick does not download" 'curl|configure|patch -p1' "$rebuild" quick --dry-run --work-dir "$tmp/w"
+
+# ---- run-alpine.sh ----
+grep -qx '# export HVF_WFI_SLEEP=100' "$alpine" && ok || bad "run-alpine.sh lacks the commented '# export HVF_WFI_SLEEP=100' line"
+grep -qE '^[[:space:]]*export HVF_WFI_SLEEP' "$alpine" && bad "run-alpine.sh exports HVF_WFI_SLEEP (must stay commented)" || ok
+expect "alpine --help" 0 'macOS' "$alpine" --help
+expect "alpine --help says Linux cannot run it" 0 'cannot run.*on Linux' "$alpine" --help
+expect "alpine unknown arg" 2 "unknown argument 'extra'" "$alpine" extra
+expect "alpine smp 0" 2 "--smp '0' is invalid; accepted: 1..64" "$alpine" --smp 0 --dry-run
+expect "alpine smp word" 2 "--smp 'four' is invalid" "$alpine" --smp four --dry-run
+expect "alpine port" 2 "--ssh-port '70000' is invalid; accepted: 1..65535" "$alpine" --ssh-port 70000 --dry-run
+expect "alpine memory" 2 "--memory '64' is invalid" "$alpine" --memory 64 --dry-run
+if [ "$linux" = 1 ]; then
+  expect "alpine refuses to run on Linux" 1 'needs macOS' "$alpine"
+fi
+
+adry=$("$alpine" --dry-run --qemu /opt/q/bin/qemu-system-aarch64 --disk "$tmp/d/a.qcow2" 2>&1) || bad "alpine --dry-run failed: $adry"
+[ ! -e "$tmp/d" ] && ok || bad "alpine --dry-run created $tmp/d"
+for pat in '^\+ /opt/q/bin/qemu-system-aarch64 .*-accel hvf' ' -smp 4 ' 'hostfwd=tcp::2222-:22' \
+  '-machine virt' 'file=.*/d/a\.qcow2' '^\+ /opt/q/bin/qemu-img create -f qcow2 ' \
+  '-bios /opt/q/bin/\.\./share/qemu/edk2-aarch64-code\.fd' 'HVF_WFI_SLEEP=<unset>'; do
+  grep -qE -- "$pat" <<<"$adry" && ok || bad "alpine --dry-run lacks /$pat/"
+done
+expect "alpine port and smp options" 0 'hostfwd=tcp::2200-:22.*' "$alpine" --dry-run --ssh-port 2200 --smp 2
+expect "alpine smp option" 0 ' -smp 2 ' "$alpine" --dry-run --smp 2
+expect "alpine shows the opt-in" 0 'HVF_WFI_SLEEP=100 ' env HVF_WFI_SLEEP=100 "$alpine" --dry-run
+
+echo "qemu scripts: $passed passed, $failed failed"
+[ "$failed" = 0 ]
