@@ -4,10 +4,6 @@
 #include "console.h"
 #include "strutil.h"
 
-void hist_record(struct percpu *c, uint64_t late_ns) {
-    c->hist[wfis_hist_bucket(late_ns)]++;
-}
-
 static void start_line(struct line *l, char *buf, size_t cap, uint32_t cpu) {
     line_init(l, buf, cap);
     line_str(l, "WFIS HIST cpu=");

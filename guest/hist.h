@@ -6,7 +6,9 @@
 
 #include "percpu.h"
 
-void hist_record(struct percpu *c, uint64_t late_ns);
+static inline void hist_record(struct percpu *c, uint64_t late_ns) {
+    c->hist[wfis_hist_bucket(late_ns)]++;
+}
 
 /* Prints the WFIS HIST lines of c (at least one, even when empty). Call
  * with the console locked. */

@@ -23,8 +23,8 @@
 #define LVT_MASKED (1u << 16)
 #define LVT_TSC_DEADLINE (2u << 17)
 
-static uintptr_t lapic_base;
-static uint64_t lapic_khz; /* one-shot count rate at divide-by-1 */
+uintptr_t lapic_base;
+uint64_t lapic_khz;
 
 static inline uint32_t rd(uint32_t reg) {
     return *(volatile uint32_t *)(lapic_base + reg);
@@ -63,35 +63,13 @@ void lapic_tsc_deadline_mode(void) {
     __asm__ volatile("mfence" : : : "memory");
 }
 
-void lapic_tsc_deadline_arm(uint64_t deadline) {
-    wrmsr(MSR_TSC_DEADLINE, deadline);
-}
-
 void lapic_oneshot_mode(void) {
     wr(REG_LVT_TIMER, WFIS_VEC_TIMER);
-}
-
-void lapic_oneshot_arm(uint64_t deadline, uint64_t now) {
-    if (!deadline) {
-        wr(REG_TIMER_INIT, 0);
-        return;
-    }
-    uint64_t delta = deadline > now ? deadline - now : 0;
-    if (delta > (1ull << 40)) delta = 1ull << 40; /* the handler re-arms when woken early */
-    /* Round up so the interrupt does not come before the deadline. */
-    uint64_t count = (delta * lapic_khz + guest_tsc_khz - 1) / guest_tsc_khz;
-    if (count == 0) count = 1;
-    if (count > 0xFFFFFFFFu) count = 0xFFFFFFFFu;
-    wr(REG_TIMER_INIT, (uint32_t)count);
 }
 
 void lapic_mask_timer(void) {
     wr(REG_TIMER_INIT, 0);
     wr(REG_LVT_TIMER, LVT_MASKED | WFIS_VEC_TIMER);
-}
-
-void lapic_eoi(void) {
-    wr(REG_EOI, 0);
 }
 
 static void delay_us(uint64_t us) {

@@ -16,7 +16,9 @@ struct percpu {
     uint64_t next_event;     /* workload's next timer event, UINT64_MAX: none */
     uint64_t start_tsc, end_tsc;
     uint64_t rng;
-    int timer_probe; /* a TSC-deadline probe interrupt is expected */
+    uint32_t run_kind;    /* enum workload this vCPU runs */
+    uint64_t tick_period; /* idle: TSC cycles per tick */
+    int timer_probe;      /* a TSC-deadline probe interrupt is expected */
     uint32_t hist[WFIS_HIST_BUCKETS];
 } __attribute__((aligned(64)));
 

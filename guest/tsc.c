@@ -5,12 +5,12 @@
 #include "io.h"
 
 uint32_t guest_tsc_khz;
-/* ns per cycle in Q32: the interrupt path converts with one multiply. */
-static uint64_t ns_per_cycle_q32;
+/* The interrupt path converts with one multiply. */
+uint64_t tsc_ns_per_cycle_q32;
 
 void tsc_set_khz(uint32_t khz) {
     guest_tsc_khz = khz;
-    ns_per_cycle_q32 = (1000000ull << 32) / khz;
+    tsc_ns_per_cycle_q32 = (1000000ull << 32) / khz;
 }
 
 #define PIT_HZ 1193182u
@@ -61,11 +61,6 @@ uint32_t tsc_calibrate_pit(void) {
     /* best cycles per PIT_WINDOW_COUNT / PIT_HZ seconds */
     uint64_t khz = best * PIT_HZ / ((uint64_t)PIT_WINDOW_COUNT * 1000u);
     return khz > 0xffffffffu ? 0 : (uint32_t)khz;
-}
-
-uint64_t tsc_to_ns(uint64_t cycles) {
-    uint64_t khz = guest_tsc_khz;
-    return cycles / khz * 1000000u + cycles % khz * 1000000u / khz;
 }
 
 uint64_t tsc_from_us(uint64_t us) {

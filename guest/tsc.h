@@ -16,7 +16,16 @@ void tsc_set_khz(uint32_t khz);
  * answer. Only for hosts that have a PIT (QEMU); vCPU 0 only. */
 uint32_t tsc_calibrate_pit(void);
 
-uint64_t tsc_to_ns(uint64_t cycles);
+/* ns per TSC cycle in Q32, set by tsc_set_khz. */
+extern uint64_t tsc_ns_per_cycle_q32;
+
+/* Inline: used by the timer interrupt handler, which must call nothing. */
+static inline uint64_t tsc_to_ns(uint64_t cycles) {
+    if ((cycles >> 32) == 0 && (tsc_ns_per_cycle_q32 >> 32) == 0)
+        return (cycles * tsc_ns_per_cycle_q32) >> 32;
+    uint64_t khz = guest_tsc_khz;
+    return cycles / khz * 1000000u + cycles % khz * 1000000u / khz;
+}
 uint64_t tsc_from_us(uint64_t us);
 uint64_t tsc_to_ms(uint64_t cycles);
 

@@ -6,9 +6,7 @@
 #include "timer.h"
 #include "tsc.h"
 
-static enum workload run_kind[GUEST_MAX_CPUS]; /* what this vCPU runs */
-static uint64_t tick_period[GUEST_MAX_CPUS];   /* idle: TSC cycles per tick */
-static uint64_t mean_cycles;                   /* tickless: mean interval */
+uint64_t guest_mean_cycles;
 
 /* Work loop iterations per unit. */
 #define WORK_UNIT_STEPS 256
@@ -47,9 +45,9 @@ void workload_run(struct percpu *c, const struct guest_config *cfg) {
     uint32_t i = c->index;
     enum workload w = cfg->workload;
     if (w == WL_COMPUTE) w = i < cfg->busy ? WL_COMPUTE : WL_IDLE;
-    run_kind[i] = w;
-    tick_period[i] = (uint64_t)guest_tsc_khz * 1000u / cfg->hz;
-    mean_cycles = (uint64_t)cfg->mean_ms * guest_tsc_khz;
+    c->run_kind = w;
+    c->tick_period = (uint64_t)guest_tsc_khz * 1000u / cfg->hz;
+    guest_mean_cycles = (uint64_t)cfg->mean_ms * guest_tsc_khz; /* same from every vCPU */
     c->rng = rng_seed(cfg->seed, i);
 
     uint64_t now = rdtsc();
@@ -57,10 +55,10 @@ void workload_run(struct percpu *c, const struct guest_config *cfg) {
     c->end_tsc = now + cfg->run_ms * guest_tsc_khz;
     switch (w) {
         case WL_IDLE:
-            c->next_event = now + tick_period[i];
+            c->next_event = now + c->tick_period;
             break;
         case WL_TICKLESS:
-            c->next_event = now + rng_exponential(&c->rng, mean_cycles);
+            c->next_event = now + rng_exponential(&c->rng, guest_mean_cycles);
             break;
         default:
             c->next_event = UINT64_MAX;
@@ -73,37 +71,4 @@ void workload_run(struct percpu *c, const struct guest_config *cfg) {
         idle_loop(c);
     }
     timer_disarm(c);
-}
-
-void workload_on_timer(struct percpu *c, uint64_t now) {
-    if (now < c->next_event) return; /* the end-of-run timer */
-    switch (run_kind[c->index]) {
-        case WL_IDLE: {
-            /* Periodic tick on a fixed grid; ticks missed by a late interrupt
-             * are skipped, not replayed. */
-            uint64_t p = tick_period[c->index];
-            uint64_t next = c->next_event + p;
-            if (next <= now) next += (now - next) / p * p + p;
-            c->next_event = next;
-            break;
-        }
-        case WL_TICKLESS:
-            c->next_event = now + rng_exponential(&c->rng, mean_cycles);
-            break;
-        default:
-            c->next_event = UINT64_MAX;
-            break;
-    }
-}
-
-void workload_on_device(struct percpu *c) {
-    uint32_t seq = inl(WFIS_PORT_DEV_SEQ);
-    c->dev_irqs++;
-    /* pingpong acknowledges the request; burst answers it (the host's think
-     * time then starts). Either way the newest sequence number is echoed. */
-    if (run_kind[c->index] == WL_BURST)
-        outl(WFIS_PORT_DEV_DONE, seq);
-    else
-        outl(WFIS_PORT_DEV_ACK, seq);
-    c->dev_acks++;
 }

@@ -5,16 +5,52 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "io.h"
 #include "percpu.h"
+#include "rng.h"
 
 /* Runs this vCPU's share of the workload until its TSC passes the end of
  * the run, then disarms the timer. Returns with interrupts off. */
 void workload_run(struct percpu *c, const struct guest_config *cfg);
 
+/* tickless: mean interval in TSC cycles. */
+extern uint64_t guest_mean_cycles;
+
+/* The hooks are inline: interrupt handlers must call nothing. */
+
 /* Timer handler hook: advances c->next_event after a timer interrupt. */
-void workload_on_timer(struct percpu *c, uint64_t now);
+static inline void workload_on_timer(struct percpu *c, uint64_t now) {
+    if (now < c->next_event) return; /* the end-of-run timer */
+    switch (c->run_kind) {
+        case WL_IDLE: {
+            /* Periodic tick on a fixed grid; ticks missed by a late interrupt
+             * are skipped, not replayed. */
+            uint64_t p = c->tick_period;
+            uint64_t next = c->next_event + p;
+            if (next <= now) next += (now - next) / p * p + p;
+            c->next_event = next;
+            break;
+        }
+        case WL_TICKLESS:
+            c->next_event = now + rng_exponential(&c->rng, guest_mean_cycles);
+            break;
+        default:
+            c->next_event = UINT64_MAX;
+            break;
+    }
+}
 
 /* Device interrupt handler (WFIS_VEC_DEVICE). */
-void workload_on_device(struct percpu *c);
+static inline void workload_on_device(struct percpu *c) {
+    uint32_t seq = inl(WFIS_PORT_DEV_SEQ);
+    c->dev_irqs++;
+    /* pingpong acknowledges the request; burst answers it (the host's think
+     * time then starts). Either way the newest sequence number is echoed. */
+    if (c->run_kind == WL_BURST)
+        outl(WFIS_PORT_DEV_DONE, seq);
+    else
+        outl(WFIS_PORT_DEV_ACK, seq);
+    c->dev_acks++;
+}
 
 #endif
