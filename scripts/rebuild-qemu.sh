@@ -104,10 +104,12 @@ fi
 src=$work/qemu-$version
 wbuild=$work/wfisleep-build
 
-# 1. wfisleep: build and install (wfisleep.pc is how QEMU finds it).
+# 1. wfisleep: build and install (wfisleep.pc is how QEMU finds it). An
+# absolute install name lets the installed QEMU load libwfisleep.dylib
+# without an rpath.
 run cmake -S "$repo" -B "$wbuild" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_INSTALL_PREFIX="$prefix" -DWFISLEEP_BUILD_TESTS=OFF -DWFISLEEP_BUILD_BENCHMARKS=OFF \
-  -DWFISLEEP_BUILD_TESTBED=OFF
+  -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_NAME_DIR="$prefix/lib" \
+  -DWFISLEEP_BUILD_TESTS=OFF -DWFISLEEP_BUILD_BENCHMARKS=OFF -DWFISLEEP_BUILD_TESTBED=OFF
 run cmake --build "$wbuild" -j "$jobs" --target wfisleep_static wfisleep_shared
 run cmake --install "$wbuild"
 

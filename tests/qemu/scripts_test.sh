@@ -70,7 +70,7 @@ fi
 
 dry=$("$rebuild" --dry-run --work-dir "$tmp/w" --jobs 3 2>&1) || bad "rebuild --dry-run failed: $dry"
 [ ! -e "$tmp/w" ] && ok || bad "rebuild --dry-run created $tmp/w"
-for pat in '^\+ cmake -S .* -B .*/w/wfisleep-build ' '^\+ cmake --install ' \
+for pat in '^\+ cmake -S .* -B .*/w/wfisleep-build ' '^\+ cmake --install ' 'CMAKE_INSTALL_NAME_DIR=.*/w/prefix/lib' \
   '^\+ curl .*https://download.qemu.org/qemu-10\.2\.2\.tar\.xz' '^\+ tar -C .*/w -xf ' \
   '--target-list=aarch64-softmmu' '--enable-hvf --enable-wfisleep' 'PKG_CONFIG_PATH=.*/w/prefix/lib/pkgconfig' \
   'ninja -j 3$' 'ninja install$'; do
