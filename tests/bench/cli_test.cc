@@ -1,0 +1,241 @@
+// cli_test.cc - the wfisleep-bench binary end to end with a fake VM and QEMU: exit codes, JSON
+// shape (every key, types, repeat indices, interleaving), skip reasons, plot files.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_helpers.h"
+
+using benchtest::run_cli;
+using nlohmann::json;
+
+namespace {
+
+bool kvm_present() {
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd < 0) return false;
+    close(fd);
+    return true;
+}
+
+struct Fixture {
+    std::string dir = benchtest::temp_dir();
+    std::string guest = dir + "/guest.elf";
+    std::string log = dir + "/vm.log";
+    Fixture() { std::ofstream(guest) << "not a kernel: the fake VM never reads it\n"; }
+    std::string fakes() const {
+        return std::string("--vm '") + WFISBENCH_FAKE_VM + "' --qemu '" + WFISBENCH_FAKE_QEMU +
+               "' --guest '" + guest + "' ";
+    }
+    std::string env(const std::string &extra = "") const {
+        return "FAKE_VM_LOG='" + log + "' " + extra + " ";
+    }
+};
+
+void expect_quantiles_or_null(const json &j, const std::string &what) {
+    if (j.is_null()) return;
+    ASSERT_TRUE(j.is_object()) << what;
+    for (const char *k : {"p50", "p99", "max"}) {
+        ASSERT_TRUE(j.contains(k)) << what << "." << k;
+        EXPECT_TRUE(j[k].is_number()) << what << "." << k;
+    }
+}
+
+}  // namespace
+
+TEST(BenchCli, BadFlagsExit2WithOneLine) {
+    for (const char *args : {"--bogus", "--seconds 0", "--governor nope", "--plot out.gif",
+                             "--scenario 'idle:hz=x'", "--repeat"}) {
+        auto c = run_cli(WFISBENCH_BIN, args);
+        EXPECT_EQ(c.exit_code, 2) << args;
+        EXPECT_EQ(benchtest::count_lines(c.err), 1) << args << ": " << c.err;
+        EXPECT_TRUE(c.out.empty()) << args;
+    }
+}
+
+TEST(BenchCli, HelpExits0) {
+    auto c = run_cli(WFISBENCH_BIN, "--help");
+    EXPECT_EQ(c.exit_code, 0);
+    EXPECT_NE(c.out.find("--peers"), std::string::npos);
+}
+
+TEST(BenchCli, MissingVmIsARunFailure) {
+    auto c = run_cli(WFISBENCH_BIN, "--vm /nonexistent/wfisleep-vm --governor off");
+    EXPECT_EQ(c.exit_code, 1);
+    EXPECT_NE(c.err.find("/nonexistent/wfisleep-vm"), std::string::npos) << c.err;
+}
+
+TEST(BenchCli, JsonShapeOrderAndRepeats) {
+    Fixture f;
+    std::string out = f.dir + "/b.json";
+    auto c = run_cli(WFISBENCH_BIN,
+                     f.fakes() +
+                         "--scenario idle:hz=1000 --scenario pingpong:rate=2000 --governor off "
+                         "--governor seed:max_us=100 --governor adaptive --repeat 2 --seconds 1 "
+                         "--seed 77 --peers --json '" +
+                         out + "'",
+                     f.env());
+    ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+    EXPECT_FALSE(c.err.empty());                        // the progress line
+    EXPECT_NE(c.out.find("grace"), std::string::npos);  // says it zeroes the seed's grace
+    json j = json::parse(benchtest::read_file(out));
+
+    const json &m = j.at("machine");
+    for (const char *k : {"kernel", "cpu_model", "nproc", "kvm_module", "date", "git_commit"})
+        EXPECT_TRUE(m.contains(k)) << k;
+    EXPECT_TRUE(m["nproc"].is_number_integer());
+    EXPECT_EQ(j.at("seed"), 77);
+    EXPECT_EQ(j.at("bench").at("seed"), 77);
+
+    const json &runs = j.at("runs");
+    ASSERT_TRUE(runs.is_array());
+    const bool kvm = kvm_present();
+    // Ours: 2 scenarios x 3 governors x 2 repeats; peers only with /dev/kvm: idle gets all
+    // four, pingpong none (QEMU: our device; the fake VM refuses inkernel pingpong).
+    size_t expect = 12 + (kvm ? 8 : 0);
+    ASSERT_EQ(runs.size(), expect) << runs.dump(1);
+    std::vector<std::string> seq;
+    for (size_t i = 0; i < runs.size(); i++) {
+        const json &r = runs[i];
+        for (const char *k : {"scenario", "governor", "backend", "vcpus", "seconds", "host_cpu_pct",
+                              "timer_lateness_us", "wake_latency_us", "work_rate",
+                              "lost_interrupts", "exits", "repeat"})
+            ASSERT_TRUE(r.contains(k)) << i << " " << k;
+        EXPECT_TRUE(r["scenario"].is_string());
+        EXPECT_TRUE(r["governor"].is_string());
+        std::string backend = r["backend"];
+        EXPECT_TRUE(backend == "kvm" || backend == "inkernel" || backend == "qemu" ||
+                    backend == "simulated")
+            << backend;
+        EXPECT_TRUE(r["vcpus"].is_number_integer());
+        EXPECT_EQ(r["seconds"], 1);
+        EXPECT_TRUE(r["host_cpu_pct"].is_number());
+        expect_quantiles_or_null(r["timer_lateness_us"], "timer_lateness_us");
+        EXPECT_FALSE(r["timer_lateness_us"].is_null());
+        expect_quantiles_or_null(r["wake_latency_us"], "wake_latency_us");
+        EXPECT_TRUE(r["work_rate"].is_null() || r["work_rate"].is_number());
+        EXPECT_TRUE(r["exits"].is_null() || r["exits"].is_number_integer());
+        EXPECT_TRUE(r["repeat"].is_number_integer());
+        if (i > 0) {
+            EXPECT_GT(r["order"].get<int>(), runs[i - 1]["order"].get<int>());
+        }
+        EXPECT_EQ(r["status"], "ok");
+        if (backend == "qemu") {
+            EXPECT_TRUE(r["wake_latency_us"].is_null());
+            EXPECT_TRUE(r["exits"].is_null());
+            EXPECT_TRUE(r["lost_interrupts"].is_null());
+        } else {
+            EXPECT_TRUE(r["lost_interrupts"].is_number_integer());
+        }
+        if (r["governor"] == "seed:max_us=100") {  // echoed as given; what ran is recorded
+            EXPECT_EQ(r["vm_governor"], "seed:max_us=100,grace_ms=0");
+        }
+        if (r["scenario"] == "pingpong:rate=2000" && backend != "qemu") {
+            EXPECT_FALSE(r["wake_latency_us"].is_null());
+        }
+        seq.push_back(r["scenario"].get<std::string>() + "|" + r["governor"].get<std::string>());
+    }
+    // Repeat 0 then repeat 1, same interleaved sequence in each; indices 0..K-1.
+    size_t half = runs.size() / 2;
+    for (size_t i = 0; i < half; i++) {
+        EXPECT_EQ(runs[i]["repeat"], 0) << i;
+        EXPECT_EQ(runs[half + i]["repeat"], 1) << i;
+        EXPECT_EQ(seq[i], seq[half + i]) << i;
+    }
+    EXPECT_EQ(seq[0], "idle:hz=1000|off");
+    EXPECT_EQ(seq[1], "idle:hz=1000|seed:max_us=100");
+    EXPECT_EQ(seq[2], "idle:hz=1000|adaptive");
+    // The fake VM saw the same order.
+    EXPECT_EQ(benchtest::count_lines(benchtest::read_file(f.log)),
+              static_cast<int>(runs.size() - (kvm ? 4 : 0)) + (kvm ? 2 : 0));
+
+    // Every skipped peer has a reason.
+    const json &skipped = j.at("bench").at("skipped");
+    EXPECT_FALSE(skipped.empty());
+    for (const auto &s : skipped) {
+        EXPECT_FALSE(s.at("reason").get<std::string>().empty());
+        if (!kvm) {
+            EXPECT_NE(s["reason"].get<std::string>().find("/dev/kvm"), std::string::npos);
+        }
+    }
+    if (kvm) {
+        bool qemu_pp = false, inkernel_pp = false;
+        for (const auto &s : skipped) {
+            qemu_pp = qemu_pp ||
+                      (s["scenario"] == "pingpong:rate=2000" && s["governor"] == "qemu:irqchip=on");
+            inkernel_pp = inkernel_pp ||
+                          (s["scenario"] == "pingpong:rate=2000" && s["governor"] == "inkernel");
+        }
+        EXPECT_TRUE(qemu_pp);
+        EXPECT_TRUE(inkernel_pp);  // refused by the VM (exit 2): a skip, not a failure
+    }
+    // Summary and goals are there too.
+    EXPECT_EQ(j.at("goals").size(), 4u);
+    EXPECT_FALSE(j.at("summary").empty());
+}
+
+TEST(BenchCli, FailedAndLostRunsExit1) {
+    Fixture f;
+    std::string out = f.dir + "/f.json";
+    auto c = run_cli(WFISBENCH_BIN,
+                     f.fakes() +
+                         "--governor off --governor adaptive --scenario idle:hz=1000 "
+                         "--repeat 1 --json '" +
+                         out + "'",
+                     f.env("FAKE_VM_FAIL=adaptive"));
+    EXPECT_EQ(c.exit_code, 1) << c.out << c.err;
+    EXPECT_NE(c.err.find("triple fault"), std::string::npos) << c.err;
+    json j = json::parse(benchtest::read_file(out));
+    ASSERT_EQ(j["runs"].size(), 2u);
+    EXPECT_EQ(j["runs"][0]["status"], "ok");
+    EXPECT_EQ(j["runs"][1]["status"], "error");
+    EXPECT_NE(j["runs"][1]["error"].get<std::string>().find("triple fault"), std::string::npos);
+    EXPECT_EQ(j["bench"]["exit_status"], 1);
+
+    c = run_cli(WFISBENCH_BIN, f.fakes() + "--governor off --scenario idle:hz=1000 --repeat 1",
+                f.env("FAKE_VM_LOST=off"));
+    EXPECT_EQ(c.exit_code, 1);
+    EXPECT_NE(c.out.find("LOST 3"), std::string::npos) << c.out;
+}
+
+TEST(BenchCli, GoalsArePrintedWithNumbers) {
+    Fixture f;
+    auto c = run_cli(WFISBENCH_BIN,
+                     f.fakes() +
+                         "--scenario idle:hz=1000 --governor off --governor adaptive "
+                         "--governor deadline --governor seed:max_us=100 --repeat 1",
+                     f.env());
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_NE(c.out.find("Goal 1: met"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("ratio"), std::string::npos);
+    EXPECT_NE(c.out.find("Goal 2: not evaluated"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("Goal 3: not evaluated"), std::string::npos) << c.out;
+    // inkernel is a peer: not asked for, so goal 4 cannot be judged.
+    EXPECT_NE(c.out.find("Goal 4: not evaluated"), std::string::npos) << c.out;
+}
+
+TEST(BenchCli, PlotsPngAndSvg) {
+    if (!std::filesystem::exists("/usr/bin/gnuplot")) GTEST_SKIP() << "gnuplot not installed";
+    Fixture f;
+    for (const char *ext : {"png", "svg"}) {
+        std::string plot = f.dir + "/p." + ext;
+        auto c = run_cli(WFISBENCH_BIN,
+                         f.fakes() +
+                             "--scenario idle:hz=1000 --scenario pingpong:rate=2000 "
+                             "--governor off --governor adaptive --repeat 1 --plot '" +
+                             plot + "'",
+                         f.env());
+        ASSERT_EQ(c.exit_code, 0) << c.err;
+        std::string data = benchtest::read_file(plot);
+        ASSERT_FALSE(data.empty()) << c.out;
+        if (std::string(ext) == "png") {
+            EXPECT_EQ(data.substr(1, 3), "PNG");
+        } else {
+            EXPECT_NE(data.find("<svg"), std::string::npos);
+        }
+    }
+}

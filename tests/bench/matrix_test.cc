@@ -1,0 +1,197 @@
+// matrix_test.cc - interleaving order, repeat indices, peer skip reasons and the VM/QEMU command
+// lines.
+#include "matrix.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "qemu_runner.h"
+#include "vm_runner.h"
+
+using namespace wfisbench;
+
+namespace {
+
+HostFacts full_host() {
+    HostFacts h;
+    h.kvm = h.vm = h.guest = h.qemu = true;
+    h.vm_path = "/x/wfisleep-vm";
+    h.guest_path = "/x/guest.elf";
+    h.qemu_path = "/usr/bin/qemu-system-x86_64";
+    return h;
+}
+
+bool has(const std::vector<std::string> &v, const std::string &s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST(BenchMatrix, InterleavesGovernorsWithinEachRepeat) {
+    Options o;
+    o.scenarios = {"idle:hz=1000", "tickless:mean_ms=10"};
+    o.governors = {"off", "adaptive", "deadline"};
+    o.repeat = 3;
+    Matrix m = build_matrix(o, full_host());
+    ASSERT_EQ(m.runs.size(), 2u * 3u * 3u);
+    size_t i = 0;
+    for (int r = 0; r < 3; r++)
+        for (const auto &s : o.scenarios)
+            for (const auto &g : o.governors) {
+                const RunPlan &p = m.runs[i];
+                EXPECT_EQ(p.repeat, r);
+                EXPECT_EQ(p.scenario, s);
+                EXPECT_EQ(p.governor, g);
+                EXPECT_EQ(p.order, static_cast<int>(i));
+                EXPECT_FALSE(p.peer);
+                i++;
+            }
+}
+
+TEST(BenchMatrix, SameSecondsAndVcpusForEveryone) {
+    Options o;
+    o.scenarios = {"idle:hz=1000", "compute:busy=1,idle=3"};
+    o.governors = {"off", "adaptive"};
+    o.seconds = 2;
+    o.vcpus = 2;
+    o.peers = true;
+    for (const auto &p : build_matrix(o, full_host()).runs) {
+        EXPECT_DOUBLE_EQ(p.seconds, 2);
+        EXPECT_EQ(p.vcpus, p.scenario == "idle:hz=1000" ? 2 : 4) << p.scenario;
+    }
+}
+
+TEST(BenchMatrix, PeersFollowTheGovernorsAndSkipWithReasons) {
+    Options o;
+    o.scenarios = {"idle:hz=1000", "pingpong:rate=2000", "compute:busy=1,idle=3"};
+    o.governors = {"adaptive"};
+    o.peers = true;
+    o.repeat = 1;
+    Matrix m = build_matrix(o, full_host());
+    std::vector<std::string> idle_govs;
+    for (const auto &p : m.runs)
+        if (p.scenario == "idle:hz=1000") idle_govs.push_back(p.governor);
+    EXPECT_EQ(idle_govs, (std::vector<std::string>{"adaptive", "inkernel", "inkernel:poll=0",
+                                                   "qemu:irqchip=on", "qemu:irqchip=off"}));
+    for (const auto &p : m.runs) {
+        if (p.governor == "inkernel:poll=0") {
+            ASSERT_TRUE(p.halt_poll_ns.has_value());
+            EXPECT_EQ(*p.halt_poll_ns, 0u);
+        }
+        if (p.governor == "inkernel") {
+            EXPECT_FALSE(p.halt_poll_ns.has_value());
+        }
+        if (p.governor == "qemu:irqchip=off") {
+            EXPECT_FALSE(p.qemu_irqchip);
+        }
+        if (p.peer) {
+            EXPECT_NE(p.backend, Backend::kKvm);
+        }
+    }
+    // QEMU cannot run pingpong (our device) nor 4 vCPUs; each skip has a reason.
+    int qemu_skips = 0;
+    for (const auto &s : m.skips) {
+        EXPECT_FALSE(s.reason.empty());
+        EXPECT_EQ(s.governor.rfind("qemu", 0), 0u) << s.governor;
+        qemu_skips++;
+        if (s.scenario == "pingpong:rate=2000") {
+            EXPECT_NE(s.reason.find("device"), std::string::npos) << s.reason;
+        } else {
+            EXPECT_NE(s.reason.find("1 vCPU"), std::string::npos) << s.reason;
+        }
+    }
+    EXPECT_EQ(qemu_skips, 4);
+}
+
+TEST(BenchMatrix, PeerSkipReasons) {
+    HostFacts h = full_host();
+    EXPECT_EQ(peer_skip_reason("inkernel", "idle:hz=1000", 1, h), "");
+    EXPECT_EQ(peer_skip_reason("qemu:irqchip=on", "idle:hz=1000", 1, h), "");
+    EXPECT_EQ(peer_skip_reason("qemu:irqchip=off", "compute:busy=1,idle=0", 1, h), "");
+    EXPECT_NE(peer_skip_reason("qemu:irqchip=on", "idle:hz=1000", 2, h).find("1 vCPU"),
+              std::string::npos);
+    EXPECT_NE(peer_skip_reason("qemu:irqchip=on", "burst", 1, h).find("device"), std::string::npos);
+
+    HostFacts no_kvm = h;
+    no_kvm.kvm = false;
+    for (const auto &p : peer_names())
+        EXPECT_NE(peer_skip_reason(p, "idle:hz=1000", 1, no_kvm).find("/dev/kvm"),
+                  std::string::npos);
+    HostFacts no_qemu = h;
+    no_qemu.qemu = false;
+    no_qemu.qemu_path.clear();
+    EXPECT_NE(peer_skip_reason("qemu:irqchip=on", "idle:hz=1000", 1, no_qemu)
+                  .find("qemu-system-x86_64 not found"),
+              std::string::npos);
+    EXPECT_EQ(peer_skip_reason("inkernel", "idle:hz=1000", 1, no_qemu), "");
+    HostFacts no_guest = h;
+    no_guest.guest = false;
+    EXPECT_NE(peer_skip_reason("inkernel", "idle:hz=1000", 1, no_guest).find("guest"),
+              std::string::npos);
+    HostFacts no_vm = h;
+    no_vm.vm = false;
+    EXPECT_NE(peer_skip_reason("inkernel", "idle:hz=1000", 1, no_vm).find("wfisleep-vm"),
+              std::string::npos);
+}
+
+TEST(BenchMatrix, SeedGetsZeroGraceUnlessGiven) {
+    EXPECT_EQ(vm_governor_spec("seed:max_us=100"), "seed:max_us=100,grace_ms=0");
+    EXPECT_EQ(vm_governor_spec("seed"), "seed:grace_ms=0");
+    EXPECT_EQ(vm_governor_spec("seed:max_us=100,grace_ms=500"), "seed:max_us=100,grace_ms=500");
+    EXPECT_EQ(vm_governor_spec("adaptive"), "adaptive");
+    EXPECT_EQ(vm_governor_spec("off"), "off");
+}
+
+TEST(BenchMatrix, VmCommandLines) {
+    VmSetup s{"/x/vm", "/x/g.elf", 42, "/tmp"};
+    RunPlan p;
+    p.scenario = "idle:hz=1000";
+    p.governor = "seed:max_us=100";
+    p.vm_governor = "seed:max_us=100,grace_ms=0";
+    p.vcpus = 2;
+    p.seconds = 1.5;
+    auto a = vm_command(p, s, "/tmp/r.json");
+    EXPECT_EQ(a[0], "/x/vm");
+    EXPECT_TRUE(has(a, "--governor"));
+    EXPECT_TRUE(has(a, "seed:max_us=100,grace_ms=0"));
+    EXPECT_TRUE(has(a, "userspace"));
+    EXPECT_TRUE(has(a, "1.5"));
+    EXPECT_TRUE(has(a, "42"));
+    EXPECT_TRUE(has(a, "/tmp/r.json"));
+    EXPECT_TRUE(has(a, "--vcpus"));
+
+    p.backend = Backend::kInkernel;
+    p.halt_poll_ns = 0;
+    p.scenario = "compute:busy=1,idle=3";
+    a = vm_command(p, s, "/tmp/r.json");
+    EXPECT_TRUE(has(a, "inkernel"));
+    EXPECT_FALSE(has(a, "--governor"));  // wfisleep-vm: inkernel takes no governor
+    EXPECT_TRUE(has(a, "--halt-poll-ns"));
+    EXPECT_FALSE(has(a, "--vcpus"));  // compute sets its own vCPU count
+}
+
+TEST(BenchMatrix, QemuCommandLines) {
+    std::string err;
+    std::string c = qemu_guest_cmdline("idle:hz=250", 1.5, 7, &err);
+    EXPECT_NE(c.find("timer=lapic"), std::string::npos) << c;
+    EXPECT_NE(c.find("workload=idle hz=250"), std::string::npos) << c;
+    EXPECT_NE(c.find("ms=1500"), std::string::npos) << c;
+    EXPECT_NE(c.find("seed=7"), std::string::npos) << c;
+    EXPECT_EQ(qemu_guest_cmdline("pingpong:rate=2000", 1, 1, &err), "");
+    EXPECT_FALSE(err.empty());
+    EXPECT_EQ(qemu_guest_cmdline("compute:busy=1,idle=3", 1, 1, &err), "");
+
+    QemuSetup s{"/usr/bin/qemu", "/x/g.elf", 1, "/tmp"};
+    RunPlan p;
+    p.qemu_irqchip = false;
+    auto a = qemu_command(p, s, c, "/tmp/serial");
+    EXPECT_TRUE(has(a, "pc,kernel-irqchip=off"));
+    EXPECT_TRUE(has(a, "qemu64,+tsc-deadline"));
+    EXPECT_TRUE(has(a, "kvm"));
+    EXPECT_TRUE(has(a, "file:/tmp/serial"));
+    EXPECT_TRUE(has(a, "isa-debug-exit,iobase=0xf4,iosize=0x04"));
+    EXPECT_TRUE(has(a, c));
+    p.qemu_irqchip = true;
+    EXPECT_TRUE(has(qemu_command(p, s, c, "/tmp/serial"), "pc,kernel-irqchip=on"));
+}

@@ -1,0 +1,136 @@
+// options_test.cc - wfisleep-bench flag parsing: defaults, the default matrix, one-line errors,
+// exit 2.
+#include "options.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+using namespace wfisbench;
+
+namespace {
+
+ParseOutcome parse(std::vector<std::string> args, Options *o) {
+    args.insert(args.begin(), "wfisleep-bench");
+    std::vector<const char *> argv;
+    for (const auto &a : args) argv.push_back(a.c_str());
+    return parse_options(static_cast<int>(argv.size()), argv.data(), o);
+}
+
+}  // namespace
+
+TEST(BenchOptions, NoFlagsIsTheDefaultMatrixWithPeers) {
+    Options o;
+    ASSERT_EQ(parse({}, &o).exit_code, -1);
+    EXPECT_TRUE(o.default_matrix);
+    EXPECT_TRUE(o.peers);
+    EXPECT_EQ(o.scenarios, default_scenarios());
+    EXPECT_EQ(o.governors, default_governors());
+}
+
+TEST(BenchOptions, DefaultMatrixCoversTheFourGoals) {
+    auto s = default_scenarios();
+    auto g = default_governors();
+    for (const char *need :
+         {"idle:hz=1000", "pingpong:rate=2000", "compute:busy=1,idle=3", "compute:busy=1,idle=0"})
+        EXPECT_NE(std::find(s.begin(), s.end(), need), s.end()) << need;
+    for (const char *need :
+         {"off", "seed:max_us=100", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"})
+        EXPECT_NE(std::find(g.begin(), g.end(), need), g.end()) << need;
+}
+
+TEST(BenchOptions, ExplicitSpecsTurnPeersOffUnlessAsked) {
+    Options o;
+    ASSERT_EQ(parse({"--scenario", "idle:hz=250"}, &o).exit_code, -1);
+    EXPECT_FALSE(o.default_matrix);
+    EXPECT_FALSE(o.peers);
+    EXPECT_EQ(o.scenarios, std::vector<std::string>{"idle:hz=250"});
+    EXPECT_EQ(o.governors, default_governors());
+    ASSERT_EQ(parse({"--governor", "off", "--peers"}, &o).exit_code, -1);
+    EXPECT_TRUE(o.peers);
+    ASSERT_EQ(parse({"--no-peers"}, &o).exit_code, -1);
+    EXPECT_TRUE(o.default_matrix);
+    EXPECT_FALSE(o.peers);
+}
+
+TEST(BenchOptions, ValuesInBothForms) {
+    Options o;
+    ASSERT_EQ(parse({"--seconds=2.5", "--repeat", "4", "--vcpus=2", "--seed",
+                     "18446744073709551615", "--json", "x.json", "--plot", "p.SVG"},
+                    &o)
+                  .exit_code,
+              -1);
+    EXPECT_DOUBLE_EQ(o.seconds, 2.5);
+    EXPECT_EQ(o.repeat, 4);
+    EXPECT_EQ(o.vcpus, 2);
+    EXPECT_EQ(o.seed, UINT64_MAX);
+    EXPECT_EQ(o.json_path, "x.json");
+    EXPECT_EQ(o.plot_path, "p.SVG");
+}
+
+TEST(BenchOptions, SpecsEchoExactlyAsGiven) {
+    Options o;
+    ASSERT_EQ(parse({"--governor", "seed:max_us=100", "--governor", "adaptive", "--scenario",
+                     "compute:busy=1,idle=3"},
+                    &o)
+                  .exit_code,
+              -1);
+    EXPECT_EQ(o.governors, (std::vector<std::string>{"seed:max_us=100", "adaptive"}));
+    EXPECT_EQ(o.scenarios, std::vector<std::string>{"compute:busy=1,idle=3"});
+}
+
+TEST(BenchOptions, BadUsageIsOneLineAndExit2) {
+    const std::vector<std::vector<std::string>> bad = {
+        {"--bogus"},
+        {"stray"},
+        {"--seconds"},
+        {"--seconds", "0"},
+        {"--seconds", "-1"},
+        {"--seconds", "abc"},
+        {"--seconds", "3601"},
+        {"--seconds", "nan"},
+        {"--repeat", "0"},
+        {"--repeat", "2x"},
+        {"--vcpus", "65"},
+        {"--seed", "-3"},
+        {"--seed", ""},
+        {"--plot", "out.jpg"},
+        {"--plot", "noext"},
+        {"--json="},
+        {"--scenario", "idle:hz=0"},
+        {"--scenario", "sleepy"},
+        {"--scenario", "idle:bogus=1"},
+        {"--governor", "nope"},
+        {"--governor", "seed:max_us=0"},
+        {"--peers", "--no-peers"},
+        {"--peers=1"},
+        {"--governor", "off", "--governor", "off"},
+    };
+    for (const auto &args : bad) {
+        Options o;
+        ParseOutcome p = parse(args, &o);
+        std::string joined;
+        for (const auto &a : args) joined += a + " ";
+        EXPECT_EQ(p.exit_code, 2) << joined;
+        EXPECT_EQ(p.message.find('\n'), std::string::npos) << joined << ": " << p.message;
+        EXPECT_EQ(p.message.rfind("wfisleep-bench: ", 0), 0u) << p.message;
+    }
+}
+
+TEST(BenchOptions, ErrorsNameTheInput) {
+    Options o;
+    EXPECT_NE(parse({"--seconds", "abc"}, &o).message.find("abc"), std::string::npos);
+    EXPECT_NE(parse({"--governor", "nope"}, &o).message.find("nope"), std::string::npos);
+    EXPECT_NE(parse({"--bogus"}, &o).message.find("--bogus"), std::string::npos);
+}
+
+TEST(BenchOptions, HelpDocumentsEveryFlag) {
+    Options o;
+    ParseOutcome p = parse({"--help"}, &o);
+    EXPECT_EQ(p.exit_code, 0);
+    for (const char *flag :
+         {"--scenario", "--governor", "--seconds", "--vcpus", "--repeat", "--peers", "--no-peers",
+          "--seed", "--json", "--plot", "--vm", "--guest", "--qemu", "grace", "inkernel:poll=0",
+          "qemu:irqchip=off", "pingpong", "compute", "kvm-haltpoll"})
+        EXPECT_NE(p.message.find(flag), std::string::npos) << flag;
+}
