@@ -1,4 +1,5 @@
-// elf_loader.h - loads an ELF32 multiboot (v1) kernel image into guest memory, validating everything.
+// elf_loader.h - loads an ELF32 multiboot (v1) kernel image into guest memory, validating
+// everything.
 #pragma once
 
 #include <cstdint>

@@ -13,8 +13,8 @@ GuestMemory::~GuestMemory() {
 }
 
 bool GuestMemory::allocate(uint64_t size, std::string *err) {
-    void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+    void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
         *err = std::string("cannot allocate guest memory: ") + std::strerror(errno);
         return false;

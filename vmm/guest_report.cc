@@ -184,10 +184,11 @@ bool GuestReportParser::parse_boot(std::string_view rest, std::string *err) {
         !f.word("workload", "BOOT", {}, &workload, &why))
         return fail("guest report: " + why, err);
     if (v != WFIS_ABI_VERSION)
-        return fail("guest report: WFIS BOOT v=" + std::to_string(v) + " (this host speaks v=1)", err);
-    if (vcpus == 0 || vcpus > kMaxVcpus)
-        return fail("guest report: WFIS BOOT vcpus=" + std::to_string(vcpus) + " (accepted: 1..256)",
+        return fail("guest report: WFIS BOOT v=" + std::to_string(v) + " (this host speaks v=1)",
                     err);
+    if (vcpus == 0 || vcpus > kMaxVcpus)
+        return fail(
+            "guest report: WFIS BOOT vcpus=" + std::to_string(vcpus) + " (accepted: 1..256)", err);
     if (report_.vcpus == 0) {
         report_.vcpus = static_cast<uint32_t>(vcpus);
         report_.cpus.assign(vcpus, GuestCpuReport{});
@@ -248,9 +249,9 @@ bool GuestReportParser::parse_hist(std::string_view rest, std::string *err) {
         return fail("guest report: WFIS HIST must start with cpu=<i>", err);
     uint64_t cpu = 0;
     if (!parse_u64(toks[0].substr(4), &cpu))
-        return fail("guest report: WFIS HIST cpu='" + show(toks[0].substr(4)) +
-                        "' is not a decimal number",
-                    err);
+        return fail(
+            "guest report: WFIS HIST cpu='" + show(toks[0].substr(4)) + "' is not a decimal number",
+            err);
     GuestCpuReport *c = cpu_slot(cpu, "HIST", err);
     if (!c) return false;
     if (!c->boot_seen)
@@ -270,9 +271,9 @@ bool GuestReportParser::parse_hist(std::string_view rest, std::string *err) {
                             ")",
                         err);
         if (c->hist[bucket] > UINT64_MAX - count)
-            return fail("guest report: WFIS HIST: count of bucket " + std::to_string(bucket) +
-                            " overflows",
-                        err);
+            return fail(
+                "guest report: WFIS HIST: count of bucket " + std::to_string(bucket) + " overflows",
+                err);
         c->hist[bucket] += count;
     }
     return true;
@@ -301,7 +302,7 @@ bool GuestReportParser::finish(GuestReport *out, std::string *err) {
     }
     if (!report_.end_seen)
         return fail(report_.vcpus == 0 ? "guest report missing: no WFIS lines on the serial console"
-                                        : "guest report incomplete: no WFIS END line",
+                                       : "guest report incomplete: no WFIS END line",
                     err);
     for (size_t i = 0; i < report_.cpus.size(); i++) {
         if (!report_.cpus[i].boot_seen || !report_.cpus[i].cpu_seen)

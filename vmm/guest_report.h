@@ -1,4 +1,5 @@
-// guest_report.h - strict parser of the guest's "WFIS ..." report lines (abi/wfis_guest_abi.h), untrusted input.
+// guest_report.h - strict parser of the guest's "WFIS ..." report lines (abi/wfis_guest_abi.h),
+// untrusted input.
 #pragma once
 
 #include <array>
@@ -18,20 +19,20 @@ using LatencyHistogram = std::array<uint64_t, WFIS_HIST_BUCKETS>;
 struct GuestCpuReport {
     bool boot_seen = false;
     bool cpu_seen = false;
-    std::string timer;      // BOOT timer=
-    uint64_t tsc_khz = 0;   // BOOT tsc_khz=
-    std::string tsc_src;    // BOOT tsc_src=
-    std::string workload;   // BOOT workload=
+    std::string timer;     // BOOT timer=
+    uint64_t tsc_khz = 0;  // BOOT tsc_khz=
+    std::string tsc_src;   // BOOT tsc_src=
+    std::string workload;  // BOOT workload=
     uint64_t timer_irqs = 0, timer_armed = 0, dev_irqs = 0, dev_acks = 0;
     uint64_t work_units = 0, run_ms = 0, halts = 0, spurious = 0;
     LatencyHistogram hist{};
 };
 
 struct GuestReport {
-    uint32_t vcpus = 0;             // from the first BOOT line
+    uint32_t vcpus = 0;                // from the first BOOT line
     std::vector<GuestCpuReport> cpus;  // indexed by cpu=
     bool end_seen = false;
-    bool end_ok = false;            // END status=ok
+    bool end_ok = false;  // END status=ok
 };
 
 // Feed the guest's serial output line by line (without the newline), then

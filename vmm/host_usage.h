@@ -1,4 +1,5 @@
-// host_usage.h - host CPU time and voluntary context switches of the process and of the calling thread.
+// host_usage.h - host CPU time and voluntary context switches of the process and of the calling
+// thread.
 #pragma once
 
 #include <cstdint>

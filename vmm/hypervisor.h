@@ -1,4 +1,5 @@
-// hypervisor.h - the backend interface the vCPU loop and devices use; no KVM types (an HVF backend fits later).
+// hypervisor.h - the backend interface the vCPU loop and devices use; no KVM types (an HVF backend
+// fits later).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// io_ports.cc - the guest's port I/O: COM1, exit, ABI ports (abi/wfis_guest_abi.h), PIC masking; anything else is an error.
+// io_ports.cc - the guest's port I/O: COM1, exit, ABI ports (abi/wfis_guest_abi.h), PIC masking;
+// anything else is an error.
 #include <cstdio>
 
 #include "vm_context.h"
@@ -8,7 +9,7 @@
 namespace wfisvm {
 namespace {
 
-constexpr uint64_t kStormArms = 100000;  // past deadlines armed in a row
+constexpr uint64_t kStormArms = 10000;  // past deadlines armed in a row
 
 std::string hex(uint32_t v) {
     char b[16];
@@ -25,12 +26,22 @@ bool handle_in(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string *
     const bool userspace = vm->opts.mode == Mode::kUserspace;
     uint32_t v = 0;
     switch (x.port) {
-        case WFIS_PORT_MAGIC: v = WFIS_MAGIC; break;
-        case WFIS_PORT_CPU_ID: v = cpu->index; break;
-        case WFIS_PORT_TSC_KHZ: v = static_cast<uint32_t>(vm->tsc_khz); break;
-        case WFIS_PORT_DEV_SEQ: v = vm->device ? vm->device->newest_seq(cpu->index) : 0; break;
+        case WFIS_PORT_MAGIC:
+            v = WFIS_MAGIC;
+            break;
+        case WFIS_PORT_CPU_ID:
+            v = cpu->index;
+            break;
+        case WFIS_PORT_TSC_KHZ:
+            v = static_cast<uint32_t>(vm->tsc_khz);
+            break;
+        case WFIS_PORT_DEV_SEQ:
+            v = vm->device ? vm->device->newest_seq(cpu->index) : 0;
+            break;
         case 0x21:
-        case 0xa1: v = 0xff; break;  // PIC masks: everything masked (there is no PIC)
+        case 0xa1:
+            v = 0xff;
+            break;  // PIC masks: everything masked (there is no PIC)
         default:
             if (x.port >= WFIS_PORT_COM1 && x.port < WFIS_PORT_COM1 + 8) {
                 v = vm->serial.in(static_cast<uint16_t>(x.port - WFIS_PORT_COM1));
@@ -63,7 +74,8 @@ bool handle_out(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string 
                 cpu->timer.write_lo(x.value);
             } else if (cpu->timer.write_hi(x.value, wfisleep_now_ns()) >= kStormArms) {
                 *err = "interrupt storm: guest armed " + std::to_string(kStormArms) +
-                       " timer deadlines in the past in a row on vCPU " + std::to_string(cpu->index);
+                       " timer deadlines in the past in a row on vCPU " +
+                       std::to_string(cpu->index);
                 return false;
             }
             return true;

@@ -4,7 +4,9 @@
 namespace wfisvm {
 
 namespace {
-uint64_t bit(uint8_t vector) { return uint64_t{1} << (vector - kFirstVector); }
+uint64_t bit(uint8_t vector) {
+    return uint64_t{1} << (vector - kFirstVector);
+}
 }  // namespace
 
 void IrqState::raise_local(uint8_t vector) {
@@ -12,7 +14,11 @@ void IrqState::raise_local(uint8_t vector) {
 }
 
 void IrqState::raise(uint8_t vector) {
-    pending_.fetch_or(bit(vector), std::memory_order_seq_cst);
+    // Already pending: the raise that set the bit kicked, and the bit stays
+    // until the vCPU takes it, so the vCPU will deliver it anyway. Kicking
+    // again would only abort KVM_RUN before the queued injection reaches
+    // the guest (a storm of kicks would then starve the vCPU).
+    if (pending_.fetch_or(bit(vector), std::memory_order_seq_cst) & bit(vector)) return;
     kick();
 }
 

@@ -1,4 +1,5 @@
-// irq_state.h - per-vCPU pending interrupt vectors and the kick that makes the vCPU notice a new one.
+// irq_state.h - per-vCPU pending interrupt vectors and the kick that makes the vCPU notice a new
+// one.
 #pragma once
 
 #include <atomic>
@@ -14,7 +15,8 @@ constexpr uint8_t kFirstVector = 0x20;
 constexpr uint8_t kLastVector = 0x5f;
 
 // Why no kick is lost (see docs/testbed.md):
-//  raise():  pending |= bit; generation++ (seq_cst); governor->kick();
+//  raise():  pending |= bit (if it was set already: done, the raise that
+//            set it kicked); generation++ (seq_cst); governor->kick();
 //            if in_run (seq_cst load): vcpu->request_exit().
 //  vCPU:     g = generation; deliver what is pending; in_run = true
 //            (seq_cst); if generation != g: in_run = false, loop again;

@@ -1,4 +1,5 @@
-// main.cc - wfisleep-vm command line (docs/vmm-cli.md): parse, run one VM, print the summary and JSON.
+// main.cc - wfisleep-vm command line (docs/vmm-cli.md): parse, run one VM, print the summary and
+// JSON.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,8 +21,9 @@ int usage_error(const std::string &msg) {
 
 int main(int argc, char **argv) {
     using namespace wfisvm;
-    CLI::App app{"wfisleep-vm: a KVM micro-VMM whose idle vCPUs wait through wfisleep governors.\n" +
-                 spec_help()};
+    CLI::App app{
+        "wfisleep-vm: a KVM micro-VMM whose idle vCPUs wait through wfisleep governors.\n" +
+        spec_help()};
     std::string guest, mode = "userspace", scenario = "idle:hz=1000", governor = "adaptive";
     std::string json_out, serial;
     uint32_t vcpus = 1;
@@ -29,11 +31,13 @@ int main(int argc, char **argv) {
     uint64_t seed = 1, halt_poll = 0;
     bool quiet = false;
     std::string extra;
-    app.add_option("--guest", guest, "guest image (ELF32 multiboot), e.g. build/guest/wfis-guest.elf");
+    app.add_option("--guest", guest,
+                   "guest image (ELF32 multiboot), e.g. build/guest/wfis-guest.elf");
     app.add_option("--mode", mode, "userspace (default) | inkernel | simulated");
     app.add_option("--scenario", scenario, "scenario spec (default idle:hz=1000)");
     auto *gov_opt = app.add_option("--governor", governor, "governor spec (default adaptive)");
-    auto *vcpu_opt = app.add_option("--vcpus", vcpus, "vCPUs, 1..64 (default 1; compute: busy+idle)");
+    auto *vcpu_opt =
+        app.add_option("--vcpus", vcpus, "vCPUs, 1..64 (default 1; compute: busy+idle)");
     app.add_option("--seconds", seconds, "guest run length in seconds (default 2)");
     app.add_option("--seed", seed, "PRNG seed for devices and the guest (default 1)");
     auto *hp_opt = app.add_option("--halt-poll-ns", halt_poll, "inkernel: KVM_CAP_HALT_POLL value");
@@ -52,22 +56,28 @@ int main(int argc, char **argv) {
     }
 
     RunOptions o;
-    if (mode == "userspace") o.mode = Mode::kUserspace;
-    else if (mode == "inkernel") o.mode = Mode::kInkernel;
-    else if (mode == "simulated") o.mode = Mode::kSimulated;
-    else return usage_error("--mode '" + mode + "' (accepted: userspace, inkernel, simulated)");
+    if (mode == "userspace")
+        o.mode = Mode::kUserspace;
+    else if (mode == "inkernel")
+        o.mode = Mode::kInkernel;
+    else if (mode == "simulated")
+        o.mode = Mode::kSimulated;
+    else
+        return usage_error("--mode '" + mode + "' (accepted: userspace, inkernel, simulated)");
     std::string err;
     if (!parse_scenario(scenario, &o.scenario, &err)) return usage_error(err);
     if (!parse_governor(governor, &o.governor, &err)) return usage_error(err);
     o.governor_given = gov_opt->count() > 0;
     if (o.mode == Mode::kInkernel && o.governor_given)
-        return usage_error("--governor is not allowed with --mode inkernel (KVM halts in the kernel)");
+        return usage_error(
+            "--governor is not allowed with --mode inkernel (KVM halts in the kernel)");
     if (o.mode != Mode::kInkernel && hp_opt->count() > 0)
         return usage_error("--halt-poll-ns needs --mode inkernel");
     if (hp_opt->count() > 0) o.halt_poll_ns = halt_poll;
     if (o.scenario.workload == Workload::kCompute && vcpu_opt->count() == 0)
         vcpus = o.scenario.busy + o.scenario.idle;
-    if (vcpus < 1 || vcpus > 64) return usage_error("--vcpus " + std::to_string(vcpus) + " (accepted: 1..64)");
+    if (vcpus < 1 || vcpus > 64)
+        return usage_error("--vcpus " + std::to_string(vcpus) + " (accepted: 1..64)");
     if (!(seconds > 0 && seconds <= 3600))
         return usage_error("--seconds " + std::to_string(seconds) + " (accepted: > 0, <= 3600)");
     if (!(timeout >= 0 && timeout <= 36000))
@@ -93,6 +103,8 @@ int main(int argc, char **argv) {
                      "(results are labelled \"simulated\", not real VM figures)\n");
         o.mode = Mode::kSimulated;
     }
+    // The library's announcement lines go to stderr unless --quiet.
+    if (quiet) wfisleep_set_log([](void *, const char *) {}, nullptr);
     RunResult r = o.mode == Mode::kSimulated ? run_simulated(o) : run_kvm(o);
 
     if (!json_out.empty()) {
@@ -102,7 +114,8 @@ int main(int argc, char **argv) {
         } else {
             std::ofstream f(json_out);
             f << j;
-            if (!f) std::fprintf(stderr, "wfisleep-vm: cannot write JSON to '%s'\n", json_out.c_str());
+            if (!f)
+                std::fprintf(stderr, "wfisleep-vm: cannot write JSON to '%s'\n", json_out.c_str());
         }
     }
     if (!quiet && json_out != "-") std::fputs(run_result_summary(r).c_str(), stdout);

@@ -11,7 +11,7 @@ bool write_multiboot_info(GuestMemory *mem, const std::string &cmdline, uint32_t
         *err = "guest command line longer than " + std::to_string(kCmdlineMax - 1) + " bytes";
         return false;
     }
-    uint32_t info[22] = {};  // the multiboot v1 info layout, 88 bytes
+    uint32_t info[22] = {};           // the multiboot v1 info layout, 88 bytes
     info[0] = (1u << 0) | (1u << 2);  // mem_* valid, cmdline valid
     info[1] = 640;                    // mem_lower, KiB
     info[2] = static_cast<uint32_t>((mem->size() - kKernelMinGpa) / 1024);  // mem_upper, KiB

@@ -1,4 +1,5 @@
-// multiboot_info.h - writes the multiboot v1 information structure and command line into guest memory.
+// multiboot_info.h - writes the multiboot v1 information structure and command line into guest
+// memory.
 #pragma once
 
 #include <cstdint>

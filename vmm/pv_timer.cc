@@ -1,4 +1,5 @@
-// pv_timer.cc - guest TSC deadline -> host clock deadline, arming and firing of the paravirtual timer.
+// pv_timer.cc - guest TSC deadline -> host clock deadline, arming and firing of the paravirtual
+// timer.
 #include "pv_timer.h"
 
 namespace wfisvm {

@@ -1,4 +1,5 @@
-// pv_timer.h - the paravirtual per-vCPU timer (WFIS_PORT_TIMER_*): a guest-TSC deadline mapped to the host clock.
+// pv_timer.h - the paravirtual per-vCPU timer (WFIS_PORT_TIMER_*): a guest-TSC deadline mapped to
+// the host clock.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// run.h - options and result of one wfisleep-vm run, shared by every backend, the JSON writer and the bench.
+// run.h - options and result of one wfisleep-vm run, shared by every backend, the JSON writer and
+// the bench.
 #pragma once
 
 #include <cstdint>
@@ -22,20 +23,20 @@ const char *mode_name(Mode mode);
 const char *backend_name(Mode mode);
 
 struct RunOptions {
-    std::string guest_path;          // ELF32 multiboot guest (unused when simulated)
+    std::string guest_path;  // ELF32 multiboot guest (unused when simulated)
     Mode mode = Mode::kUserspace;
-    ScenarioSpec scenario;           // default idle:hz=1000
-    GovernorSpec governor;           // default adaptive; ignored in inkernel mode
-    bool governor_given = false;     // --governor was on the command line
-    uint32_t vcpus = 1;              // 1..64
-    double seconds = 2.0;            // guest run length (the guest measures it)
-    uint64_t seed = 1;               // PRNG seed for devices and the guest
+    ScenarioSpec scenario;                 // default idle:hz=1000
+    GovernorSpec governor;                 // default adaptive; ignored in inkernel mode
+    bool governor_given = false;           // --governor was on the command line
+    uint32_t vcpus = 1;                    // 1..64
+    double seconds = 2.0;                  // guest run length (the guest measures it)
+    uint64_t seed = 1;                     // PRNG seed for devices and the guest
     std::optional<uint64_t> halt_poll_ns;  // inkernel: KVM_CAP_HALT_POLL per VM
-    double timeout_s = 0;            // wall-clock limit; 0 = seconds + 10
-    std::string serial_path;         // copy of the guest's serial output ("" = none)
-    bool quiet = false;              // no human output on stdout
-    bool echo_serial = false;        // print guest serial lines on stdout
-    std::string extra_cmdline;       // appended to the guest command line (tests)
+    double timeout_s = 0;                  // wall-clock limit; 0 = seconds + 10
+    std::string serial_path;               // copy of the guest's serial output ("" = none)
+    bool quiet = false;                    // no human output on stdout
+    bool echo_serial = false;              // print guest serial lines on stdout
+    std::string extra_cmdline;             // appended to the guest command line (tests)
 };
 
 // Percentiles in microseconds.
@@ -58,20 +59,20 @@ struct RunResult {
     uint32_t vcpus = 0;
     double seconds = 0;
     double wall_s = 0;
-    bool ok = false;       // "status": "ok" | "error"
-    std::string error;     // one line; empty when ok ("error": null)
-    std::optional<double> host_cpu_pct;          // whole process, % of one core
+    bool ok = false;                                  // "status": "ok" | "error"
+    std::string error;                                // one line; empty when ok ("error": null)
+    std::optional<double> host_cpu_pct;               // whole process, % of one core
     std::vector<std::optional<double>> vcpu_cpu_pct;  // per vCPU thread
-    std::optional<double> wakeups_per_s;         // voluntary context switches / s
-    std::optional<LatencyUs> timer_lateness_us;  // guest report histogram
-    std::optional<LatencyUs> wake_latency_us;    // host raise-to-ack
-    std::optional<double> work_rate;             // work units / s of busy vCPUs
-    std::optional<uint64_t> lost_interrupts;     // sum over vectors of injected - handled
-    std::optional<uint64_t> exits;               // vCPU exits to the VMM
-    std::optional<uint64_t> idle_traps;          // HLT exits
-    std::optional<IrqCounts> timer_irqs;         // "interrupts"."timer"
-    std::optional<IrqCounts> device_irqs;        // "interrupts"."device"
-    std::string guest_timer;                     // "pv" | "tsc-deadline" | "lapic-oneshot" | "simulated" | ""
+    std::optional<double> wakeups_per_s;              // voluntary context switches / s
+    std::optional<LatencyUs> timer_lateness_us;       // guest report histogram
+    std::optional<LatencyUs> wake_latency_us;         // host raise-to-ack
+    std::optional<double> work_rate;                  // work units / s of busy vCPUs
+    std::optional<uint64_t> lost_interrupts;          // sum over vectors of injected - handled
+    std::optional<uint64_t> exits;                    // vCPU exits to the VMM
+    std::optional<uint64_t> idle_traps;               // HLT exits
+    std::optional<IrqCounts> timer_irqs;              // "interrupts"."timer"
+    std::optional<IrqCounts> device_irqs;             // "interrupts"."device"
+    std::string guest_timer;  // "pv" | "tsc-deadline" | "lapic-oneshot" | "simulated" | ""
     std::optional<uint64_t> guest_tsc_khz;
     std::vector<wfisleep_stats> governor_stats;  // one per vCPU (empty in inkernel mode)
     // Appended to the contract: largest |predicted - measured| host time of

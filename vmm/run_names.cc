@@ -5,18 +5,24 @@ namespace wfisvm {
 
 const char *mode_name(Mode mode) {
     switch (mode) {
-        case Mode::kUserspace: return "userspace";
-        case Mode::kInkernel: return "inkernel";
-        case Mode::kSimulated: return "simulated";
+        case Mode::kUserspace:
+            return "userspace";
+        case Mode::kInkernel:
+            return "inkernel";
+        case Mode::kSimulated:
+            return "simulated";
     }
     return "?";
 }
 
 const char *backend_name(Mode mode) {
     switch (mode) {
-        case Mode::kUserspace: return "kvm";
-        case Mode::kInkernel: return "inkernel";
-        case Mode::kSimulated: return "simulated";
+        case Mode::kUserspace:
+            return "kvm";
+        case Mode::kInkernel:
+            return "inkernel";
+        case Mode::kSimulated:
+            return "simulated";
     }
     return "?";
 }

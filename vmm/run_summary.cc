@@ -25,7 +25,8 @@ std::string fmt_lat(const std::optional<LatencyUs> &l) {
 std::string run_result_summary(const RunResult &r) {
     std::string s;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "wfisleep-vm: backend %s%s, scenario %s, governor %s, %u vCPU(s)\n",
+    std::snprintf(buf, sizeof buf,
+                  "wfisleep-vm: backend %s%s, scenario %s, governor %s, %u vCPU(s)\n",
                   r.backend.c_str(), r.backend == "simulated" ? " (SIMULATED, not a real VM)" : "",
                   r.scenario.c_str(), r.governor.c_str(), r.vcpus);
     s += buf;
@@ -36,16 +37,18 @@ std::string run_result_summary(const RunResult &r) {
          fmt_opt(r.seconds, "%.3f s") + ")\n";
     s += "  host CPU     " + fmt_opt(r.host_cpu_pct, "%.1f%%") + " of one core; per vCPU:";
     for (const auto &c : r.vcpu_cpu_pct) s += " " + fmt_opt(c, "%.1f%%");
-    s += "\n  wake-ups     " + fmt_opt(r.wakeups_per_s, "%.0f /s") + " (voluntary context switches)\n";
+    s += "\n  wake-ups     " + fmt_opt(r.wakeups_per_s, "%.0f /s") +
+         " (voluntary context switches)\n";
     s += "  timer late   " + fmt_lat(r.timer_lateness_us) + "\n";
     s += "  raise->ack   " + fmt_lat(r.wake_latency_us) + "\n";
     s += "  work rate    " + fmt_opt(r.work_rate, "%.0f units/s") + "\n";
     auto u = [](const std::optional<uint64_t> &v) { return v ? std::to_string(*v) : "n/a"; };
     s += "  exits        " + u(r.exits) + ", idle traps " + u(r.idle_traps) + "\n";
     auto irq = [&](const char *name, const std::optional<IrqCounts> &c) {
-        s += std::string("  irq ") + name + (c ? " injected " + std::to_string(c->injected) +
-                                                     ", handled " + std::to_string(c->handled)
-                                               : " n/a") +
+        s += std::string("  irq ") + name +
+             (c ? " injected " + std::to_string(c->injected) + ", handled " +
+                      std::to_string(c->handled)
+                : " n/a") +
              "\n";
     };
     irq("timer ", r.timer_irqs);

@@ -47,7 +47,8 @@ bool SerialConsole::out(uint16_t offset, uint8_t byte, int *cpu_line, std::strin
     if (offset != 0) return true;  // IER, FCR, LCR, MCR, scratch: accepted, ignored
     std::lock_guard<std::mutex> lock(mu_);
     if (++bytes_ > kMaxBytes) {
-        *err = "guest wrote more than " + std::to_string(kMaxBytes) + " bytes to the serial console";
+        *err =
+            "guest wrote more than " + std::to_string(kMaxBytes) + " bytes to the serial console";
         return false;
     }
     if (byte == '\n') return end_line(cpu_line, err);

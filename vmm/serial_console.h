@@ -1,4 +1,5 @@
-// serial_console.h - COM1 (16550 subset): collects guest output into lines, feeds the report parser, copies to a file.
+// serial_console.h - COM1 (16550 subset): collects guest output into lines, feeds the report
+// parser, copies to a file.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,7 @@ class SerialConsole {
     // Flushes a partial last line and finishes the report parse.
     bool finish(GuestReport *report, std::string *err);
 
-    static constexpr uint64_t kMaxBytes = 4u << 20;
+    static constexpr uint64_t kMaxBytes = 1u << 20;
     static constexpr size_t kMaxLine = 4096;
 
   private:

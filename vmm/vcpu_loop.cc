@@ -1,4 +1,5 @@
-// vcpu_loop.cc - one vCPU thread: run the guest, fire its timer, deliver interrupts, hand idle traps to the governor.
+// vcpu_loop.cc - one vCPU thread: run the guest, fire its timer, deliver interrupts, hand idle
+// traps to the governor.
 #include <cstdio>
 
 #include "host_usage.h"
@@ -47,9 +48,9 @@ void idle(VmContext *vm, VcpuRuntime *cpu) {
     }
     cpu->hv->set_exit_deadline(WFISLEEP_NO_DEADLINE);  // the governor owns the deadline now
     uint64_t deadline = cpu->timer.deadline_ns();
-    bool has_work = !cpu->frozen.load(std::memory_order_relaxed) &&
-                    (cpu->irq.pending() || (deadline != WFISLEEP_NO_DEADLINE &&
-                                            wfisleep_now_ns() >= deadline));
+    bool has_work =
+        !cpu->frozen.load(std::memory_order_relaxed) &&
+        (cpu->irq.pending() || (deadline != WFISLEEP_NO_DEADLINE && wfisleep_now_ns() >= deadline));
     if (cpu->frozen.load(std::memory_order_relaxed)) deadline = WFISLEEP_NO_DEADLINE;
     cpu->governor->idle(has_work, deadline);
 }
@@ -75,7 +76,8 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
     uint64_t window = 0;
     map.khz = vm->tsc_khz;
     if (!cpu->hv->sample_tsc(&map.tsc0, &map.ns0, &window)) {
-        vm->fail("vCPU " + std::to_string(cpu->index) + ": cannot read the guest TSC (KVM_GET_MSRS)");
+        vm->fail("vCPU " + std::to_string(cpu->index) +
+                 ": cannot read the guest TSC (KVM_GET_MSRS)");
         vm->thread_done();
         return;
     }
@@ -115,7 +117,8 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
                          ", which is not RAM (MMIO exit) on vCPU " + std::to_string(cpu->index));
                 break;
             case ExitKind::kIntrWindow:
-            case ExitKind::kInterrupted: break;
+            case ExitKind::kInterrupted:
+                break;
             case ExitKind::kShutdown:
                 vm->fail("guest triple-faulted (KVM_EXIT_SHUTDOWN) on vCPU " +
                          std::to_string(cpu->index));

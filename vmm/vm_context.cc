@@ -1,4 +1,5 @@
-// vm_context.cc - run-wide coordination: first error, stop, readiness, parked vCPUs, thread completion.
+// vm_context.cc - run-wide coordination: first error, stop, readiness, parked vCPUs, thread
+// completion.
 #include "vm_context.h"
 
 #include <chrono>

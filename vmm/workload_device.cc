@@ -23,14 +23,17 @@ WorkloadDevice::WorkloadDevice(const ScenarioSpec &spec, uint32_t vcpus, uint64_
       active_(spec.workload == Workload::kPingpong || spec.workload == Workload::kBurst),
       slots_(vcpus) {}
 
-WorkloadDevice::~WorkloadDevice() { stop(); }
+WorkloadDevice::~WorkloadDevice() {
+    stop();
+}
 
 void WorkloadDevice::start(const std::vector<uint64_t> &ready_ns, uint64_t run_ns) {
     if (!active_ || thread_.joinable()) return;
     {
         std::lock_guard<std::mutex> lock(mu_);
         for (uint32_t i = 0; i < vcpus_ && i < ready_ns.size(); i++)
-            slots_[i].stop_at_ns = ready_ns[i] + (run_ns > kEndMarginNs ? run_ns - kEndMarginNs : 0);
+            slots_[i].stop_at_ns =
+                ready_ns[i] + (run_ns > kEndMarginNs ? run_ns - kEndMarginNs : 0);
     }
     thread_ = std::thread([this] { thread_main(); });
 }
@@ -111,7 +114,8 @@ bool WorkloadDevice::sleep_until(uint64_t ns) {
 
 bool WorkloadDevice::wait_answer(uint32_t vcpu, uint32_t seq) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return stopping_ || slots_[vcpu].answered >= seq || slots_[vcpu].frozen; });
+    cv_.wait(lock,
+             [&] { return stopping_ || slots_[vcpu].answered >= seq || slots_[vcpu].frozen; });
     return !stopping_;
 }
 

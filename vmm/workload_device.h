@@ -1,4 +1,5 @@
-// workload_device.h - the pingpong/burst request device: a host thread raising WFIS_VEC_DEVICE and timing the guest's answers.
+// workload_device.h - the pingpong/burst request device: a host thread raising WFIS_VEC_DEVICE and
+// timing the guest's answers.
 #pragma once
 
 #include <atomic>

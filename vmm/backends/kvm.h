@@ -2,7 +2,6 @@
 #pragma once
 
 #include <linux/kvm.h>
-
 #include <time.h>
 
 #include <atomic>
@@ -94,8 +93,8 @@ class KvmVcpu final : public HvVcpu {
     uint32_t index_;
     bool irqchip_;
     std::atomic<int> tid_{0};
-    void *exit_timer_ = nullptr;             // POSIX timer_t signalling this thread
-    uint64_t exit_deadline_ = UINT64_MAX;    // what exit_timer_ is armed to
+    void *exit_timer_ = nullptr;           // POSIX timer_t signalling this thread
+    uint64_t exit_deadline_ = UINT64_MAX;  // what exit_timer_ is armed to
 };
 
 }  // namespace wfisvm

@@ -1,4 +1,5 @@
-// kvm_inkernel_x86_64.cc - in-kernel irqchip mode: irqchip creation, per-VM halt polling, MSI device interrupts.
+// kvm_inkernel_x86_64.cc - in-kernel irqchip mode: irqchip creation, per-VM halt polling, MSI
+// device interrupts.
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 
@@ -59,6 +60,8 @@ bool KvmVm::set_halt_poll_ns(uint64_t ns, std::string *err) {
     return true;
 }
 
-std::unique_ptr<HvIrqSender> KvmVm::irq_sender() { return std::make_unique<KvmMsiSender>(fd_); }
+std::unique_ptr<HvIrqSender> KvmVm::irq_sender() {
+    return std::make_unique<KvmMsiSender>(fd_);
+}
 
 }  // namespace wfisvm

@@ -4,9 +4,9 @@
  * which has size 0 in C but 1 in C++; the ioctl numbers built from those
  * structs differ in C++ and the kernel rejects them (EINVAL). Compiled as C,
  * these are the kernel's numbers. See docs/testbed.md. */
-#include <linux/kvm.h>
-
 #include "kvm_ioctl_sizes.h"
+
+#include <linux/kvm.h>
 
 const unsigned long wfis_kvm_get_supported_cpuid = KVM_GET_SUPPORTED_CPUID;
 const unsigned long wfis_kvm_set_cpuid2 = KVM_SET_CPUID2;

@@ -1,4 +1,5 @@
-/* kvm_ioctl_sizes.h - the kernel's (C-sized) numbers of KVM ioctls that C++ miscomputes; see the .c file. */
+/* kvm_ioctl_sizes.h - the kernel's (C-sized) numbers of KVM ioctls that C++ miscomputes; see the .c
+ * file. */
 #ifndef WFIS_KVM_IOCTL_SIZES_H
 #define WFIS_KVM_IOCTL_SIZES_H
 

@@ -1,4 +1,5 @@
-// kvm_system.cc - /dev/kvm: open, API version, capabilities, supported CPUID, and the kick signal set-up.
+// kvm_system.cc - /dev/kvm: open, API version, capabilities, supported CPUID, and the kick signal
+// set-up.
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <signal.h>
@@ -13,7 +14,9 @@
 
 namespace wfisvm {
 
-int kvm_kick_signal() { return SIGUSR1; }
+int kvm_kick_signal() {
+    return SIGUSR1;
+}
 
 namespace {
 void kick_handler(int) {}  // never runs in practice; see kvm.h
@@ -55,7 +58,9 @@ bool KvmSystem::open(std::string *err) {
     return true;
 }
 
-bool KvmSystem::has_cap(long cap) const { return ioctl(fd_, KVM_CHECK_EXTENSION, cap) > 0; }
+bool KvmSystem::has_cap(long cap) const {
+    return ioctl(fd_, KVM_CHECK_EXTENSION, cap) > 0;
+}
 
 bool KvmSystem::supported_cpuid(std::vector<kvm_cpuid_entry2> *out, std::string *err) const {
     for (uint32_t n = 32; n <= 4096; n *= 2) {

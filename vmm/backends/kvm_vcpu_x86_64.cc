@@ -1,4 +1,5 @@
-// kvm_vcpu_x86_64.cc - one KVM vCPU on x86-64: entry state, run loop exits, interrupt injection, kick, TSC.
+// kvm_vcpu_x86_64.cc - one KVM vCPU on x86-64: entry state, run loop exits, interrupt injection,
+// kick, TSC.
 #include <linux/kvm.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -34,7 +35,9 @@ void flat_segment(kvm_segment *s, uint16_t selector, uint8_t type) {
     s->unusable = 0;
 }
 
-std::string errno_text(const char *what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errno_text(const char *what) {
+    return std::string(what) + ": " + std::strerror(errno);
+}
 
 }  // namespace
 
@@ -151,7 +154,9 @@ VcpuExit KvmVcpu::run() {
         return x;
     }
     switch (run_->exit_reason) {
-        case KVM_EXIT_HLT: x.kind = ExitKind::kHalt; return x;
+        case KVM_EXIT_HLT:
+            x.kind = ExitKind::kHalt;
+            return x;
         case KVM_EXIT_IO: {
             x.port = run_->io.port;
             x.size = run_->io.size;
@@ -181,23 +186,35 @@ VcpuExit KvmVcpu::run() {
             x.size = static_cast<uint8_t>(run_->mmio.len);
             x.write = run_->mmio.is_write != 0;
             return x;
-        case KVM_EXIT_IRQ_WINDOW_OPEN: x.kind = ExitKind::kIntrWindow; return x;
-        case KVM_EXIT_INTR: x.kind = ExitKind::kInterrupted; return x;
-        case KVM_EXIT_SHUTDOWN: x.kind = ExitKind::kShutdown; return x;
+        case KVM_EXIT_IRQ_WINDOW_OPEN:
+            x.kind = ExitKind::kIntrWindow;
+            return x;
+        case KVM_EXIT_INTR:
+            x.kind = ExitKind::kInterrupted;
+            return x;
+        case KVM_EXIT_SHUTDOWN:
+            x.kind = ExitKind::kShutdown;
+            return x;
         case KVM_EXIT_FAIL_ENTRY:
-            x.detail = "KVM_EXIT_FAIL_ENTRY, hardware reason 0x" +
-                       [&] {
-                           char b[24];
-                           std::snprintf(b, sizeof b, "%llx",
-                                         (unsigned long long)run_->fail_entry
-                                             .hardware_entry_failure_reason);
-                           return std::string(b);
-                       }();
+            x.detail = "KVM_EXIT_FAIL_ENTRY, hardware reason 0x" + [&] {
+                char b[24];
+                std::snprintf(b, sizeof b, "%llx",
+                              (unsigned long long)run_->fail_entry.hardware_entry_failure_reason);
+                return std::string(b);
+            }();
             return x;
         case KVM_EXIT_INTERNAL_ERROR:
-            x.detail = "KVM_EXIT_INTERNAL_ERROR, suberror " + std::to_string(run_->internal.suberror);
+            x.detail = "KVM could not run the guest (KVM_EXIT_INTERNAL_ERROR, suberror " +
+                       std::to_string(run_->internal.suberror) +
+                       (run_->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+                            ? ": instruction emulation failed)"
+                        : run_->internal.suberror == KVM_INTERNAL_ERROR_SIMUL_EX
+                            ? ": exception while delivering an exception)"
+                            : ")");
             return x;
-        default: x.detail = "unexpected KVM exit reason " + std::to_string(run_->exit_reason); return x;
+        default:
+            x.detail = "unexpected KVM exit reason " + std::to_string(run_->exit_reason);
+            return x;
     }
 }
 
@@ -210,7 +227,9 @@ bool KvmVcpu::interrupt_ready() const {
     return run_->ready_for_interrupt_injection && run_->if_flag;
 }
 
-bool KvmVcpu::interrupts_enabled() const { return run_->if_flag != 0; }
+bool KvmVcpu::interrupts_enabled() const {
+    return run_->if_flag != 0;
+}
 
 bool KvmVcpu::inject(uint8_t vector, std::string *err) {
     kvm_interrupt irq{};
@@ -222,7 +241,9 @@ bool KvmVcpu::inject(uint8_t vector, std::string *err) {
     return true;
 }
 
-void KvmVcpu::request_interrupt_window(bool on) { run_->request_interrupt_window = on ? 1 : 0; }
+void KvmVcpu::request_interrupt_window(bool on) {
+    run_->request_interrupt_window = on ? 1 : 0;
+}
 
 void KvmVcpu::request_exit() {
     // Memory ordering: release, so the pending interrupt the kicker wrote is

@@ -1,0 +1,72 @@
+// run_json_test.cc - the run result JSON (docs/vmm-cli.md) round-trips, nulls included, and bad
+// JSON is an error.
+#include <gtest/gtest.h>
+
+#include "run.h"
+
+namespace wfisvm {
+namespace {
+
+TEST(RunJson, RoundTrips) {
+    RunResult r;
+    r.backend = "kvm";
+    r.scenario = "idle:hz=1000";
+    r.governor = "adaptive";
+    r.vcpus = 2;
+    r.seconds = 1.5;
+    r.wall_s = 1.7;
+    r.ok = true;
+    r.host_cpu_pct = 5.5;
+    r.vcpu_cpu_pct = {2.0, std::nullopt};
+    r.wakeups_per_s = 1000;
+    r.timer_lateness_us = LatencyUs{8, 20, 41};
+    r.lost_interrupts = 0;
+    r.exits = 3012;
+    r.idle_traps = 3000;
+    r.timer_irqs = IrqCounts{3000, 3000};
+    r.guest_timer = "pv";
+    r.guest_tsc_khz = 2400000;
+    wfisleep_stats s{};
+    s.idle_calls = 7;
+    s.sleep_ns = 99;
+    r.governor_stats = {s, s};
+    std::string j = run_result_json(r);
+    EXPECT_NE(j.find("\"status\":\"ok\""), std::string::npos);
+    EXPECT_NE(j.find("\"error\":null"), std::string::npos);
+    EXPECT_NE(j.find("\"wake_latency_us\":null"), std::string::npos);
+    EXPECT_NE(j.find("\"work_rate\":null"), std::string::npos);
+    RunResult b;
+    std::string err;
+    ASSERT_TRUE(parse_run_result_json(j, &b, &err)) << err;
+    EXPECT_EQ(b.backend, "kvm");
+    EXPECT_EQ(b.vcpus, 2u);
+    EXPECT_TRUE(b.ok);
+    EXPECT_EQ(b.vcpu_cpu_pct.size(), 2u);
+    EXPECT_FALSE(b.vcpu_cpu_pct[1].has_value());
+    EXPECT_EQ(b.timer_lateness_us->p99, 20);
+    EXPECT_FALSE(b.wake_latency_us.has_value());
+    EXPECT_FALSE(b.device_irqs.has_value());
+    EXPECT_EQ(b.timer_irqs->handled, 3000u);
+    EXPECT_EQ(b.governor_stats.size(), 2u);
+    EXPECT_EQ(b.governor_stats[1].sleep_ns, 99u);
+    EXPECT_EQ(*b.guest_tsc_khz, 2400000u);
+}
+
+TEST(RunJson, ErrorsAndUntrustedText) {
+    RunResult r;
+    r.backend = "simulated";
+    r.ok = false;
+    r.error = std::string("bad \xff byte \"quoted\"");
+    std::string j = run_result_json(r);  // invalid UTF-8 must not throw
+    RunResult b;
+    std::string err;
+    ASSERT_TRUE(parse_run_result_json(j, &b, &err)) << err;
+    EXPECT_FALSE(b.ok);
+    EXPECT_NE(b.error.find("quoted"), std::string::npos);
+    EXPECT_FALSE(parse_run_result_json("{", &b, &err));
+    EXPECT_FALSE(parse_run_result_json("{\"backend\": 3}", &b, &err));
+    EXPECT_FALSE(err.empty());
+}
+
+}  // namespace
+}  // namespace wfisvm
