@@ -64,21 +64,26 @@ std::span<const Tunable<AdaptiveParams>> adaptive_tunables() noexcept {
 }
 
 const char *adaptive_params_error(const AdaptiveParams &p) noexcept {
-    if (p.advance_min_ns > p.advance_max_ns)
+    if (p.advance_min_ns > p.advance_max_ns) {
         return "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS must not exceed WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
-    if (p.advance_init_ns < p.advance_min_ns || p.advance_init_ns > p.advance_max_ns)
+    }
+    if (p.advance_init_ns < p.advance_min_ns || p.advance_init_ns > p.advance_max_ns) {
         return "WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS must lie within "
                "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS.."
                "WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
-    if (p.poll_min_ns > p.poll_max_ns)
+    }
+    if (p.poll_min_ns > p.poll_max_ns) {
         return "WFISLEEP_ADAPTIVE_POLL_MIN_NS must not exceed WFISLEEP_ADAPTIVE_POLL_MAX_NS";
-    if (p.poll_init_ns < p.poll_min_ns || p.poll_init_ns > p.poll_max_ns)
+    }
+    if (p.poll_init_ns < p.poll_min_ns || p.poll_init_ns > p.poll_max_ns) {
         return "WFISLEEP_ADAPTIVE_POLL_INIT_NS must lie within WFISLEEP_ADAPTIVE_POLL_MIN_NS.."
                "WFISLEEP_ADAPTIVE_POLL_MAX_NS";
+    }
     if (p.advance_gain_div == 0 || p.advance_probe_div == 0 || p.advance_outlier_run == 0 ||
-        p.poll_grow_start_ns == 0 || p.poll_grow_pct <= 100 || p.poll_shrink_pct >= 100)
+        p.poll_grow_start_ns == 0 || p.poll_grow_pct <= 100 || p.poll_shrink_pct >= 100) {
         return "WFISLEEP_ADAPTIVE_*: a divisor, run or grow start is 0, or GROW_PCT <= 100, or "
                "SHRINK_PCT >= 100";
+    }
     return nullptr;
 }
 
@@ -89,12 +94,24 @@ AdaptivePolicy::AdaptivePolicy(const AdaptiveParams &params) noexcept
       poll_ns_(params.poll_init_ns) {
     // Defensive: a caller that skipped adaptive_params_error still gets
     // bounded, non-dividing-by-zero behaviour.
-    if (p_.advance_gain_div == 0) p_.advance_gain_div = 1;
-    if (p_.advance_probe_div == 0) p_.advance_probe_div = 1;
-    if (p_.advance_outlier_run == 0) p_.advance_outlier_run = 1;
-    if (p_.poll_grow_start_ns == 0) p_.poll_grow_start_ns = 1;
-    if (p_.poll_grow_pct <= 100) p_.poll_grow_pct = 200;
-    if (p_.poll_shrink_pct >= 100) p_.poll_shrink_pct = 50;
+    if (p_.advance_gain_div == 0) {
+        p_.advance_gain_div = 1;
+    }
+    if (p_.advance_probe_div == 0) {
+        p_.advance_probe_div = 1;
+    }
+    if (p_.advance_outlier_run == 0) {
+        p_.advance_outlier_run = 1;
+    }
+    if (p_.poll_grow_start_ns == 0) {
+        p_.poll_grow_start_ns = 1;
+    }
+    if (p_.poll_grow_pct <= 100) {
+        p_.poll_grow_pct = 200;
+    }
+    if (p_.poll_shrink_pct >= 100) {
+        p_.poll_shrink_pct = 50;
+    }
     p_.poll_grow_pct = clamp(p_.poll_grow_pct, 101, 1000);
     p_.advance_dev_pct = clamp(p_.advance_dev_pct, 0, 1000);
     p_.advance_max_ns = clamp(p_.advance_max_ns, 0, kSecond);
@@ -109,7 +126,9 @@ AdaptivePolicy::AdaptivePolicy(const AdaptiveParams &params) noexcept
 wfisleep_plan AdaptivePolicy::plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept {
     wfisleep_plan out{};
     pending_ = false;
-    if (has_work) return out;  // never wait with an interrupt pending
+    if (has_work) {
+        return out;  // never wait with an interrupt pending
+    }
     start_ns_ = now_ns;
     if (deadline_ns == WFISLEEP_NO_DEADLINE) {
         // Timer off: poll for a kick, then block until one comes.
@@ -123,7 +142,9 @@ wfisleep_plan AdaptivePolicy::plan(uint64_t now_ns, bool has_work, uint64_t dead
         pending_ = true;
         return out;
     }
-    if (deadline_ns <= now_ns) return out;  // already due: return at once
+    if (deadline_ns <= now_ns) {
+        return out;  // already due: return at once
+    }
     const uint64_t remaining = deadline_ns - now_ns;
     out.poll_ns = poll_ns_ < remaining ? poll_ns_ : remaining;
     const uint64_t rest = remaining - out.poll_ns;
@@ -148,10 +169,16 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked) noexcept {
 }
 
 void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) noexcept {
-    if (!pending_) return;  // done() without a plan, or twice: nothing to learn
+    if (!pending_) {
+        return;  // done() without a plan, or twice: nothing to learn
+    }
     pending_ = false;
-    if (end_ns < start_ns_) end_ns = start_ns_;  // a clock that went back counts as no time
-    if (sleep_woke_ns != 0 && sleep_woke_ns < start_ns_) sleep_woke_ns = 0;
+    if (end_ns < start_ns_) {
+        end_ns = start_ns_;  // a clock that went back counts as no time
+    }
+    if (sleep_woke_ns != 0 && sleep_woke_ns < start_ns_) {
+        sleep_woke_ns = 0;
+    }
 
     // 1. Wake-up advance: what the sleep phase overslept by.
     if (slept_) {
@@ -162,7 +189,9 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) 
                 kicked && (sleep_woke_ns < sleep_end_ns_ || end_ns <= sleep_woke_ns);
             if (!kick_ended_sleep) {
                 learn_oversleep(sat_sub(sleep_woke_ns, sleep_end_ns_));
-                if (sleep_woke_ns > deadline_ns_) ++late_wakes_;
+                if (sleep_woke_ns > deadline_ns_) {
+                    ++late_wakes_;
+                }
             }
         } else if (!kicked) {
             if (end_ns > sat_add(deadline_ns_, p_.late_ns)) {
@@ -182,29 +211,36 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) 
         shrink_poll();  // the timer (or nothing) ended the wait: no kick came
         return;
     }
-    if (end_ns < poll_end_ns_) return;  // caught by the poll: keep the window
+    if (end_ns < poll_end_ns_) {
+        return;  // caught by the poll: keep the window
+    }
     if (!forever_ && end_ns >= sleep_end_ns_) {
         // A kick in the spin tail arrived when the timer was due anyway.
         shrink_poll();
         return;
     }
-    if (end_ns - start_ns_ <= p_.poll_max_ns)
+    if (end_ns - start_ns_ <= p_.poll_max_ns) {
         grow_poll();  // a longer window would have caught it
-    else
+    } else {
         shrink_poll();  // too late for any window we allow
+    }
 }
 
 // One smoothing step: error/div, but at least 1 ns toward the sample so the
 // estimate reaches it instead of stalling up to div-1 ns short.
 int64_t AdaptivePolicy::step(int64_t err) const noexcept {
     const int64_t s = err / static_cast<int64_t>(p_.advance_gain_div);
-    if (s != 0 || err == 0) return s;
+    if (s != 0 || err == 0) {
+        return s;
+    }
     return err > 0 ? 1 : -1;
 }
 
 void AdaptivePolicy::learn_oversleep(uint64_t oversleep_ns) noexcept {
     if (oversleep_ns > sat_add(advance_ns_, p_.advance_outlier_ns)) {
-        if (++outlier_run_ < p_.advance_outlier_run) return;  // one odd sample: ignore
+        if (++outlier_run_ < p_.advance_outlier_run) {
+            return;  // one odd sample: ignore
+        }
     }
     outlier_run_ = 0;
     const uint64_t o = oversleep_ns < p_.advance_max_ns ? oversleep_ns : p_.advance_max_ns;
@@ -224,13 +260,17 @@ void AdaptivePolicy::update_advance() noexcept {
 
 void AdaptivePolicy::grow_poll() noexcept {
     uint64_t w = poll_ns_ * p_.poll_grow_pct / 100;
-    if (w < p_.poll_grow_start_ns) w = p_.poll_grow_start_ns;
+    if (w < p_.poll_grow_start_ns) {
+        w = p_.poll_grow_start_ns;
+    }
     poll_ns_ = clamp(w, p_.poll_min_ns, p_.poll_max_ns);
 }
 
 void AdaptivePolicy::shrink_poll() noexcept {
     uint64_t w = poll_ns_ * p_.poll_shrink_pct / 100;
-    if (w < p_.poll_grow_start_ns) w = p_.poll_min_ns;
+    if (w < p_.poll_grow_start_ns) {
+        w = p_.poll_min_ns;
+    }
     poll_ns_ = clamp(w, p_.poll_min_ns, p_.poll_max_ns);
 }
 

@@ -123,7 +123,9 @@ TEST(AdaptiveAdvance, NoisyOversleepPutsTheAdvanceInTheBulkNotTheTail) {
     std::mt19937_64 rng(99);
     std::exponential_distribution<double> spread(1.0 / 10000.0);
     auto sample = [&](int) -> uint64_t {
-        if (rng() % 100 == 0) return 2 * kMs + rng() % (3 * kMs);
+        if (rng() % 100 == 0) {
+            return 2 * kMs + rng() % (3 * kMs);
+        }
         return 15 * kUs + static_cast<uint64_t>(spread(rng));
     };
     AdaptivePolicy pol(AdaptiveParams{});

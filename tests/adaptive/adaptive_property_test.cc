@@ -18,7 +18,9 @@ std::atomic<uint64_t> g_allocations{0};
 
 void *operator new(std::size_t n) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void *p = std::malloc(n == 0 ? 1 : n)) return p;
+    if (void *p = std::malloc(n == 0 ? 1 : n)) {
+        return p;
+    }
     throw std::bad_alloc();
 }
 void operator delete(void *p) noexcept {
@@ -41,7 +43,9 @@ constexpr uint64_t kEdges[] = {
 // drawn from its range with the cross-field rules repaired.
 AdaptiveParams random_params(std::mt19937_64 &rng) {
     AdaptiveParams p;
-    if (rng() % 4 == 0) return p;
+    if (rng() % 4 == 0) {
+        return p;
+    }
     for (const auto &t : wfisleep::adaptive_tunables()) {
         const uint64_t span = t.max - t.min;
         uint64_t v;
@@ -58,8 +62,12 @@ AdaptiveParams random_params(std::mt19937_64 &rng) {
         }
         p.*t.field = v;
     }
-    if (p.advance_min_ns > p.advance_max_ns) std::swap(p.advance_min_ns, p.advance_max_ns);
-    if (p.poll_min_ns > p.poll_max_ns) std::swap(p.poll_min_ns, p.poll_max_ns);
+    if (p.advance_min_ns > p.advance_max_ns) {
+        std::swap(p.advance_min_ns, p.advance_max_ns);
+    }
+    if (p.poll_min_ns > p.poll_max_ns) {
+        std::swap(p.poll_min_ns, p.poll_max_ns);
+    }
     p.advance_init_ns = std::clamp(p.advance_init_ns, p.advance_min_ns, p.advance_max_ns);
     p.poll_init_ns = std::clamp(p.poll_init_ns, p.poll_min_ns, p.poll_max_ns);
     return p;
@@ -152,7 +160,9 @@ TEST(AdaptiveProperties, RandomInputsKeepEveryGuarantee) {
                     pol.done(o.end_ns, o.kicked, o.woke_ns);
                     break;
             }
-            if (rng() % 10 == 0) pol.done(random_time(rng, now), rng() % 2);
+            if (rng() % 10 == 0) {
+                pol.done(random_time(rng, now), rng() % 2);
+            }
             ASSERT_GE(pol.advance_ns(), params.advance_min_ns);
             ASSERT_LE(pol.advance_ns(), params.advance_max_ns);
             ASSERT_LE(pol.oversleep_mean_ns(), params.advance_max_ns);

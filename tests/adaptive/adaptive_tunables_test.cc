@@ -86,7 +86,9 @@ TEST(AdaptiveTunables, EveryValueWithinTheRowsIsSafeToConstruct) {
         for (const uint64_t v : {t.min, t.max}) {
             AdaptiveParams p;
             p.*t.field = v;
-            if (wfisleep::adaptive_params_error(p) != nullptr) continue;
+            if (wfisleep::adaptive_params_error(p) != nullptr) {
+                continue;
+            }
             wfisleep::AdaptivePolicy pol(p);
             uint64_t now = 1000;
             for (int i = 0; i < 50; ++i) {
