@@ -186,13 +186,13 @@ TEST(KickInterleaving, ThreeKickersEveryKickEndsThisWaitOrTheNext) {
     EXPECT_GT(st.a_missed, 10u);
 }
 
-// Free-running: kickers kick at random gaps while the vCPU runs millions of
+// Free-running: kickers kick at random gaps while the vCPU runs up to 2M
 // tiny waits, no hand-offs. Exact check without barriers: kickers count
 // `started` before kick() and `done` after it returns. If, when a wait W
 // starts, more kicks are done than had started when the last kicked wait
 // returned, then a kick began after that return and finished before W: it
 // is pending at W's start, so a kickable W must return "kicked".
-TEST(KickInterleaving, FreeRunningMillionsOfWaitsNeverMissAPendingKick) {
+TEST(KickInterleaving, FreeRunningWaitsNeverMissAPendingKick) {
     auto cfg = make_config({"WFISLEEP_POLICY=off"});
     VcpuPtr vcpu(wfisleep_vcpu_new(cfg.get(), wfisleep_now_ns()));
     ASSERT_NE(vcpu, nullptr);
@@ -204,7 +204,7 @@ TEST(KickInterleaving, FreeRunningMillionsOfWaitsNeverMissAPendingKick) {
         kickers.emplace_back([&, k] {
             std::minstd_rand rng(100 + k);
             while (!stop.load(std::memory_order_relaxed)) {
-                relax_for(rng() % 2000);
+                relax_for(rng() % 150);
                 started.fetch_add(1, std::memory_order_seq_cst);
                 wfisleep_vcpu_kick(v);
                 done.fetch_add(1, std::memory_order_seq_cst);
@@ -232,11 +232,12 @@ TEST(KickInterleaving, FreeRunningMillionsOfWaitsNeverMissAPendingKick) {
                 p = {0, 0, 0, 0};  // not kickable: leaves the kick pending
                 break;
             case 4:
-                // short kickable sleep (a futex syscall: rarer, they are slow)
-                p = {0, rng() % 8 == 0 ? rng() % 2000 : 0, rng() % 300, 0};
+                // short kickable sleep: a futex syscall that lasts at least
+                // the timer slack (50 us), so only 1 wait in 64
+                p = {0, rng() % 8 == 0 ? 1 + rng() % 2000 : 0, rng() % 300, 0};
                 break;
             default:
-                p = {rng() % 200, rng() % 3000, rng() % 200, 0};
+                p = {rng() % 200, 0, rng() % 200, 0};
                 break;
         }
         const bool kickable = p.poll_ns > 0 || p.sleep_ns > 0 || p.spin_ns > 0;
@@ -254,7 +255,7 @@ TEST(KickInterleaving, FreeRunningMillionsOfWaitsNeverMissAPendingKick) {
             break;
         }
         progress.fetch_add(1, std::memory_order_relaxed);
-        relax_for(rng() % 600);  // the guest runs: kicks land between waits too
+        relax_for(rng() % 40);  // the guest runs: kicks land between waits too
     }
     stop.store(true);
     for (auto &t : kickers) {
