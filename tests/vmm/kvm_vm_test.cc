@@ -75,10 +75,13 @@ TEST(KvmVm, BootsToIdleInInkernelMode) {
     EXPECT_TRUE(r.timer_lateness_us.has_value());  // the guest handled LAPIC timer interrupts
     EXPECT_FALSE(r.idle_traps.has_value());        // HLT never left the kernel
     EXPECT_TRUE(r.governor_stats.empty());
-    // With halt polling set per VM.
+    // Two vCPUs (the second starts runnable, not waiting for SIPI), with
+    // halt polling set per VM.
     o.halt_poll_ns = 0;
-    RunResult r0 = run_kvm(o);
-    EXPECT_TRUE(r0.ok) << r0.error;
+    o.vcpus = 2;
+    RunResult r2 = run_kvm(o);
+    EXPECT_TRUE(r2.ok) << r2.error;
+    EXPECT_EQ(r2.vcpu_cpu_pct.size(), 2u);
 }
 
 class EveryGovernor : public ::testing::TestWithParam<const char *> {};
