@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "governors/library_governor.h"
 #include "spec.h"
 
 namespace wfisvm {
@@ -187,6 +188,19 @@ TEST(DeadlineModels, HasWorkReturnsAtOnceForEveryGovernor) {
         EXPECT_EQ(s.work_returns, 1u) << spec;
         EXPECT_EQ(s.sleeps, 0u) << spec;
     }
+}
+
+TEST(MakeGovernor, ADefaultSpecIsAdaptiveEvenWithoutVars) {
+    const GovernorSpec spec;  // kind adaptive, no vars
+    ASSERT_EQ(spec.kind, GovernorKind::kAdaptive);
+    EXPECT_EQ(library_vars(spec).at("WFISLEEP_POLICY"), "adaptive");
+    LibraryGovernor gov(library_vars(spec), wfisleep_now_ns());
+    EXPECT_STREQ(gov.policy(), "adaptive");
+    GovernorSpec seed;
+    std::string err;
+    ASSERT_TRUE(parse_governor("seed:max_us=7", &seed, &err)) << err;
+    LibraryGovernor s(library_vars(seed), wfisleep_now_ns());
+    EXPECT_STREQ(s.policy(), "seed");
 }
 
 }  // namespace

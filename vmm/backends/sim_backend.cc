@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "governors/library_governor.h"
 #include "guest_report.h"
 
 namespace wfisvm {
@@ -307,7 +308,9 @@ RunResult run_simulated(const RunOptions &opt) {
     if (kind == GovernorKind::kOff || kind == GovernorKind::kSeed ||
         kind == GovernorKind::kAdaptive) {
         std::vector<std::string> lines;
-        for (const auto &[name, value] : opt.governor.vars) lines.push_back(name + "=" + value);
+        for (const auto &[name, value] : library_vars(opt.governor)) {
+            lines.push_back(name + "=" + value);
+        }
         std::vector<const char *> vars;
         for (const std::string &l : lines) vars.push_back(l.c_str());
         vars.push_back(nullptr);

@@ -54,6 +54,15 @@ wfisleep_stats LibraryGovernor::stats() const {
     return s;
 }
 
+std::map<std::string, std::string> library_vars(const GovernorSpec &spec) {
+    std::map<std::string, std::string> vars = spec.vars;
+    const char *policy = spec.kind == GovernorKind::kOff    ? "off"
+                         : spec.kind == GovernorKind::kSeed ? "seed"
+                                                            : "adaptive";
+    vars.emplace("WFISLEEP_POLICY", policy);  // keeps an explicit value
+    return vars;
+}
+
 const char *LibraryGovernor::policy() const {
     return wfisleep_config_policy(config_);
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "governor.h"
+#include "spec.h"
 #include "wfisleep/wfisleep.h"
 
 namespace wfisvm {
@@ -37,5 +38,10 @@ class LibraryGovernor final : public Governor {
     const wfisleep_config *config_ = nullptr;
     wfisleep_vcpu *vcpu_ = nullptr;
 };
+
+// spec.vars with WFISLEEP_POLICY taken from spec.kind when absent (a
+// default-constructed GovernorSpec says "adaptive" but has no vars), for
+// callers that parse the library config themselves. Library kinds only.
+std::map<std::string, std::string> library_vars(const GovernorSpec &spec);
 
 }  // namespace wfisvm

@@ -19,7 +19,7 @@ std::unique_ptr<Governor> make_governor(const GovernorSpec &spec, const wfisleep
             // Without a caller's config, parse spec.vars here (tests, simple
             // embedders); the VMM passes one shared config for all vCPUs.
             if (config) return std::make_unique<LibraryGovernor>(config, now_ns);
-            return std::make_unique<LibraryGovernor>(spec.vars, now_ns);
+            return std::make_unique<LibraryGovernor>(library_vars(spec), now_ns);
         case GovernorKind::kDeadline:
             return std::make_unique<DeadlineGovernor>(now_ns);
         case GovernorKind::kQemu10:
