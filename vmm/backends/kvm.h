@@ -74,6 +74,7 @@ class KvmVcpu final : public HvVcpu {
     bool make_runnable(std::string *err);
 
     bool bind_thread(std::string *err) override;
+    void unbind_thread() override { tid_.store(0, std::memory_order_release); }
     bool set_entry(const EntryState &state, std::string *err) override;
     VcpuExit run() override;
     void set_io_in(uint32_t value) override;

@@ -177,7 +177,6 @@ void vcpu_main(SimShared &sh, SimVcpu &v, GuestTimer timer) {
             ++v.timer_handled;
             if (t <= sh.end_ns) ++v.lateness[wfis_hist_bucket(t - deadline)];
             deadline = timer.next(deadline, t);
-            if (v.busy) ++v.exits;  // injecting into a running vCPU takes it out
         }
         if (v.dev_pending.exchange(false, std::memory_order_acquire)) {
             {
@@ -267,6 +266,8 @@ GuestTimer timer_for(const ScenarioSpec &s, const SimVcpu &v, uint64_t seed) {
         case Workload::kBurst:
             return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
         case Workload::kCompute:
+            // As the guest: busy vCPUs run without a timer, idle ones tick.
+            if (v.busy) return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
             return GuestTimer(GuestTimer::Kind::kPeriodic, kNsPerSec / kSimComputeHz, vseed);
     }
     return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);

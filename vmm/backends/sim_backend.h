@@ -14,8 +14,8 @@ namespace wfisvm {
 //
 // What it models, per vCPU thread: the guest's timer deadline per scenario
 // (idle: periodic at hz; tickless: exponential one-shot intervals; pingpong
-// and burst: timer off; compute: busy vCPUs compute in work units and take a
-// 1000 Hz tick between units, idle ones tick at 1000 Hz), an idle trap that
+// and burst: timer off; compute: busy vCPUs compute in work units without a
+// timer, idle ones tick at 1000 Hz, as the guest does), an idle trap that
 // calls the governor with has_work and the deadline, and the cost of the
 // exit and re-entry around every trap. A device thread raises pingpong and
 // burst requests and kicks the governor; the vCPU acknowledges them. Timer
@@ -28,7 +28,7 @@ namespace wfisvm {
 // costs on this machine's software-nested KVM (anchors.md).
 inline constexpr uint64_t kSimExitCostNs = 13000;
 
-// Model parameter: the tick of compute scenarios' vCPUs (the guest's default hz).
+// Model parameter: the tick of compute scenarios' idle vCPUs (the guest's default hz).
 inline constexpr uint32_t kSimComputeHz = 1000;
 
 // Model parameter: iterations of the integer hash loop that make one work unit.
