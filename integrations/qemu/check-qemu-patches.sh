@@ -14,7 +14,8 @@
 #  1. fetches the QEMU release source from Debian (fetch-qemu-source.sh,
 #     cached; exit 77 "SKIP" when Debian serves no source of the line),
 #  2. unpacks it, configures it unpatched (minimal aarch64-softmmu),
-#  3. applies every patch of patches/LINE/ with no fuzz,
+#  3. runs QEMU's scripts/checkpatch.pl on every patch of patches/LINE/
+#     (errors fail) and applies it with no fuzz,
 #  4. configures the patched tree without and with --enable-wfisleep
 #     (found through the library's real wfisleep.pc),
 #  5. checks "without the option the build is unchanged": config-host.h and
@@ -194,6 +195,12 @@ check_line() { # line -> 0 ok, 77 skipped
   log "$line: applying ${#patches[@]} patches"
   local p
   for p in "${patches[@]}"; do
+    # QEMU's own style checker on the patch: errors fail, warnings are shown.
+    if [ -f "$src/scripts/checkpatch.pl" ] && command -v perl >/dev/null; then
+      (cd "$src" && perl scripts/checkpatch.pl --no-signoff --terse "$p") >"$lw/checkpatch.log" 2>&1 ||
+        { cat "$lw/checkpatch.log"; fail "$line: scripts/checkpatch.pl reports errors in $(basename "$p")"; }
+      echo "  checkpatch $(basename "$p"): $(grep -E '^total:' "$lw/checkpatch.log" | head -n1)"
+    fi
     (cd "$src" && patch -p1 --fuzz=0 --batch --forward --no-backup-if-mismatch <"$p") >"$lw/patch.log" 2>&1 ||
       { cat "$lw/patch.log"; fail "$line: $(basename "$p") does not apply to $QEMU_DEB_VERSION"; }
     echo "  applied $(basename "$p")"
