@@ -101,7 +101,8 @@ need cmake cmake
 # ---- 1. GoogleTest for aarch64 ------------------------------------------------------
 gtest_prefix=$dir/gtest-prefix
 gtest_stamp=$gtest_prefix/.source-stamp
-gtest_src_id=$(cd /usr/src/googletest && find . -name CMakeLists.txt -newer /dev/null -printf '%T@ %p\n' | sort | md5sum | cut -d' ' -f1)
+# Rebuilt when the installed googletest sources change (or the toolchain file).
+gtest_src_id=$(cat /usr/src/googletest/CMakeLists.txt /usr/src/googletest/googletest/CMakeLists.txt "$toolchain" | md5sum | cut -d' ' -f1)
 if [ ! -f "$gtest_stamp" ] || [ "$(cat "$gtest_stamp")" != "$gtest_src_id" ]; then
   log "building GoogleTest for aarch64 from /usr/src/googletest"
   rm -rf "$dir/gtest-build" "$gtest_prefix"
