@@ -45,6 +45,9 @@ class HvVcpu {
     // Must be the first call on the vCPU thread: sets up what request_exit()
     // needs (thread id, signal mask used only inside run()).
     virtual bool bind_thread(std::string *err) = 0;
+    // Last call on the vCPU thread before it ends: request_exit() stops
+    // signalling it (its thread id may be reused).
+    virtual void unbind_thread() {}
     virtual bool set_entry(const EntryState &state, std::string *err) = 0;
     // Runs guest code until the next exit.
     virtual VcpuExit run() = 0;

@@ -78,6 +78,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
     if (!cpu->hv->sample_tsc(&map.tsc0, &map.ns0, &window)) {
         vm->fail("vCPU " + std::to_string(cpu->index) +
                  ": cannot read the guest TSC (KVM_GET_MSRS)");
+        cpu->hv->unbind_thread();
         vm->thread_done();
         return;
     }
@@ -133,6 +134,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
     cpu->usage.cpu_ns = end.cpu_ns - start.cpu_ns;
     cpu->usage.voluntary_switches = end.voluntary_switches - start.voluntary_switches;
     measure_tsc_map_error(cpu);
+    cpu->hv->unbind_thread();
     vm->thread_done();
 }
 
