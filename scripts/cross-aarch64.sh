@@ -125,7 +125,7 @@ gtest_dir=$(dirname "$(find "$gtest_prefix" -name GTestConfig.cmake | head -n1)"
 bdir=$dir/wfisleep
 log "configuring wfisleep for aarch64 in $bdir"
 cmake -S "$repo" -B "$bdir" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWFISLEEP_BUILD_TESTS=ON -DWFISLEEP_BUILD_BENCHMARKS=OFF \
+  -DCMAKE_BUILD_TYPE=Release -DWFISLEEP_BUILD_TESTS=ON -DWFISLEEP_BUILD_BENCHMARKS=OFF \
   -DWFISLEEP_BUILD_TESTBED=OFF -DWFISLEEP_BUILD_FUZZERS=OFF -DGTest_DIR="$gtest_dir" \
   -DCMAKE_GTEST_DISCOVER_TESTS_DISCOVERY_MODE=PRE_TEST >"$dir/configure.log" 2>&1 ||
   fail "configuring wfisleep for aarch64; see $dir/configure.log"
