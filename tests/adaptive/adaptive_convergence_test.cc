@@ -257,7 +257,7 @@ TEST(AdaptivePoll, APeriodicTickNeverGrowsTheWindow) {
             // Half the time the VMM delivers the tick as a kick at the
             // deadline (a timer thread), half the time the wait just ends.
             const uint64_t kick = i % 2 ? deadline : kNever;
-            const Outcome o = execute(p, now, kick, (i % 7) * 3 * kUs);
+            const Outcome o = execute(p, now, kick, static_cast<uint64_t>(i % 7) * 3 * kUs);
             pol.done(o.end_ns, o.kicked, o.woke_ns);
             ASSERT_EQ(pol.poll_window_ns(), 0u) << "period " << period << " round " << i;
             now = std::max(o.end_ns, deadline) + 15 * kUs;
