@@ -94,7 +94,8 @@ class KvmVcpu final : public HvVcpu {
     uint32_t index_;
     bool irqchip_;
     std::atomic<int> tid_{0};
-    void *exit_timer_ = nullptr;           // POSIX timer_t signalling this thread
+    timer_t exit_timer_{};                 // POSIX timer signalling this thread
+    bool has_exit_timer_ = false;          // (a valid timer_t may be 0)
     uint64_t exit_deadline_ = UINT64_MAX;  // what exit_timer_ is armed to
 };
 

@@ -45,7 +45,7 @@ KvmVcpu::KvmVcpu(int fd, kvm_run *run, size_t run_size, uint32_t index, bool irq
     : fd_(fd), run_(run), run_size_(run_size), index_(index), irqchip_(irqchip) {}
 
 KvmVcpu::~KvmVcpu() {
-    if (exit_timer_) timer_delete(static_cast<timer_t>(exit_timer_));
+    if (has_exit_timer_) timer_delete(exit_timer_);
     munmap(run_, run_size_);
     close(fd_);
 }
@@ -94,12 +94,11 @@ bool KvmVcpu::bind_thread(std::string *err) {
     sev.sigev_notify = SIGEV_THREAD_ID;
     sev.sigev_signo = kvm_kick_signal();
     sev._sigev_un._tid = tid;
-    timer_t t;
-    if (timer_create(CLOCK_MONOTONIC, &sev, &t) < 0) {
+    if (timer_create(CLOCK_MONOTONIC, &sev, &exit_timer_) < 0) {
         *err = errno_text("timer_create");
         return false;
     }
-    exit_timer_ = t;
+    has_exit_timer_ = true;
     tid_.store(tid, std::memory_order_release);
     return true;
 }
@@ -255,7 +254,7 @@ void KvmVcpu::request_exit() {
 }
 
 void KvmVcpu::set_exit_deadline(uint64_t host_ns) {
-    if (host_ns == exit_deadline_ || !exit_timer_) return;
+    if (host_ns == exit_deadline_ || !has_exit_timer_) return;
     exit_deadline_ = host_ns;
     itimerspec its{};
     if (host_ns != UINT64_MAX) {
@@ -263,7 +262,7 @@ void KvmVcpu::set_exit_deadline(uint64_t host_ns) {
         its.it_value.tv_sec = static_cast<time_t>(ns / 1000000000u);
         its.it_value.tv_nsec = static_cast<long>(ns % 1000000000u);
     }
-    timer_settime(static_cast<timer_t>(exit_timer_), TIMER_ABSTIME, &its, nullptr);
+    timer_settime(exit_timer_, TIMER_ABSTIME, &its, nullptr);
 }
 
 uint64_t KvmVcpu::tsc_khz() {
