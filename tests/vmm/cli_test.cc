@@ -51,6 +51,27 @@ TEST(Cli, RealRunWritesTheJsonContract) {
     EXPECT_GT(r.wall_s, 0.9);
 }
 
+// The guest arms its timer and spins with interrupts enabled, never halting:
+// each of its 50 ticks must be fired by the host while the vCPU is inside
+// KVM_RUN (the per-vCPU exit timer), none by an idle trap.
+TEST(Cli, TimerFiresWhileTheGuestSpins) {
+    if (access("/dev/kvm", R_OK | W_OK) != 0)
+        GTEST_SKIP() << "no usable /dev/kvm on this machine: real-VM test skipped";
+    for (const char *gov : {"off", "adaptive"}) {
+        Output o =
+            run_stdout(std::string("--guest ") + HOSTILE_DIR +
+                       "/spin_timer.elf --seconds 1 --timeout 10 --json - --governor " + gov);
+        ASSERT_EQ(o.code, 0) << o.out;
+        wfisvm::RunResult r;
+        std::string err;
+        ASSERT_TRUE(wfisvm::parse_run_result_json(o.out, &r, &err)) << err;
+        EXPECT_EQ(r.idle_traps, 0u);
+        ASSERT_TRUE(r.timer_irqs.has_value());
+        EXPECT_EQ(r.timer_irqs->injected, 50u);
+        EXPECT_EQ(r.lost_interrupts, 0u);
+    }
+}
+
 TEST(Cli, SimulatedRunsAreLabelled) {
     Output o = run_stdout("--mode simulated --seconds 0.3 --scenario idle:hz=250 --json -");
     ASSERT_EQ(o.code, 0) << o.out;
