@@ -89,7 +89,7 @@ TEST(BenchMatrix, PeersFollowTheGovernorsAndSkipWithReasons) {
             EXPECT_NE(p.backend, Backend::kKvm);
         }
     }
-    // QEMU cannot run pingpong (our device) nor 4 vCPUs; each skip has a reason.
+    // QEMU cannot run pingpong (our device), nor 4 vCPUs with irqchip=off; each has a reason.
     int qemu_skips = 0;
     for (const auto &s : m.skips) {
         EXPECT_FALSE(s.reason.empty());
@@ -101,7 +101,7 @@ TEST(BenchMatrix, PeersFollowTheGovernorsAndSkipWithReasons) {
             EXPECT_NE(s.reason.find("1 vCPU"), std::string::npos) << s.reason;
         }
     }
-    EXPECT_EQ(qemu_skips, 4);
+    EXPECT_EQ(qemu_skips, 3);
 }
 
 TEST(BenchMatrix, PeerSkipReasons) {
@@ -109,8 +109,9 @@ TEST(BenchMatrix, PeerSkipReasons) {
     EXPECT_EQ(peer_skip_reason("inkernel", "idle:hz=1000", 1, h), "");
     EXPECT_EQ(peer_skip_reason("qemu:irqchip=on", "idle:hz=1000", 1, h), "");
     EXPECT_EQ(peer_skip_reason("qemu:irqchip=off", "compute:busy=1,idle=0", 1, h), "");
-    EXPECT_NE(peer_skip_reason("qemu:irqchip=on", "idle:hz=1000", 2, h).find("1 vCPU"),
+    EXPECT_NE(peer_skip_reason("qemu:irqchip=off", "idle:hz=1000", 2, h).find("1 vCPU"),
               std::string::npos);
+    EXPECT_EQ(peer_skip_reason("qemu:irqchip=on", "compute:busy=1,idle=3", 1, h), "");
     EXPECT_NE(peer_skip_reason("qemu:irqchip=on", "burst", 1, h).find("device"), std::string::npos);
 
     HostFacts no_kvm = h;
@@ -173,18 +174,21 @@ TEST(BenchMatrix, VmCommandLines) {
 
 TEST(BenchMatrix, QemuCommandLines) {
     std::string err;
-    std::string c = qemu_guest_cmdline("idle:hz=250", 1.5, 7, &err);
+    std::string c = qemu_guest_cmdline("idle:hz=250", 1.5, 7, 2, &err);
     EXPECT_NE(c.find("timer=lapic"), std::string::npos) << c;
     EXPECT_NE(c.find("workload=idle hz=250"), std::string::npos) << c;
     EXPECT_NE(c.find("ms=1500"), std::string::npos) << c;
     EXPECT_NE(c.find("seed=7"), std::string::npos) << c;
-    EXPECT_EQ(qemu_guest_cmdline("pingpong:rate=2000", 1, 1, &err), "");
+    EXPECT_NE(c.find("vcpus=2"), std::string::npos) << c;
+    EXPECT_EQ(qemu_guest_cmdline("pingpong:rate=2000", 1, 1, 1, &err), "");
     EXPECT_FALSE(err.empty());
-    EXPECT_EQ(qemu_guest_cmdline("compute:busy=1,idle=3", 1, 1, &err), "");
+    EXPECT_NE(qemu_guest_cmdline("compute:busy=1,idle=3", 1, 1, 4, &err).find("busy=1"),
+              std::string::npos);
 
-    QemuSetup s{"/usr/bin/qemu", "/x/g.elf", 1, "/tmp"};
+    QemuSetup s{"/usr/bin/qemu", "/x/g.elf", 1, "/tmp", "/q/qboot.rom"};
     RunPlan p;
     p.qemu_irqchip = false;
+    p.vcpus = 3;
     auto a = qemu_command(p, s, c, "/tmp/serial");
     EXPECT_TRUE(has(a, "pc,kernel-irqchip=off"));
     EXPECT_TRUE(has(a, "qemu64,+tsc-deadline"));
@@ -192,6 +196,8 @@ TEST(BenchMatrix, QemuCommandLines) {
     EXPECT_TRUE(has(a, "file:/tmp/serial"));
     EXPECT_TRUE(has(a, "isa-debug-exit,iobase=0xf4,iosize=0x04"));
     EXPECT_TRUE(has(a, c));
+    EXPECT_TRUE(has(a, "/q/qboot.rom"));
+    EXPECT_TRUE(has(a, "3"));  // -smp
     p.qemu_irqchip = true;
     EXPECT_TRUE(has(qemu_command(p, s, c, "/tmp/serial"), "pc,kernel-irqchip=on"));
 }

@@ -66,7 +66,7 @@ TEST(BenchRunners, VmErrorsAndGarbageAreReported) {
 TEST(BenchRunners, ReadsTheGuestReportForQemu) {
     RunResult r;
     std::string err;
-    ASSERT_TRUE(fill_from_serial(kReport, "compute:busy=1,idle=0", &r, &err)) << err;
+    ASSERT_TRUE(fill_from_serial(kReport, "compute:busy=1,idle=0", 1, &r, &err)) << err;
     ASSERT_TRUE(r.timer_lateness_us.has_value());
     // 100 samples: 50 in [4,5) us, 40 in [5,6), 9 in [40,41), 1 in [256,512).
     EXPECT_GE(r.timer_lateness_us->p50, 4);
@@ -85,16 +85,19 @@ TEST(BenchRunners, ReadsTheGuestReportForQemu) {
 TEST(BenchRunners, BadGuestReportsAreRejected) {
     RunResult r;
     std::string err;
-    EXPECT_FALSE(fill_from_serial("", "idle:hz=1000", &r, &err));
+    EXPECT_FALSE(fill_from_serial("", "idle:hz=1000", 1, &r, &err));
     EXPECT_FALSE(err.empty());
     std::string failed = kReport;
     failed.replace(failed.find("status=ok"), 9, "status=fail");
     err.clear();
-    EXPECT_FALSE(fill_from_serial(failed, "idle:hz=1000", &r, &err));
+    EXPECT_FALSE(fill_from_serial(failed, "idle:hz=1000", 1, &r, &err));
     EXPECT_FALSE(err.empty());
+    err.clear();
+    EXPECT_FALSE(fill_from_serial(kReport, "idle:hz=1000", 2, &r, &err));  // 1 of 2 vCPUs
+    EXPECT_NE(err.find("2 requested"), std::string::npos) << err;
     std::string truncated(kReport, std::string(kReport).find("WFIS END"));
     err.clear();
-    EXPECT_FALSE(fill_from_serial(truncated, "idle:hz=1000", &r, &err));
+    EXPECT_FALSE(fill_from_serial(truncated, "idle:hz=1000", 1, &r, &err));
 }
 
 TEST(BenchRunners, ChildExitCodesTimeoutsAndMissingPrograms) {

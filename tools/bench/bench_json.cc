@@ -50,6 +50,7 @@ json run_json(const RunResult &r, uint64_t seed) {
     j["wall_s"] = opt(r.wall_s);
     j["wakeups_per_s"] = opt(r.wakeups_per_s);
     j["idle_traps"] = opt(r.idle_traps);
+    if (r.qemu_boot_s) j["qemu_boot_s"] = *r.qemu_boot_s;
     j["guest_timer"] = r.guest_timer.empty() ? json(nullptr) : json(r.guest_timer);
     j["vcpu_cpu_pct"] = r.vcpu_cpu_pct.empty() ? json(nullptr) : json(r.vcpu_cpu_pct);
     if (!r.wake_cdf.empty()) {

@@ -109,7 +109,7 @@ int main(int argc, char **argv) {
     std::fflush(stdout);
 
     VmSetup vs{opt.vm_path, opt.guest_path, opt.seed, work_dir};
-    QemuSetup qs{opt.qemu_path, opt.guest_path, opt.seed, work_dir};
+    QemuSetup qs{opt.qemu_path, opt.guest_path, opt.seed, work_dir, find_qboot()};
     std::vector<RunResult> results;
     std::set<std::pair<std::string, std::string>> rejected;  // peer x scenario the runner refused
     Progress progress(static_cast<int>(m.runs.size()));

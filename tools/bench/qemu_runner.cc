@@ -2,9 +2,12 @@
 #include "qemu_runner.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "guest_report.h"
@@ -14,68 +17,100 @@
 
 namespace wfisbench {
 
+namespace {
+
+// utime + stime of a whole process (all threads) from /proc/PID/stat; -1 if unreadable.
+double process_cpu_s(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string all;
+    std::getline(in, all);
+    size_t rp = all.rfind(')');
+    if (rp == std::string::npos) return -1;
+    std::istringstream fields(all.substr(rp + 2));
+    std::string f;
+    unsigned long long ut = 0, st = 0;
+    // Fields after the name start at 3 (state); utime is 14, stime 15.
+    for (int i = 3; i <= 15 && fields >> f; i++) {
+        if (i == 14) ut = std::stoull(f);
+        if (i == 15) st = std::stoull(f);
+    }
+    return static_cast<double>(ut + st) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+std::string find_qboot() {
+    const char *p = "/usr/share/qemu/qboot.rom";
+    return access(p, R_OK) == 0 ? p : "";
+}
+
 std::string qemu_guest_cmdline(const std::string &scenario, double seconds, uint64_t seed,
-                               std::string *err) {
+                               int vcpus, std::string *err) {
     wfisvm::ScenarioSpec s;
     if (!wfisvm::parse_scenario(scenario, &s, err)) return {};
-    std::string wl;
+    const char *wl = "idle";
     switch (s.workload) {
         case wfisvm::Workload::kIdle:
-            wl = fmt::format("workload=idle hz={}", s.hz);
+            wl = "idle";
             break;
         case wfisvm::Workload::kTickless:
-            wl = fmt::format("workload=tickless mean_ms={}", s.mean_ms);
+            wl = "tickless";
             break;
         case wfisvm::Workload::kCompute:
-            if (s.busy + s.idle != 1) {
-                *err = "QEMU runs 1 vCPU only";
-                return {};
-            }
-            wl = fmt::format("workload=compute busy={}", s.busy);
+            wl = "compute";
             break;
         default:
             *err = "needs wfisleep-vm's device";
             return {};
     }
     auto ms = static_cast<long long>(std::llround(seconds * 1000));
-    return fmt::format("timer=lapic {} ms={} seed={} vcpus=1", wl, ms, seed);
+    // Same keys as wfisleep-vm's guest command line, LAPIC timer instead of pv.
+    return fmt::format("timer=lapic workload={} hz={} mean_ms={} busy={} ms={} seed={} vcpus={}",
+                       wl, s.hz, s.mean_ms, s.busy, ms, seed, vcpus);
 }
 
 std::vector<std::string> qemu_command(const RunPlan &plan, const QemuSetup &setup,
                                       const std::string &cmdline, const std::string &serial_path) {
     // Flags checked on this machine (anchors.md): -cpu host aborts with
     // kernel-irqchip=off, qemu64,+tsc-deadline works in both modes.
-    return {setup.qemu_path,
-            "-accel",
-            "kvm",
-            "-machine",
-            std::string("pc,kernel-irqchip=") + (plan.qemu_irqchip ? "on" : "off"),
-            "-cpu",
-            "qemu64,+tsc-deadline",
-            "-smp",
-            "1",
-            "-m",
-            "64",
-            "-nodefaults",
-            "-display",
-            "none",
-            "-no-reboot",
-            "-serial",
-            "file:" + serial_path,
-            "-device",
-            "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-kernel",
-            setup.guest_path,
-            "-append",
-            cmdline};
+    std::vector<std::string> a = {
+        setup.qemu_path,
+        "-accel",
+        "kvm",
+        "-machine",
+        std::string("pc,kernel-irqchip=") + (plan.qemu_irqchip ? "on" : "off"),
+        "-cpu",
+        "qemu64,+tsc-deadline",
+        "-smp",
+        std::to_string(plan.vcpus),
+        "-m",
+        "64",
+        "-nodefaults",
+        "-display",
+        "none",
+        "-no-reboot",
+        "-serial",
+        "file:" + serial_path,
+        "-device",
+        "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-kernel",
+        setup.guest_path,
+        "-append",
+        cmdline};
+    if (!setup.bios.empty()) a.insert(a.end(), {"-bios", setup.bios});
+    return a;
 }
 
-bool fill_from_serial(const std::string &serial, const std::string &scenario, RunResult *out,
-                      std::string *err) {
+bool fill_from_serial(const std::string &serial, const std::string &scenario, int vcpus,
+                      RunResult *out, std::string *err) {
     wfisvm::GuestReport rep;
     if (!wfisvm::parse_guest_report(serial, &rep, err)) return false;
     if (!rep.end_ok) {
         *err = "guest reported END status=fail";
+        return false;
+    }
+    if (rep.vcpus != static_cast<uint32_t>(vcpus) || rep.cpus.size() != rep.vcpus) {
+        *err = fmt::format("guest reported {} vCPUs, {} requested", rep.vcpus, vcpus);
         return false;
     }
     wfisvm::LatencyHistogram all{};
@@ -102,7 +137,8 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
     r.plan = plan;
     r.backend = Backend::kQemu;
     std::string err;
-    std::string cmdline = qemu_guest_cmdline(plan.scenario, plan.seconds, setup.seed, &err);
+    std::string cmdline =
+        qemu_guest_cmdline(plan.scenario, plan.seconds, setup.seed, plan.vcpus, &err);
     if (cmdline.empty()) {
         r.usage_error = true;
         r.error = "QEMU cannot run " + plan.scenario + ": " + err;
@@ -112,22 +148,37 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
     std::string serial_path = base + ".serial", err_path = base + ".stderr";
     std::remove(serial_path.c_str());
     double timeout = plan.seconds * 3 + 30;
-    ChildResult c =
-        run_child(qemu_command(plan, setup, cmdline, serial_path), "", err_path, timeout);
+    // The guest's run starts at its first report line: snapshot QEMU's CPU time then.
+    std::optional<double> boot_cpu_s;
+    std::chrono::steady_clock::time_point boot_t;
+    auto on_write = [&](pid_t pid) {
+        if (boot_cpu_s) return;
+        std::ifstream f(serial_path);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        if (ss.str().find("WFIS BOOT") == std::string::npos) return;
+        boot_t = std::chrono::steady_clock::now();
+        boot_cpu_s = process_cpu_s(pid);
+    };
+    const auto t0 = std::chrono::steady_clock::now();
+    ChildResult c = run_child(qemu_command(plan, setup, cmdline, serial_path), "", err_path,
+                              timeout, serial_path, on_write);
     r.exit_code = c.exit_code;
     if (!c.started) {
         r.error = c.error;
         return r;
     }
     r.wall_s = c.wall_s;
-    if (c.wall_s > 0) {
-        r.host_cpu_pct = 100.0 * c.cpu_s / c.wall_s;
-        r.wakeups_per_s = static_cast<double>(c.voluntary_switches) / c.wall_s;
+    if (boot_cpu_s && *boot_cpu_s >= 0) {
+        double run_wall = c.wall_s - std::chrono::duration<double>(boot_t - t0).count();
+        if (run_wall > 0) r.host_cpu_pct = 100.0 * (c.cpu_s - *boot_cpu_s) / run_wall;
+        r.qemu_boot_s = std::chrono::duration<double>(boot_t - t0).count();
     }
+    if (c.wall_s > 0) r.wakeups_per_s = static_cast<double>(c.voluntary_switches) / c.wall_s;
     std::ifstream in(serial_path);
     std::stringstream ss;
     ss << in.rdbuf();
-    bool parsed = fill_from_serial(ss.str(), plan.scenario, &r, &err);
+    bool parsed = fill_from_serial(ss.str(), plan.scenario, plan.vcpus, &r, &err);
     // isa-debug-exit: status 2V+1, WFIS_EXIT_OK (0x10) -> 33.
     if (c.timed_out) {
         r.error = fmt::format("QEMU killed after {:.0f} s", timeout);
@@ -137,6 +188,8 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
                               parsed ? last_line_of(err_path) : err);
     } else if (!parsed) {
         r.error = "guest report: " + err;
+    } else if (!r.host_cpu_pct) {
+        r.error = "no guest report line seen while QEMU ran: host CPU unknown";
     } else {
         r.ok = true;
     }

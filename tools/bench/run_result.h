@@ -53,7 +53,8 @@ struct RunResult {
     std::optional<int64_t> lost_interrupts;
     std::optional<int64_t> exits;
     std::optional<int64_t> idle_traps;
-    std::string guest_timer;  // pv / tsc-deadline / lapic-oneshot, when known
+    std::optional<double> qemu_boot_s;  // QEMU: start to the guest's first report line
+    std::string guest_timer;            // pv / tsc-deadline / lapic-oneshot, when known
     std::vector<double> vcpu_cpu_pct;
     // Raise-to-ack latency distribution, when the runner provides one:
     // (upper edge us, cumulative fraction) points for the CDF plot.

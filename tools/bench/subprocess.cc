@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -31,7 +32,8 @@ double tv_s(const timeval &tv) {
 }  // namespace
 
 ChildResult run_child(const std::vector<std::string> &argv, const std::string &stdout_path,
-                      const std::string &stderr_path, double timeout_s) {
+                      const std::string &stderr_path, double timeout_s,
+                      const std::string &watch_path, const std::function<void(pid_t)> &on_write) {
     ChildResult r;
     if (argv.empty()) {
         r.error = "empty command";
@@ -56,10 +58,21 @@ ChildResult run_child(const std::vector<std::string> &argv, const std::string &s
         close(err);
         return r;
     }
+    int ino = -1;
+    if (!watch_path.empty() && on_write) {
+        int fd = open(watch_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd >= 0) close(fd);
+        ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        if (ino >= 0 && inotify_add_watch(ino, watch_path.c_str(), IN_MODIFY) < 0) {
+            close(ino);
+            ino = -1;
+        }
+    }
     auto t0 = std::chrono::steady_clock::now();
     pid_t pid = fork();
     if (pid < 0) {
         r.error = std::string("fork: ") + std::strerror(errno);
+        if (ino >= 0) close(ino);
         close(out);
         close(err);
         close(status_pipe[0]);
@@ -103,13 +116,20 @@ ChildResult run_child(const std::vector<std::string> &argv, const std::string &s
         int wait_ms =
             r.timed_out ? 10 : static_cast<int>(std::clamp<long long>(left_ms + 1, 1, 1000));
         if (pidfd >= 0) {
-            pollfd pfd{pidfd, POLLIN, 0};
-            poll(&pfd, 1, wait_ms);
+            pollfd pfd[2] = {{pidfd, POLLIN, 0}, {ino, POLLIN, 0}};
+            int nready = poll(pfd, ino >= 0 ? 2 : 1, wait_ms);
+            if (nready > 0 && ino >= 0 && (pfd[1].revents & POLLIN)) {
+                char buf[4096];
+                while (read(ino, buf, sizeof buf) > 0) {
+                }
+                on_write(pid);
+            }
         } else {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min(wait_ms, 50)));
         }
     }
     if (pidfd >= 0) close(pidfd);
+    if (ino >= 0) close(ino);
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (n == static_cast<ssize_t>(sizeof exec_errno)) {
         r.error = "cannot execute '" + argv[0] + "': " + std::strerror(exec_errno);

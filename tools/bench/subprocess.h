@@ -1,6 +1,9 @@
 // subprocess.h - runs one child program with a timeout and reports its exit, wall time and rusage.
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,7 +22,12 @@ struct ChildResult {
 
 // Runs argv[0] with argv; stdout and stderr go to the given files ("" = /dev/null).
 // Kills the child (SIGKILL) after timeout_s. Never throws.
+// on_write (optional): `watch_path` is created empty before the start and
+// on_write(pid) runs whenever the child writes to it (inotify), so the caller
+// can act on output as it appears without polling.
 ChildResult run_child(const std::vector<std::string> &argv, const std::string &stdout_path,
-                      const std::string &stderr_path, double timeout_s);
+                      const std::string &stderr_path, double timeout_s,
+                      const std::string &watch_path = "",
+                      const std::function<void(pid_t)> &on_write = {});
 
 }  // namespace wfisbench
