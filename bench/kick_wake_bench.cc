@@ -1,4 +1,5 @@
-// kick_wake_bench.cc - kick-to-wake latency of a blocked (or polling) waiter, p50/p99, vs a condvar.
+// kick_wake_bench.cc - kick-to-wake latency of a blocked (or polling) waiter, p50/p99, vs a
+// condvar.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -52,7 +53,7 @@ void kick_to_wake(benchmark::State &state, const wfisleep_plan plan) {
     });
     std::vector<uint64_t> samples;
     uint64_t r = 0;
-    for (auto _ : state) {
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
         state.PauseTiming();
         // Let the waiter reach its blocking (or polling) phase.
         std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -102,7 +103,7 @@ void BM_KickToWake_CondvarBaseline(benchmark::State &state) {
     });
     std::vector<uint64_t> samples;
     uint64_t r = 0;
-    for (auto _ : state) {
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
         state.PauseTiming();
         std::this_thread::sleep_for(std::chrono::microseconds(200));
         state.ResumeTiming();

@@ -1,4 +1,5 @@
-// plan_bench.cc - cost of wfisleep_vcpu_plan per policy (goal: median below 50 ns), with a baseline.
+// plan_bench.cc - cost of wfisleep_vcpu_plan per policy (goal: median below 50 ns), with a
+// baseline.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -31,7 +32,7 @@ void run_plan(benchmark::State &state, const char *a, const char *b, bool with_d
     }
     wfisleep_vcpu *v = wfisleep_vcpu_new(cfg, 0);
     uint64_t t = 1000000;
-    for (auto _ : state) {
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
         const wfisleep_plan p = wfisleep_vcpu_plan(v, t, 0, t + 1000000);
         benchmark::DoNotOptimize(p);
         if (with_done) {
@@ -49,7 +50,7 @@ void run_plan(benchmark::State &state, const char *a, const char *b, bool with_d
 // the clock argument (the floor of any exported call).
 void BM_Baseline_TicksToNs(benchmark::State &state) {
     uint64_t t = 1;
-    for (auto _ : state) {
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
         benchmark::DoNotOptimize(wfisleep_ticks_to_ns(t, 1000000000));
         ++t;
     }

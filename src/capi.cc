@@ -19,21 +19,23 @@ WFISLEEP_API int wfisleep_config_parse(wfisleep_config **out, const char *const 
     }
     if (out == nullptr) {
         if (err != nullptr && errlen > 0) {
-            snprintf(err, errlen, "wfisleep: wfisleep_config_parse: out is NULL");
+            (void)snprintf(err, errlen, "wfisleep: wfisleep_config_parse: out is NULL");
         }
         return -1;
     }
     *out = new (std::nothrow) wfisleep_config();
     if (*out == nullptr) {
         if (err != nullptr && errlen > 0) {
-            snprintf(err, errlen, "wfisleep: out of memory allocating the config");
+            (void)snprintf(err, errlen, "wfisleep: out of memory allocating the config");
         }
         return -1;
     }
     return wfisleep::parse_config(vars, **out, err, errlen);
 }
 
-WFISLEEP_API void wfisleep_config_free(wfisleep_config *cfg) { delete cfg; }
+WFISLEEP_API void wfisleep_config_free(wfisleep_config *cfg) {
+    delete cfg;
+}
 
 WFISLEEP_API const char *wfisleep_config_policy(const wfisleep_config *cfg) {
     return wfisleep::policy_name(cfg != nullptr ? cfg->policy : wfisleep::PolicyKind::off);
@@ -58,7 +60,9 @@ WFISLEEP_API wfisleep_vcpu *wfisleep_vcpu_new(const wfisleep_config *cfg, uint64
     return new (std::nothrow) wfisleep_vcpu(*cfg, now_ns);
 }
 
-WFISLEEP_API void wfisleep_vcpu_free(wfisleep_vcpu *vcpu) { delete vcpu; }
+WFISLEEP_API void wfisleep_vcpu_free(wfisleep_vcpu *vcpu) {
+    delete vcpu;
+}
 
 WFISLEEP_API wfisleep_plan wfisleep_vcpu_plan(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
                                               uint64_t deadline_ns) {
@@ -123,14 +127,16 @@ WFISLEEP_API void wfisleep_vcpu_stats(const wfisleep_vcpu *vcpu, wfisleep_stats 
     out->size = size;
 }
 
-WFISLEEP_API uint64_t wfisleep_now_ns(void) { return wfisleep::platform::now_ns(); }
+WFISLEEP_API uint64_t wfisleep_now_ns(void) {
+    return wfisleep::platform::now_ns();
+}
 
 WFISLEEP_API uint64_t wfisleep_ticks_to_ns(uint64_t ticks, uint64_t freq_hz) {
     return wfisleep::ticks_to_ns(ticks, freq_hz);
 }
 
-WFISLEEP_API uint64_t wfisleep_counter_deadline_ns(uint64_t now_ns, uint64_t cntvct,
-                                                   uint64_t cval, uint64_t freq_hz) {
+WFISLEEP_API uint64_t wfisleep_counter_deadline_ns(uint64_t now_ns, uint64_t cntvct, uint64_t cval,
+                                                   uint64_t freq_hz) {
     return wfisleep::counter_deadline_ns(now_ns, cntvct, cval, freq_hz);
 }
 

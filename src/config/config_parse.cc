@@ -66,7 +66,7 @@ class ErrorSink {
         failed_ = true;
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg_, sizeof msg_, fmt, ap);
+        (void)vsnprintf(msg_, sizeof msg_, fmt, ap);
         va_end(ap);
     }
     bool failed() const noexcept { return failed_; }
@@ -83,9 +83,9 @@ struct Quoted {
     explicit Quoted(const char *v) noexcept {
         const size_t n = strlen(v);
         if (n < 64) {
-            snprintf(text, sizeof text, "\"%s\"", v);
+            (void)snprintf(text, sizeof text, "\"%s\"", v);
         } else {
-            snprintf(text, sizeof text, "\"%.60s...\"", v);
+            (void)snprintf(text, sizeof text, "\"%.60s...\"", v);
         }
     }
 };
@@ -103,10 +103,10 @@ bool parse_ranged(ErrorSink &err, const Entry &e, uint64_t min, uint64_t max, co
         return true;
     }
     char name[96];
-    snprintf(name, sizeof name, "%.*s", static_cast<int>(e.name_len), e.name);
+    (void)snprintf(name, sizeof name, "%.*s", static_cast<int>(e.name_len), e.name);
     char accepted[160];
-    snprintf(accepted, sizeof accepted, "%" PRIu64 "..%" PRIu64 "%s%s, decimal digits only", min,
-             max, *unit != '\0' ? " " : "", unit);
+    (void)snprintf(accepted, sizeof accepted, "%" PRIu64 "..%" PRIu64 "%s%s, decimal digits only",
+                   min, max, *unit != '\0' ? " " : "", unit);
     report_invalid(err, name, e.value, accepted);
     return false;
 }
@@ -152,17 +152,17 @@ void apply_entry(const Entry &e, Raw &raw, wfisleep_config &cfg, ErrorSink &err)
     for (const auto &t : adaptive_tunables()) {
         if (name_is(e, t.name)) {
             char unit[48];
-            snprintf(unit, sizeof unit, "(%s)", *t.unit != '\0' ? t.unit : "count");
+            (void)snprintf(unit, sizeof unit, "(%s)", *t.unit != '\0' ? t.unit : "count");
             parse_ranged(err, e, t.min, t.max, unit, &(cfg.adaptive.*t.field));
             return;
         }
     }
     if (e.name_len >= strlen(kPrefix) && memcmp(e.name, kPrefix, strlen(kPrefix)) == 0) {
         char line[256];
-        snprintf(line, sizeof line,
-                 "wfisleep: warning: unknown variable %.*s ignored (a typo? see "
-                 "docs/configuration.md)",
-                 static_cast<int>(e.name_len > 120 ? 120 : e.name_len), e.name);
+        (void)snprintf(line, sizeof line,
+                       "wfisleep: warning: unknown variable %.*s ignored (a typo? see "
+                       "docs/configuration.md)",
+                       static_cast<int>(e.name_len > 120 ? 120 : e.name_len), e.name);
         log_line(line);
     }
 }
@@ -297,7 +297,7 @@ int parse_config(const char *const *vars, wfisleep_config &cfg, char *err, size_
         cfg.seed = SeedParams{};
         cfg.adaptive = AdaptiveParams{};
         if (err != nullptr && errlen > 0) {
-            snprintf(err, errlen, "%s", sink.message());
+            (void)snprintf(err, errlen, "%s", sink.message());
         } else {
             log_line(sink.message());
         }

@@ -1,6 +1,7 @@
 // log.cc - the log hook: an atomic pointer to an immutable {fn, ctx} node.
 #include "log/log.h"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,30 +26,12 @@ std::atomic<const LogNode *> g_current{nullptr};  // nullptr = stderr
 const LogNode *g_created = nullptr;               // guarded by g_mutex
 std::mutex g_mutex;
 
-void write_all(int fd, const char *p, size_t n) noexcept {
-    while (n > 0) {
-        const ssize_t w = write(fd, p, n);
-        if (w <= 0) {
-            return;  // nothing sensible to do when stderr is gone
-        }
-        p += w;
-        n -= static_cast<size_t>(w);
-    }
-}
-
 void log_to_stderr(const char *line) noexcept {
-    // One write(2) per line when it fits, so concurrent lines do not mix;
-    // no stdio, which would take a lock.
-    char buf[512];
-    const size_t n = strlen(line);
-    if (n + 1 <= sizeof buf) {
-        memcpy(buf, line, n);
-        buf[n] = '\n';
-        write_all(STDERR_FILENO, buf, n + 1);
-    } else {
-        write_all(STDERR_FILENO, line, n);
-        write_all(STDERR_FILENO, "\n", 1);
-    }
+    // Line and newline in one writev(2), so concurrent lines do not mix; no
+    // stdio, which would take a lock. A short write of a log line to stderr
+    // is not worth retrying.
+    iovec iov[2] = {{const_cast<char *>(line), strlen(line)}, {const_cast<char *>("\n"), 1}};
+    (void)writev(STDERR_FILENO, iov, 2);
 }
 
 }  // namespace

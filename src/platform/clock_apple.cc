@@ -29,7 +29,8 @@ void sleep_until_ns(uint64_t deadline_ns) noexcept {
     const mach_timebase_info_data_t tb = timebase();
     __extension__ using u128 = unsigned __int128;
     // Convert the ns deadline back to absolute ticks for mach_wait_until.
-    const uint64_t ticks = static_cast<uint64_t>(static_cast<u128>(deadline_ns) * tb.denom / tb.numer);
+    const uint64_t ticks =
+        static_cast<uint64_t>(static_cast<u128>(deadline_ns) * tb.denom / tb.numer);
     while (now_ns() < deadline_ns) {
         mach_wait_until(ticks);
     }

@@ -16,7 +16,7 @@ struct WaitOutcome {
     bool kicked = false;  // a kick ended the wait (and was consumed)
     WaitPhase ended_in = WaitPhase::none;
     uint64_t end_ns = 0;
-    uint64_t poll_ns = 0;   // time spent in each phase
+    uint64_t poll_ns = 0;  // time spent in each phase
     uint64_t sleep_ns = 0;
     uint64_t spin_ns = 0;
     uint64_t sleep_woke_ns = 0;  // when the sleep phase returned (0: none ran)

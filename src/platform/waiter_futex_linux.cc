@@ -29,8 +29,8 @@ void address_wait(std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadl
 }
 
 void address_wake_one(std::atomic<uint32_t> *word) noexcept {
-    (void)syscall(SYS_futex, reinterpret_cast<uint32_t *>(word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
-                  1, nullptr, nullptr, 0);
+    (void)syscall(SYS_futex, reinterpret_cast<uint32_t *>(word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1,
+                  nullptr, nullptr, 0);
 }
 
 }  // namespace wfisleep::platform

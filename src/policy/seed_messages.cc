@@ -36,8 +36,8 @@ int seed_announce_line(const SeedParams &p, char *buf, size_t len) noexcept {
 int seed_activation_line(const SeedParams &p, char *buf, size_t len) noexcept {
     char low[32];
     format_trimmed(p.max_us, 1, low, sizeof low);  // 10% of max_us, in us
-    return snprintf(buf, len, "HVF: WFI sleep NOW ACTIVE (adaptive: %s -> %" PRIu64 " \u03bcs)", low,
-                    p.max_us);
+    return snprintf(buf, len, "HVF: WFI sleep NOW ACTIVE (adaptive: %s -> %" PRIu64 " \u03bcs)",
+                    low, p.max_us);
 }
 
 }  // namespace wfisleep

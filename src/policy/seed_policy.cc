@@ -33,11 +33,12 @@ uint64_t SeedPolicy::sleep_for_streak(uint64_t max_us, uint64_t streak) noexcept
 
 wfisleep_plan SeedPolicy::plan(uint64_t now_ns, bool has_work) noexcept {
     wfisleep_plan p{0, 0, 0, strict_ ? 1 : 0};
-    if (has_work) {
-        streak_ = 0;  // a
-    } else if (!has_prev_ ||
-               (now_ns > prev_end_ns_ ? now_ns - prev_end_ns_ : 0) >= kActivityGapNs) {
-        streak_ = 0;  // b: first call, or the guest ran for 1 ms or more
+    // t before prev_end counts as a gap of 0.
+    const uint64_t gap = now_ns > prev_end_ns_ ? now_ns - prev_end_ns_ : 0;
+    if (has_work || !has_prev_ || gap >= kActivityGapNs) {
+        // a: the guest has work; b: first call, or the guest ran for 1 ms
+        // or more (activity). Either way: no sleep.
+        streak_ = 0;
     } else {
         // c: rapid. Inside the boot grace (t before creation counts as
         // inside) the streak stays 0.

@@ -1,16 +1,15 @@
 /* capi_main.c - a C11 program using only wfisleep.h: links against the installed library. */
 #include <stdio.h>
 #include <string.h>
-
 #include <wfisleep/wfisleep.h>
 
 static int failures = 0;
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
+#define CHECK(cond)                                                                 \
+    do {                                                                            \
+        if (!(cond)) {                                                              \
             fprintf(stderr, "capi_main.c:%d: check failed: %s\n", __LINE__, #cond); \
-            ++failures;                                                    \
-        }                                                                  \
+            ++failures;                                                             \
+        }                                                                           \
     } while (0)
 
 static int lines_seen = 0;

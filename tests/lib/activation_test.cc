@@ -1,4 +1,5 @@
-// activation_test.cc - the seed's "NOW ACTIVE" line: once per config object, at the first planned sleep.
+// activation_test.cc - the seed's "NOW ACTIVE" line: once per config object, at the first planned
+// sleep.
 #include <gtest/gtest.h>
 
 #include <atomic>

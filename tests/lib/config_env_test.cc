@@ -13,9 +13,9 @@ namespace {
 class EnvConfig : public ::testing::Test {
   protected:
     void TearDown() override {
-        for (const char *n : {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS",
-                              "WFISLEEP_SEED_STRICT", "WFISLEEP_TYPO_TEST",
-                              "WFISLEEP_ADAPTIVE_POLL_MAX_NS"}) {
+        for (const char *n :
+             {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS", "WFISLEEP_SEED_STRICT",
+              "WFISLEEP_TYPO_TEST", "WFISLEEP_ADAPTIVE_POLL_MAX_NS"}) {
             unsetenv(n);
         }
     }

@@ -1,4 +1,5 @@
-// config_parse_test.cc - config parsing from a NAME=VALUE list: values, errors, repeats, unknown names.
+// config_parse_test.cc - config parsing from a NAME=VALUE list: values, errors, repeats, unknown
+// names.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -78,8 +79,19 @@ TEST(ConfigParse, HvfWfiSleepBounds) {
 }
 
 TEST(ConfigParse, EveryBadNumberKindIsRejectedWithOneLine) {
-    const char *bad[] = {"-1",   "+5",  " 5",    "5 ",   "5us",  "abc",   "0x10", "1e3",
-                         "1.5",  "10001", "99999999999999999999999", "\t7", "4294967396"};
+    const char *bad[] = {"-1",
+                         "+5",
+                         " 5",
+                         "5 ",
+                         "5us",
+                         "abc",
+                         "0x10",
+                         "1e3",
+                         "1.5",
+                         "10001",
+                         "99999999999999999999999",
+                         "\t7",
+                         "4294967396"};
     for (const char *v : bad) {
         const std::string entry = std::string("HVF_WFI_SLEEP=") + v;
         const Parsed p = parse({entry.c_str()});
@@ -250,9 +262,8 @@ TEST(ConfigParse, AValueChangesTheAdaptiveField) {
 
 TEST(ConfigParse, CrossFieldErrorFallsBackToOff) {
     // Find a pair min > max among the tunables through the policy's own check.
-    const Parsed p =
-        parse({"WFISLEEP_POLICY=adaptive", "WFISLEEP_ADAPTIVE_POLL_MIN_NS=500000",
-               "WFISLEEP_ADAPTIVE_POLL_MAX_NS=1000"});
+    const Parsed p = parse({"WFISLEEP_POLICY=adaptive", "WFISLEEP_ADAPTIVE_POLL_MIN_NS=500000",
+                            "WFISLEEP_ADAPTIVE_POLL_MAX_NS=1000"});
     EXPECT_NE(p.rc, 0);
     EXPECT_EQ(p.policy, "off");
     EXPECT_TRUE(contains(p.err, "WFISLEEP_ADAPTIVE_POLL_MIN_NS")) << p.err;

@@ -29,8 +29,8 @@ std::string row_of(const std::string &doc, const std::string &name) {
 TEST(Docs, ConfigurationDocumentsTheFixedVariables) {
     const std::string doc = read_doc();
     ASSERT_FALSE(doc.empty()) << "docs/configuration.md missing";
-    for (const char *name : {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS",
-                             "WFISLEEP_SEED_STRICT"}) {
+    for (const char *name :
+         {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS", "WFISLEEP_SEED_STRICT"}) {
         EXPECT_FALSE(row_of(doc, name).empty()) << name << " has no table row in configuration.md";
     }
 }

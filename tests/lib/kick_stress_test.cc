@@ -37,8 +37,8 @@ class Watchdog {
                       last = now;
                       last_change = std::chrono::steady_clock::now();
                   } else if (std::chrono::steady_clock::now() - last_change > kStallLimit) {
-                      fprintf(stderr, "watchdog: no progress in %s for 20 s: a kick was lost\n",
-                              what);
+                      (void)fprintf(
+                          stderr, "watchdog: no progress in %s for 20 s: a kick was lost\n", what);
                       std::abort();
                   }
               }
@@ -97,8 +97,9 @@ TEST(KickStress, PingPongNeverLosesAKickAndPublishesThePayload) {
                 return;  // stop signal
             }
             if (got != expect) {
-                fprintf(stderr, "payload %llu, expected %llu\n",
-                        static_cast<unsigned long long>(got), static_cast<unsigned long long>(expect));
+                (void)fprintf(stderr, "payload %llu, expected %llu\n",
+                              static_cast<unsigned long long>(got),
+                              static_cast<unsigned long long>(expect));
                 std::abort();
             }
             ++expect;
@@ -138,6 +139,7 @@ TEST(KickStress, ConcurrentKickersThenAFinalKickIsNeverLost) {
     std::atomic<uint64_t> progress{0};
     Watchdog dog(progress, "concurrent kickers");
     std::vector<std::thread> kickers;
+    kickers.reserve(3);
     for (int k = 0; k < 3; ++k) {
         kickers.emplace_back([&, k] {
             std::minstd_rand rng(static_cast<unsigned>(10 + k));

@@ -68,11 +68,11 @@ TEST_P(SeedBoundary, SleepAtStreak) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tiers, SeedBoundary,
-                         ::testing::Values(Boundary{1, 0}, Boundary{50, 0},
-                                           Boundary{51, 10 * kUs}, Boundary{100, 10 * kUs},
-                                           Boundary{101, 25 * kUs}, Boundary{200, 25 * kUs},
-                                           Boundary{201, 50 * kUs}, Boundary{500, 50 * kUs},
-                                           Boundary{501, 100 * kUs}, Boundary{100000, 100 * kUs}),
+                         ::testing::Values(Boundary{1, 0}, Boundary{50, 0}, Boundary{51, 10 * kUs},
+                                           Boundary{100, 10 * kUs}, Boundary{101, 25 * kUs},
+                                           Boundary{200, 25 * kUs}, Boundary{201, 50 * kUs},
+                                           Boundary{500, 50 * kUs}, Boundary{501, 100 * kUs},
+                                           Boundary{100000, 100 * kUs}),
                          [](const ::testing::TestParamInfo<Boundary> &p) {
                              return "streak_" + std::to_string(p.param.streak);
                          });

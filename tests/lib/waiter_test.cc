@@ -19,7 +19,9 @@ wfisleep_plan plan(uint64_t poll, uint64_t sleep, uint64_t spin, int strict = 0)
     return wfisleep_plan{poll, sleep, spin, strict};
 }
 
-WaitOutcome wait_now(Waiter &w, const wfisleep_plan &p) { return w.wait(p, now_ns()); }
+WaitOutcome wait_now(Waiter &w, const wfisleep_plan &p) {
+    return w.wait(p, now_ns());
+}
 
 TEST(Waiter, KickBeforeWaitEndsItAtOnce) {
     for (const wfisleep_plan &p : {plan(0, WFISLEEP_FOREVER, 0), plan(10000 * kMs, 0, 0),
