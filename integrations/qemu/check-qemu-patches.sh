@@ -43,16 +43,16 @@ wfis_build=""
 wfis_prefix=""
 keep=0
 lines=()
+die() { echo "check-qemu-patches.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
-    --work) work=${2:?--work needs a directory}; shift ;;
-    --wfisleep-build) wfis_build=${2:?--wfisleep-build needs a CMake build directory}; shift ;;
-    --wfisleep-prefix) wfis_prefix=${2:?--wfisleep-prefix needs a directory}; shift ;;
+    --work) work=${2:-}; [ -n "$work" ] || die "--work needs a directory"; shift ;;
+    --wfisleep-build) wfis_build=${2:-}; [ -n "$wfis_build" ] || die "--wfisleep-build needs a CMake build directory"; shift ;;
+    --wfisleep-prefix) wfis_prefix=${2:-}; [ -n "$wfis_prefix" ] || die "--wfisleep-prefix needs a directory"; shift ;;
     --keep) keep=1 ;;
     -h | --help) usage; exit 0 ;;
     10.2 | 10.0) lines+=("$1") ;;
-    *) echo "check-qemu-patches.sh: unknown argument '$1' (accepted: 10.2, 10.0, --work DIR, --wfisleep-build DIR, --wfisleep-prefix DIR, --keep, --help)" >&2
-       exit 2 ;;
+    *) die "unknown argument '$1' (accepted: 10.2, 10.0, --work DIR, --wfisleep-build DIR, --wfisleep-prefix DIR, --keep, --help)" ;;
   esac
   shift
 done
@@ -199,7 +199,8 @@ check_line() { # line -> 0 ok, 77 skipped
     if [ -f "$src/scripts/checkpatch.pl" ] && command -v perl >/dev/null; then
       (cd "$src" && perl scripts/checkpatch.pl --no-signoff --terse "$p") >"$lw/checkpatch.log" 2>&1 ||
         { cat "$lw/checkpatch.log"; fail "$line: scripts/checkpatch.pl reports errors in $(basename "$p")"; }
-      echo "  checkpatch $(basename "$p"): $(grep -E '^total:' "$lw/checkpatch.log" | head -n1)"
+      echo "  checkpatch $(basename "$p"): $(grep -E '^total:' "$lw/checkpatch.log" | head -n1 || true)" |
+        sed 's/: $/: clean/'
     fi
     (cd "$src" && patch -p1 --fuzz=0 --batch --forward --no-backup-if-mismatch <"$p") >"$lw/patch.log" 2>&1 ||
       { cat "$lw/patch.log"; fail "$line: $(basename "$p") does not apply to $QEMU_DEB_VERSION"; }
@@ -293,9 +294,13 @@ check_line() { # line -> 0 ok, 77 skipped
     fi
     n_on=$((n_on + 1))
   done
-  # The hooks really are in the "on" compile.
-  run_cc "$lw/build-on" "$lw/build-on.cc" "$wcflags" "$src/target/arm/hvf/hvf.c" -E -P 2>/dev/null |
-    grep -q 'hvf_wfisleep_idle' || fail "$line: on: hvf.c has no wfisleep hook after preprocessing"
+  # The hooks really are in the "on" compile (to a file: grep -q would cut
+  # the pipe and pipefail would report the compiler's SIGPIPE).
+  run_cc "$lw/build-on" "$lw/build-on.cc" "$wcflags" "$src/target/arm/hvf/hvf.c" -E -P >"$lw/hvf.on.i" 2>/dev/null ||
+    fail "$line: on: preprocessing hvf.c failed"
+  if ! grep -q 'hvf_wfisleep_idle' "$lw/hvf.on.i" || ! grep -q 'wfisleep_counter_deadline_ns' "$lw/hvf.on.i"; then
+    fail "$line: on: hvf.c has no wfisleep hook after preprocessing"
+  fi
 
   echo "  off: $n_same files preprocess exactly as upstream; on: $n_on files compile (aarch64, CONFIG_HVF, shims) with no new diagnostics"
   log "PASS qemu $line: $QEMU_DEB_VERSION (Debian $QEMU_SUITE), orig sha256 $QEMU_ORIG_SHA256"

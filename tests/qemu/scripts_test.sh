@@ -58,7 +58,7 @@ expect "fetch --help" 0 'apt-get source --download-only' "$fetch" --help
 expect "fetch bad line" 2 "unknown argument '11.1'" "$fetch" 11.1
 expect "check --help" 0 'fsyntax-only' "$check" --help
 expect "check bad line" 2 "unknown argument '9.2'" "$check" 9.2
-expect "check --work needs a dir" 1 '--work needs a directory' "$check" --work
+expect "check --work needs a dir" 2 '--work needs a directory' "$check" --work
 
 linux=1
 [ "$(uname -s)" = Darwin ] && linux=0
