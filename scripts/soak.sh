@@ -60,6 +60,10 @@ if [ -z "$out" ]; then
   trap 'rm -rf "$out"' EXIT
 fi
 mkdir -p "$out"
+# Run private copies: a rebuild of the tree during a long soak must not
+# swap the binary under it.
+cp "$vm" "$out/wfisleep-vm" && vm="$out/wfisleep-vm"
+cp "$guest" "$out/guest.elf" && guest="$out/guest.elf"
 
 # scenario|vcpus pairs and governors cycled through (inkernel runs have none).
 scenarios=("idle:hz=1000|1" "tickless:mean_ms=5|2" "pingpong:rate=2000|2" "burst:len=64,think_us=200|1"
@@ -115,7 +119,9 @@ while [ $(( $(date +%s) - start + run_seconds + 2 )) -le "$short_budget" ]; do
   i=$((i + 1))
   scen=${s%|*} vcpus=${s#*|}
   key="$scen|$vcpus|$g"
+  before=$failures
   run_vm "short$i" "$run_seconds" "$scen" "$vcpus" "$g"
+  [ "$failures" = "$before" ] || continue  # a failed run's RSS says nothing
   [ -n "${first_rss[$key]:-}" ] || first_rss[$key]=$rss_kb
   last_rss[$key]=$rss_kb
 done
