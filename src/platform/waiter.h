@@ -36,7 +36,8 @@ class Waiter {
 
     // Executes plan (poll, then sleep, then spin) planned at start_ns: the
     // phases end at start+poll, start+poll+sleep, start+poll+sleep+spin. A
-    // strict plan's sleep is not kickable and leaves a kick pending.
+    // strict plan's sleep is not kickable and leaves a kick pending (a strict
+    // FOREVER sleep would never end, so it is treated as kickable).
     WaitOutcome wait(const wfisleep_plan &plan, uint64_t start_ns) noexcept;
 
     // True when a kick is pending (for tests and diagnostics).

@@ -186,7 +186,7 @@ TEST(VcpuIdle, SeedSleepIsKickableUnlessStrict) {
         // kickable sleep at once, and must not shorten a strict one.
         int sleeping_calls = 0;
         uint64_t sleeps_seen = 0;
-        for (int i = 0; i < 700 && sleeping_calls < 3; ++i) {
+        for (int i = 0; i < 200000 && sleeping_calls < 3; ++i) {
             wfisleep_vcpu_kick(v);
             const uint64_t spent = wfisleep_vcpu_idle(v, 0, WFISLEEP_NO_DEADLINE);
             wfisleep_stats s{};
