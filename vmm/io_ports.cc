@@ -23,7 +23,6 @@ std::string describe(const VcpuRuntime *cpu, const VcpuExit &x) {
 }
 
 bool handle_in(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string *err) {
-    const bool userspace = vm->opts.mode == Mode::kUserspace;
     uint32_t v = 0;
     switch (x.port) {
         case WFIS_PORT_MAGIC:
@@ -50,7 +49,6 @@ bool handle_in(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string *
             *err = "guest read unknown I/O " + describe(cpu, x);
             return false;
     }
-    (void)userspace;
     cpu->hv->set_io_in(v);
     return true;
 }

@@ -18,7 +18,7 @@ std::string hex64(uint64_t v) {
 
 // Userspace mode, before entering the guest: fire a due timer, inject the
 // highest pending vector if the guest can take it, else ask for the window.
-bool deliver(VmContext *vm, VcpuRuntime *cpu, std::string *err) {
+bool deliver(VcpuRuntime *cpu, std::string *err) {
     if (cpu->timer.fire_if_due(wfisleep_now_ns())) cpu->irq.raise_local(WFIS_VEC_TIMER);
     if (cpu->frozen.load(std::memory_order_relaxed) || !cpu->irq.pending()) {
         cpu->hv->request_interrupt_window(false);
@@ -35,7 +35,6 @@ bool deliver(VmContext *vm, VcpuRuntime *cpu, std::string *err) {
         if (vector == WFIS_VEC_DEVICE) cpu->injected_device++;
     }
     cpu->hv->request_interrupt_window(cpu->irq.pending());
-    (void)vm;
     return true;
 }
 
@@ -43,7 +42,7 @@ bool deliver(VmContext *vm, VcpuRuntime *cpu, std::string *err) {
 void idle(VmContext *vm, VcpuRuntime *cpu) {
     cpu->halts++;
     if (!cpu->hv->interrupts_enabled()) {
-        vm->park(cpu->index);  // cli; hlt: nothing can wake it
+        vm->park();  // cli; hlt: nothing can wake it
         return;
     }
     cpu->hv->set_exit_deadline(WFISLEEP_NO_DEADLINE);  // the governor owns the deadline now
@@ -88,7 +87,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
     while (!vm->stop.load(std::memory_order_acquire)) {
         uint64_t gen = cpu->irq.generation();
         if (userspace) {
-            if (!deliver(vm, cpu, &err)) {
+            if (!deliver(cpu, &err)) {
                 vm->fail("vCPU " + std::to_string(cpu->index) + ": " + err);
                 break;
             }

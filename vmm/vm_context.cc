@@ -48,8 +48,7 @@ void VmContext::vcpu_ready(uint32_t cpu) {
     if (device) device->start(ready, run_ns);
 }
 
-void VmContext::park(uint32_t cpu) {
-    (void)cpu;
+void VmContext::park() {
     std::unique_lock<std::mutex> lock(mu_);
     if (++parked_ == vcpus && !stop.load()) {
         lock.unlock();

@@ -62,7 +62,7 @@ class VmContext {
     void vcpu_ready(uint32_t cpu);
     // A vCPU halted with interrupts disabled: block until the run stops;
     // fails the run when every vCPU is parked (the guest can never wake).
-    void park(uint32_t cpu);
+    void park();
     // A vCPU thread returned.
     void thread_done();
     // Waits until every vCPU thread returned or until deadline_ns; false on
