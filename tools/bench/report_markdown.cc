@@ -1,0 +1,149 @@
+// report_markdown.cc - turns results/bench.json into the README's results section.
+#include "report_markdown.h"
+
+#include <fmt/format.h>
+
+#include "report_table.h"
+
+namespace wfisbench {
+
+namespace {
+
+using nlohmann::json;
+
+std::string str(const json &j, const char *key, const char *fallback = "?") {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return fallback;
+    if (it->is_string()) return it->get<std::string>();
+    return it->dump();
+}
+
+// "median (min-max)" from a summary range object, "-" for null.
+std::string rng(const json &r) {
+    if (!r.is_object()) return "-";
+    Range x;
+    x.median = r.value("median", 0.0);
+    x.min = r.value("min", 0.0);
+    x.max = r.value("max", 0.0);
+    x.n = r.value("n", 0);
+    return fmt_range(x);
+}
+
+std::string ratio(const json &r, const char *key) {
+    auto it = r.find(key);
+    if (it == r.end() || !it->is_number()) return "-";
+    return fmt::format("{:.2f}", it->get<double>());
+}
+
+bool any_non_null(const json &rows, const std::string &scenario, const char *key) {
+    for (const auto &s : rows)
+        if (s.value("scenario", "") == scenario && s.contains(key) && !s[key].is_null())
+            return true;
+    return false;
+}
+
+}  // namespace
+
+std::string results_markdown(const json &doc, const std::string &plot_path, std::string *err) {
+    if (!doc.is_object() || !doc.contains("machine") || !doc.contains("summary") ||
+        !doc.contains("bench") || !doc.contains("goals")) {
+        *err = "not a wfisleep-bench JSON document (needs machine, bench, summary, goals)";
+        return {};
+    }
+    const json &m = doc["machine"], &b = doc["bench"], &rows = doc["summary"];
+    std::string commit = str(m, "git_commit", "unknown");
+    if (commit.size() > 12 && commit.find("-dirty") == std::string::npos) commit.resize(12);
+    std::string md = fmt::format(
+        "Measured by `scripts/bench.sh` on {} ({} with {} cores, {}, KVM module {}, "
+        "halt_poll_ns {}; {}), 1-minute load {} at start and {} at end, commit `{}`. "
+        "Every run is a fresh VM; {} s per run, {} runs per row, interleaved; figures are "
+        "median (min-max); ratios divide medians by `off`'s and `seed:max_us=100`'s from the "
+        "same run. Seed {}.\n\n",
+        str(m, "date"), str(m, "cpu_model"), str(m, "nproc"), str(m, "kernel"),
+        str(m, "kvm_module", "none"), str(m, "kvm_halt_poll_ns", "n/a"),
+        str(m, "qemu_version", "QEMU not installed"), str(m, "load_1m_at_start"),
+        str(m, "load_1m_at_end"), commit, str(b, "seconds"), str(b, "repeat"), str(doc, "seed"));
+    for (const auto &n : b.value("notes", json::array())) md += "- " + n.get<std::string>() + "\n";
+    if (b.contains("notes") && !b["notes"].empty()) md += "\n";
+
+    std::vector<std::string> scenarios;
+    for (const auto &s : rows) {
+        std::string sc = s.value("scenario", "");
+        if (std::find(scenarios.begin(), scenarios.end(), sc) == scenarios.end())
+            scenarios.push_back(sc);
+    }
+    for (const auto &sc : scenarios) {
+        bool wake = any_non_null(rows, sc, "wake_latency_p50_us");
+        bool work = any_non_null(rows, sc, "work_rate");
+        std::string key;
+        int vcpus = 1;
+        for (const auto &s : rows)
+            if (s.value("scenario", "") == sc) {
+                key = s["ratios"].value("key_metric", "");
+                // Short column names: "timer lateness p99 us" -> "p99" and so on.
+                if (key.find("timer lateness") == 0)
+                    key = key.substr(15, 3);
+                else if (key.find("wake latency") == 0)
+                    key = "wake " + key.substr(13, 3);
+                else if (key.find("work") == 0)
+                    key = "work";
+                vcpus = s.value("vcpus", 1);
+            }
+        md += fmt::format("**`{}`** ({} vCPU{})\n\n", sc, vcpus, vcpus == 1 ? "" : "s");
+        md += "| governor | backend | runs ok | host CPU % | timer lateness p50 us | p99 us |";
+        std::string sep = "|---|---|---|---|---|---|";
+        if (wake) {
+            md += " wake p50 us | wake p99 us |";
+            sep += "---|---|";
+        }
+        if (work) {
+            md += " work units/s |";
+            sep += "---|";
+        }
+        md += fmt::format(" CPU / off | CPU / seed | {} / off | {} / seed |\n", key, key);
+        md += sep + "---|---|---|---|\n";
+        for (const auto &s : rows) {
+            if (s.value("scenario", "") != sc) continue;
+            md += fmt::format("| `{}` | {} | {}/{} | {} | {} | {} |", s.value("governor", ""),
+                              s.value("backend", ""), s.value("ok_runs", 0), s.value("runs", 0),
+                              rng(s["host_cpu_pct"]), rng(s["timer_lateness_p50_us"]),
+                              rng(s["timer_lateness_p99_us"]));
+            if (wake)
+                md += fmt::format(" {} | {} |", rng(s["wake_latency_p50_us"]),
+                                  rng(s["wake_latency_p99_us"]));
+            if (work) md += fmt::format(" {} |", rng(s["work_rate"]));
+            const json &r = s["ratios"];
+            md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "cpu_vs_off"),
+                              ratio(r, "cpu_vs_seed"), ratio(r, "key_vs_off"),
+                              ratio(r, "key_vs_seed"));
+        }
+        md += "\n";
+    }
+    md += "Goals (issue 4), judged on these medians, never tuned to pass:\n\n";
+    for (const auto &g : doc["goals"]) {
+        std::string status = g.value("status", "?");
+        md += fmt::format("- **Goal {}: {}**{} - {}\n", g.value("id", 0),
+                          status == "NOT met" ? "NOT met" : status,
+                          g.value("simulated", false) ? " (simulated backend, not real)" : "",
+                          g.value("title", ""));
+        if (g.contains("missing") && g["missing"].is_string())
+            md += "  - missing: " + g["missing"].get<std::string>() + "\n";
+        for (const auto &c : g.value("checks", json::array()))
+            md += "  - " + c.value("text", "") + "\n";
+    }
+    const json skipped = b.value("skipped", json::array());
+    if (!skipped.empty()) {
+        md += "\nSkipped peers:\n\n";
+        for (const auto &s : skipped)
+            md += fmt::format("- `{}` on `{}`: {}\n", s.value("governor", ""),
+                              s.value("scenario", ""), s.value("reason", ""));
+    }
+    if (!plot_path.empty())
+        md += fmt::format(
+            "\n![host CPU vs timer lateness p99 per governor, and pingpong wake "
+            "latency]({})\n",
+            plot_path);
+    return md;
+}
+
+}  // namespace wfisbench
