@@ -78,8 +78,8 @@ int main(int argc, char **argv) {
         vcpus = o.scenario.busy + o.scenario.idle;
     if (vcpus < 1 || vcpus > 64)
         return usage_error("--vcpus " + std::to_string(vcpus) + " (accepted: 1..64)");
-    if (!(seconds > 0 && seconds <= 3600))
-        return usage_error("--seconds " + std::to_string(seconds) + " (accepted: > 0, <= 3600)");
+    if (!(seconds >= 0.01 && seconds <= 3600))
+        return usage_error("--seconds " + std::to_string(seconds) + " (accepted: 0.01..3600)");
     if (!(timeout >= 0 && timeout <= 36000))
         return usage_error("--timeout " + std::to_string(timeout) + " (accepted: > 0, <= 36000)");
     if (o.mode != Mode::kSimulated && guest.empty())
@@ -107,6 +107,7 @@ int main(int argc, char **argv) {
     if (quiet) wfisleep_set_log([](void *, const char *) {}, nullptr);
     RunResult r = o.mode == Mode::kSimulated ? run_simulated(o) : run_kvm(o);
 
+    bool json_failed = false;
     if (!json_out.empty()) {
         std::string j = run_result_json(r) + "\n";
         if (json_out == "-") {
@@ -114,14 +115,18 @@ int main(int argc, char **argv) {
         } else {
             std::ofstream f(json_out);
             f << j;
-            if (!f)
-                std::fprintf(stderr, "wfisleep-vm: cannot write JSON to '%s'\n", json_out.c_str());
+            json_failed = !f;
         }
     }
     if (!quiet && json_out != "-") std::fputs(run_result_summary(r).c_str(), stdout);
     std::fflush(stdout);
     if (!r.ok) {
         std::fprintf(stderr, "wfisleep-vm: error: %s\n", r.error.c_str());
+        return 1;
+    }
+    if (json_failed) {
+        std::fprintf(stderr, "wfisleep-vm: error: cannot write the JSON result to '%s'\n",
+                     json_out.c_str());
         return 1;
     }
     return 0;

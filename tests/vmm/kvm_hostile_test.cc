@@ -79,10 +79,11 @@ TEST(HostileImage, NotAnElfFile) {
 }
 
 TEST(Usage, BadFlagsExitTwoWithOneLine) {
-    for (const char *args : {"--guest x --mode fast", "--guest x --mode inkernel --governor off",
-                             "--guest x --vcpus 0", "--guest x --seconds -1", "--mode userspace",
-                             "--guest x --scenario idle:hz=abc", "--guest x --governor nope",
-                             "--guest x --halt-poll-ns 5", "--bogus"}) {
+    for (const char *args :
+         {"--guest x --mode fast", "--guest x --mode inkernel --governor off",
+          "--guest x --vcpus 0", "--guest x --seconds -1", "--guest x --seconds 0.001",
+          "--mode userspace", "--guest x --scenario idle:hz=abc", "--guest x --governor nope",
+          "--guest x --halt-poll-ns 5", "--bogus"}) {
         Outcome o = run_vm(args);
         EXPECT_EQ(o.code, 2) << args << ": " << o.err;
         EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << args << ": " << o.err;
