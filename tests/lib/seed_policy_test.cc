@@ -15,10 +15,18 @@ constexpr uint64_t kCreated = 1000 * kMs;  // vCPU creation on the fake clock
 
 // The tier table, written out independently of the implementation.
 uint64_t expected_pct(uint64_t streak) {
-    if (streak <= 50) return 0;
-    if (streak <= 100) return 10;
-    if (streak <= 200) return 25;
-    if (streak <= 500) return 50;
+    if (streak <= 50) {
+        return 0;
+    }
+    if (streak <= 100) {
+        return 10;
+    }
+    if (streak <= 200) {
+        return 25;
+    }
+    if (streak <= 500) {
+        return 50;
+    }
     return 100;
 }
 
