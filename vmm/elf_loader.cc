@@ -7,17 +7,13 @@
 #include <cstring>
 #include <fstream>
 
+#include "hex_text.h"
+
 namespace wfisvm {
 namespace {
 
 constexpr uint32_t kMultibootMagic = 0x1BADB002u;
 constexpr size_t kMultibootSearch = 8192;
-
-std::string hex(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
 
 }  // namespace
 
@@ -93,8 +89,9 @@ bool load_multiboot_elf(const std::vector<uint8_t> &img, uint64_t min_gpa, Guest
         }
         uint64_t start = ph.p_paddr, end = uint64_t{ph.p_paddr} + ph.p_memsz;
         if (start < min_gpa || end > mem->size()) {
-            *err = what + "segment " + std::to_string(i) + " [" + hex(start) + ", " + hex(end) +
-                   ") is outside guest RAM [" + hex(min_gpa) + ", " + hex(mem->size()) + ")";
+            *err = what + "segment " + std::to_string(i) + " [" + hex_text(start) + ", " +
+                   hex_text(end) + ") is outside guest RAM [" + hex_text(min_gpa) + ", " +
+                   hex_text(mem->size()) + ")";
             return false;
         }
         if (!mem->write(start, img.data() + ph.p_offset, ph.p_filesz) ||
@@ -112,7 +109,8 @@ bool load_multiboot_elf(const std::vector<uint8_t> &img, uint64_t min_gpa, Guest
         return false;
     }
     if (!entry_ok) {
-        *err = what + "entry point " + hex(eh.e_entry) + " is not inside an executable segment";
+        *err =
+            what + "entry point " + hex_text(eh.e_entry) + " is not inside an executable segment";
         return false;
     }
     out->entry = eh.e_entry;

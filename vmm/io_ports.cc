@@ -2,6 +2,7 @@
 // anything else is an error.
 #include <cstdio>
 
+#include "hex_text.h"
 #include "vm_context.h"
 #include "wfis_guest_abi.h"
 #include "wfisleep/wfisleep.h"
@@ -11,14 +12,8 @@ namespace {
 
 constexpr uint64_t kStormArms = 10000;  // past deadlines armed in a row
 
-std::string hex(uint32_t v) {
-    char b[16];
-    std::snprintf(b, sizeof b, "0x%x", v);
-    return b;
-}
-
 std::string describe(const VcpuRuntime *cpu, const VcpuExit &x) {
-    return "port " + hex(x.port) + " (" + (x.kind == ExitKind::kIoIn ? "in" : "out") + ", " +
+    return "port " + hex_text(x.port) + " (" + (x.kind == ExitKind::kIoIn ? "in" : "out") + ", " +
            std::to_string(x.size) + " bytes) on vCPU " + std::to_string(cpu->index);
 }
 
@@ -61,7 +56,7 @@ bool handle_out(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string 
                 vm->guest_exited_ok();
                 return true;
             }
-            *err = "guest exited with status " + hex(x.value) + " on vCPU " +
+            *err = "guest exited with status " + hex_text(x.value) + " on vCPU " +
                    std::to_string(cpu->index) +
                    (x.value == WFIS_EXIT_FAIL ? " (WFIS_EXIT_FAIL)" : " (expected 0x10)");
             return false;
@@ -109,7 +104,7 @@ bool handle_out(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string 
             }
             break;
     }
-    *err = "guest wrote " + hex(x.value) + " to unknown I/O " + describe(cpu, x);
+    *err = "guest wrote " + hex_text(x.value) + " to unknown I/O " + describe(cpu, x);
     return false;
 }
 

@@ -2,6 +2,7 @@
 // traps to the governor.
 #include <cstdio>
 
+#include "hex_text.h"
 #include "host_usage.h"
 #include "vm_context.h"
 #include "wfis_guest_abi.h"
@@ -9,12 +10,6 @@
 
 namespace wfisvm {
 namespace {
-
-std::string hex64(uint64_t v) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
 
 // Userspace mode, before entering the guest: fire a due timer, inject the
 // highest pending vector if the guest can take it, else ask for the window.
@@ -113,7 +108,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
                 break;
             case ExitKind::kMmio:
                 vm->fail("guest " + std::string(x.write ? "wrote" : "read") + " " +
-                         std::to_string(x.size) + " bytes at guest-physical " + hex64(x.gpa) +
+                         std::to_string(x.size) + " bytes at guest-physical " + hex_text(x.gpa) +
                          ", which is not RAM (MMIO exit) on vCPU " + std::to_string(cpu->index));
                 break;
             case ExitKind::kIntrWindow:
