@@ -85,12 +85,13 @@ int main(int argc, char **argv) {
             "peers: inkernel = wfisleep-vm --mode inkernel (KVM in-kernel irqchip, "
             "module default halt polling), inkernel:poll=0 = the same with "
             "--halt-poll-ns 0; qemu:irqchip=on|off = qemu-system-x86_64 -accel kvm "
-            "-cpu qemu64,+tsc-deadline at 1 vCPU (our guest starts secondary vCPUs "
-            "only under wfisleep-vm)");
+            "-cpu qemu64,+tsc-deadline (-bios qboot.rom when installed); "
+            "kernel-irqchip=off at 1 vCPU only");
         notes.push_back(
-            "qemu host CPU = the QEMU process's user+system time (wait4 rusage) over "
-            "its whole wall time, firmware boot included; QEMU cannot measure wake "
-            "latency, exits or lost interrupts: null");
+            "qemu host CPU = the QEMU process's user+system time from the guest's first "
+            "report line (/proc/PID/stat, 10 ms ticks) to exit (wait4 rusage), over that "
+            "wall time: firmware boot excluded; QEMU cannot measure wake latency, exits or "
+            "lost interrupts: null");
     }
 
     fmt::print(

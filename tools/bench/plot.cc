@@ -74,10 +74,16 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
         int idx = 0;
         bool floored = false;
         double x_lo = 1e300, x_hi = 0, y_lo = 1e300, y_hi = 0;
+        // A scenario without guest timers (compute with no idle vCPU) has no
+        // lateness: its panel plots CPU against work rate instead.
+        bool any_late = false;
+        for (const auto &g : groups)
+            any_late = any_late || (g.scenario == sc && g.get(Metric::kLateP99).has_value());
+        const Metric xm = any_late ? Metric::kLateP99 : Metric::kWorkRate;
         for (const auto &g : groups) {
             if (g.scenario != sc) continue;
             auto cpu = g.get(Metric::kCpu);
-            auto p99 = g.get(Metric::kLateP99);
+            auto p99 = g.get(xm);
             idx++;
             if (!cpu || !p99) continue;
             floored = floored || p99->min < 0.5 || cpu->min < 0.1;
@@ -91,11 +97,17 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
                                 floor_at(cpu->max, 0.1), idx, quote(g.governor));
         }
         s += fmt::format("$S{} << EOD\n{}EOD\n", si, data);
-        s += fmt::format(
-            "set title {}\nset logscale xy\nset xlabel 'guest timer lateness p99 (us, log)'\n"
-            "set ylabel 'host CPU (% of one core, log)'\n",
-            quote(sc + ": host CPU vs timer lateness p99, median (min-max)" +
-                  (floored ? "; <0.5 us / <0.1% drawn at the floor" : "")));
+        if (any_late)
+            s += fmt::format(
+                "set title {}\nset logscale xy\nset xlabel 'guest timer lateness p99 (us, log)'\n"
+                "set ylabel 'host CPU (% of one core, log)'\n",
+                quote(sc + ": host CPU vs timer lateness p99, median (min-max)" +
+                      (floored ? "; <0.5 us / <0.1% drawn at the floor" : "")));
+        else
+            s += fmt::format(
+                "set title {}\nset logscale xy\nset xlabel 'busy vCPU work units/s (log)'\n"
+                "set ylabel 'host CPU (% of one core, log)'\n",
+                quote(sc + ": no guest timer here - host CPU vs work rate, median (min-max)"));
         if (data.empty())
             s += "set label 1 'no run with both figures' at graph 0.3,0.5\n"
                  "plot [1:10] [1:10] NaN notitle\nunset label 1\n";

@@ -1,0 +1,58 @@
+// report_markdown_test.cc - the README results section generated from a bench JSON document.
+#include "report_markdown.h"
+
+#include <gtest/gtest.h>
+
+#include "bench_json.h"
+
+using namespace wfisbench;
+
+namespace {
+
+RunResult run(const std::string &scenario, const std::string &gov, double cpu, double p99) {
+    RunResult r;
+    r.plan.scenario = scenario;
+    r.plan.governor = gov;
+    r.ok = true;
+    r.host_cpu_pct = cpu;
+    r.timer_lateness_us = Quantiles{p99 / 2, p99, p99 * 2};
+    r.lost_interrupts = 0;
+    return r;
+}
+
+}  // namespace
+
+TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
+    Options opt;
+    opt.scenarios = {"idle:hz=1000"};
+    opt.governors = {"off", "adaptive"};
+    std::vector<RunResult> results = {run("idle:hz=1000", "off", 100, 19),
+                                      run("idle:hz=1000", "adaptive", 5.0, 25)};
+    std::vector<Skip> skips = {{"idle:hz=1000", "qemu:irqchip=on", "qemu-system-x86_64 not found"}};
+    auto groups = summarize(results);
+    auto goals = evaluate_goals(groups);
+    nlohmann::json machine = {{"date", "2026-01-01T00:00:00Z"},
+                              {"cpu_model", "Test CPU"},
+                              {"nproc", 2},
+                              {"kernel", "Linux 6.1"},
+                              {"git_commit", nullptr}};
+    BenchDoc d{opt, machine, results, skips, groups, goals, {"a note"}, 3.0, 0};
+    std::string err;
+    std::string md = results_markdown(bench_json(d), "results/bench.png", &err);
+    ASSERT_FALSE(md.empty()) << err;
+    EXPECT_NE(md.find("Test CPU"), std::string::npos);
+    EXPECT_NE(md.find("**`idle:hz=1000`**"), std::string::npos);
+    EXPECT_NE(md.find("| `adaptive` | kvm | 1/1 | 5.00 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 0.05 |"), std::string::npos) << md;  // 5 / 100
+    EXPECT_NE(md.find("Goal 1: not evaluated"), std::string::npos) << md;
+    EXPECT_NE(md.find("qemu-system-x86_64 not found"), std::string::npos);
+    EXPECT_NE(md.find("- a note"), std::string::npos);
+    EXPECT_NE(md.find("](results/bench.png)"), std::string::npos);
+}
+
+TEST(BenchMarkdown, RejectsOtherDocuments) {
+    std::string err;
+    EXPECT_EQ(results_markdown(nlohmann::json::object(), "", &err), "");
+    EXPECT_FALSE(err.empty());
+    EXPECT_EQ(results_markdown(nlohmann::json::array(), "", &err), "");
+}
