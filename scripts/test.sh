@@ -11,10 +11,14 @@ quick=0
 
 step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
 
-configure_build() { # dir, cmake args...
+configure_build() { # dir, cmake args... [--target T...] builds only those targets
   local dir=$1; shift
-  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  local args=() targets=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --target ]; then targets+=(--target "$2"); shift 2; else args+=("$1"); shift; fi
+  done
+  cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
+  cmake --build "$dir" -j "$jobs" "${targets[@]}"
 }
 
 step "main build"
@@ -37,7 +41,8 @@ ctest --test-dir build/tsan --output-on-failure -j "$jobs" -L 'unit|stress|kvm' 
 if [ -f fuzz/CMakeLists.txt ]; then
   step "fuzzers (clang, short runs)"
   CC=clang CXX=clang++ configure_build build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DWFISLEEP_BUILD_FUZZERS=ON -DWFISLEEP_BUILD_BENCHMARKS=OFF -DWFISLEEP_BUILD_TESTBED=ON
+    -DWFISLEEP_BUILD_FUZZERS=ON -DWFISLEEP_BUILD_BENCHMARKS=OFF -DWFISLEEP_BUILD_TESTBED=ON \
+    --target fuzzers
   ctest --test-dir build/fuzz --output-on-failure -L fuzz --timeout 900
 fi
 step "all tests passed"
