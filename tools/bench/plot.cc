@@ -39,6 +39,13 @@ double floor_at(double v, double f) {
     return std::max(v, f);
 }
 
+double decade_below(double v) {
+    return std::pow(10.0, std::floor(std::log10(v)));
+}
+double decade_above(double v) {
+    return std::pow(10.0, std::ceil(std::log10(v)));
+}
+
 }  // namespace
 
 std::string plot_script(const std::vector<Group> &groups, const std::vector<RunResult> &results,
@@ -113,8 +120,10 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
                  "plot [1:10] [1:10] NaN notitle\nunset label 1\n";
         else
             // Room around the points (log axes): labels sit to the right.
-            s += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", x_lo / 1.6, x_hi * 4,
-                             y_lo / 1.6, y_hi * 1.8);
+            // Whole decades, so a log axis always shows labelled ticks.
+            s += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", decade_below(x_lo / 1.6),
+                             decade_above(x_hi * 4), decade_below(y_lo / 1.6),
+                             decade_above(y_hi * 1.8));
         if (!data.empty())
             s += fmt::format(
                 "plot $S{0} using 1:4:2:3:5:6:7 with xyerrorbars lc variable pt 7 ps 1.2, "
