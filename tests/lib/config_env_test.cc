@@ -9,6 +9,15 @@
 
 namespace {
 
+// The environment is process-wide; these tests touch it from one thread only
+// (gtest runs tests sequentially), which is what setenv requires.
+void set_var(const char *name, const char *value) {
+    setenv(name, value, 1);  // NOLINT(concurrency-mt-unsafe): single-threaded test
+}
+void unset_var(const char *name) {
+    unsetenv(name);  // NOLINT(concurrency-mt-unsafe): single-threaded test
+}
+
 // Sets variables for one test and removes them afterwards.
 class EnvConfig : public ::testing::Test {
   protected:
@@ -16,7 +25,7 @@ class EnvConfig : public ::testing::Test {
         for (const char *n :
              {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS", "WFISLEEP_SEED_STRICT",
               "WFISLEEP_TYPO_TEST", "WFISLEEP_ADAPTIVE_POLL_MAX_NS"}) {
-            unsetenv(n);
+            unset_var(n);
         }
     }
     int parse(std::string *policy, std::string *err) {
@@ -38,8 +47,8 @@ TEST_F(EnvConfig, UnsetIsOff) {
 }
 
 TEST_F(EnvConfig, SeedFromEnvironment) {
-    setenv("HVF_WFI_SLEEP", "200", 1);
-    setenv("WFISLEEP_BOOT_GRACE_MS", "1500", 1);
+    set_var("HVF_WFI_SLEEP", "200");
+    set_var("WFISLEEP_BOOT_GRACE_MS", "1500");
     wfisleep::test::LogCapture log;
     std::string policy, err;
     EXPECT_EQ(parse(&policy, &err), 0) << err;
@@ -48,7 +57,7 @@ TEST_F(EnvConfig, SeedFromEnvironment) {
 }
 
 TEST_F(EnvConfig, InvalidValueFromEnvironment) {
-    setenv("HVF_WFI_SLEEP", "100us", 1);
+    set_var("HVF_WFI_SLEEP", "100us");
     std::string policy, err;
     EXPECT_NE(parse(&policy, &err), 0);
     EXPECT_EQ(policy, "off");
@@ -56,7 +65,7 @@ TEST_F(EnvConfig, InvalidValueFromEnvironment) {
 }
 
 TEST_F(EnvConfig, UnknownPrefixedNameInEnvironmentWarns) {
-    setenv("WFISLEEP_TYPO_TEST", "1", 1);
+    set_var("WFISLEEP_TYPO_TEST", "1");
     wfisleep::test::LogCapture log;
     std::string policy, err;
     EXPECT_EQ(parse(&policy, &err), 0);
@@ -64,8 +73,8 @@ TEST_F(EnvConfig, UnknownPrefixedNameInEnvironmentWarns) {
 }
 
 TEST_F(EnvConfig, AdaptiveTunableFromEnvironment) {
-    setenv("WFISLEEP_POLICY", "adaptive", 1);
-    setenv("WFISLEEP_ADAPTIVE_POLL_MAX_NS", "123456", 1);
+    set_var("WFISLEEP_POLICY", "adaptive");
+    set_var("WFISLEEP_ADAPTIVE_POLL_MAX_NS", "123456");
     std::string policy, err;
     EXPECT_EQ(parse(&policy, &err), 0) << err;
     EXPECT_EQ(policy, "adaptive");

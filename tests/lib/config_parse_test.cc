@@ -147,7 +147,7 @@ TEST(ConfigParse, PolicyNames) {
 }
 
 TEST(ConfigParse, SeedWithoutValidHvfWfiSleepIsAnError) {
-    for (std::vector<const char *> vars :
+    for (const std::vector<const char *> &vars :
          {std::vector<const char *>{"WFISLEEP_POLICY=seed"},
           std::vector<const char *>{"WFISLEEP_POLICY=seed", "HVF_WFI_SLEEP=0"},
           std::vector<const char *>{"WFISLEEP_POLICY=seed", "HVF_WFI_SLEEP="}}) {
