@@ -1,4 +1,5 @@
-// docs_test.cc - docs/configuration.md documents every variable, including each adaptive tunable.
+// docs_test.cc - docs/configuration.md and README.md document every variable, incl. each adaptive
+// tunable.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,8 +10,8 @@
 
 namespace {
 
-std::string read_doc() {
-    std::ifstream in(WFISLEEP_SOURCE_DIR "/docs/configuration.md");
+std::string read_file(const char *path) {
+    std::ifstream in(path);
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -26,23 +27,31 @@ std::string row_of(const std::string &doc, const std::string &name) {
     return doc.substr(at, doc.find('\n', at) - at);
 }
 
-TEST(Docs, ConfigurationDocumentsTheFixedVariables) {
+// Both the reference page and the README's configuration section.
+class Docs : public ::testing::TestWithParam<const char *> {
+  protected:
+    std::string read_doc() const {
+        return read_file((std::string(WFISLEEP_SOURCE_DIR "/") + GetParam()).c_str());
+    }
+};
+
+TEST_P(Docs, ConfigurationDocumentsTheFixedVariables) {
     const std::string doc = read_doc();
-    ASSERT_FALSE(doc.empty()) << "docs/configuration.md missing";
+    ASSERT_FALSE(doc.empty()) << GetParam() << " missing";
     for (const char *name :
          {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS", "WFISLEEP_SEED_STRICT"}) {
-        EXPECT_FALSE(row_of(doc, name).empty()) << name << " has no table row in configuration.md";
+        EXPECT_FALSE(row_of(doc, name).empty()) << name << " has no table row in " << GetParam();
     }
 }
 
-TEST(Docs, ConfigurationDocumentsEveryAdaptiveTunableWithItsDefaultAndRange) {
+TEST_P(Docs, ConfigurationDocumentsEveryAdaptiveTunableWithItsDefaultAndRange) {
     const std::string doc = read_doc();
     const wfisleep::AdaptiveParams defaults{};
     for (const auto &t : wfisleep::adaptive_tunables()) {
         const std::string row = row_of(doc, t.name);
         ASSERT_FALSE(row.empty()) << t.name
                                   << " (adaptive_tunables()) has no row \"| `NAME` |\" in "
-                                     "docs/configuration.md: add it";
+                                  << GetParam() << ": add it";
         const std::string def = std::to_string(defaults.*t.field);
         const std::string range = std::to_string(t.min) + ".." + std::to_string(t.max);
         EXPECT_NE(row.find(" " + def + " "), std::string::npos)
@@ -51,5 +60,11 @@ TEST(Docs, ConfigurationDocumentsEveryAdaptiveTunableWithItsDefaultAndRange) {
             << t.name << ": range " << range << " not in its row: " << row;
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Files, Docs, ::testing::Values("docs/configuration.md", "README.md"),
+                         [](const auto &param_info) {
+                             return std::string(param_info.index == 0 ? "ConfigurationMd"
+                                                                      : "Readme");
+                         });
 
 }  // namespace
