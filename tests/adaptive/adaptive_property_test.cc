@@ -16,6 +16,13 @@ std::atomic<uint64_t> g_allocations{0};
 
 }  // namespace
 
+// GCC 12 with -fsanitize=thread inlines these and then wrongly reports
+// free() of a pointer from operator new (-Wmismatched-new-delete): they are
+// the replacement pair, malloc inside new and free inside delete.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void *operator new(std::size_t n) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
     if (void *p = std::malloc(n == 0 ? 1 : n)) {
@@ -29,6 +36,9 @@ void operator delete(void *p) noexcept {
 void operator delete(void *p, std::size_t) noexcept {
     std::free(p);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace {
 
