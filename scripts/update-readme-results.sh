@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # update-readme-results.sh - regenerates README.md's results section from a bench JSON and plot.
-#   scripts/update-readme-results.sh [BENCH.json] [PLOT]   (defaults: results/bench.json results/bench.png)
-# Replaces everything between `<!-- results:begin -->` and `<!-- results:end -->` with the
+#   scripts/update-readme-results.sh [BENCH.json] [PLOT] [MARK]
+#   (defaults: results/bench.json results/bench.png results)
+# Replaces everything between `<!-- MARK:begin -->` and `<!-- MARK:end -->` with the
 # section wfisleep-bench-report writes from the JSON; the rest of README.md is left as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 json=${1:-results/bench.json}
 plot=${2:-results/bench.png}
 readme=README.md
-begin='<!-- results:begin -->'
-end='<!-- results:end -->'
+mark=${3:-results}
+begin="<!-- $mark:begin -->"
+end="<!-- $mark:end -->"
 
 [ -f "$json" ] || { echo "update-readme-results.sh: no bench JSON at '$json' (run scripts/bench.sh)" >&2; exit 2; }
 [ -f "$plot" ] || { echo "update-readme-results.sh: no plot at '$plot'" >&2; exit 2; }
