@@ -17,10 +17,13 @@
  *
  * Wait/kick protocol (per vCPU, one 32-bit word, values IDLE/WAITING/KICKED):
  *   kick:  old = exchange(word, KICKED); if old == WAITING, wake the futex.
- *   wait:  if exchange(word, IDLE) == KICKED: return "kicked" (consumes it).
- *          poll/spin phases: load word until KICKED or time is up.
- *          sleep phase: CAS IDLE->WAITING; futex-wait while word == WAITING
- *          (with timeout); afterwards exchange(word, IDLE): KICKED means kicked.
+ *   wait:  each kickable phase first consumes a pending kick:
+ *          poll/spin phases: load word until KICKED (then exchange(word, IDLE),
+ *          consuming it) or time is up.
+ *          sleep phase: CAS IDLE->WAITING (failing only if KICKED: consume it);
+ *          futex-wait while word == WAITING (with timeout); afterwards
+ *          exchange(word, IDLE): KICKED means kicked.
+ *          A plan with no phase at all leaves a pending kick for the next wait.
  * A kick is never lost: it stays in the word until a wait consumes it, so a
  * kick that lands after the caller computed has_work, or during any phase,
  * ends that wait; a stale kick costs at most one early return.
@@ -91,8 +94,8 @@ typedef struct wfisleep_stats {
 /* ---- configuration ------------------------------------------------------ */
 
 /* Parses a configuration. vars: NULL-terminated array of "NAME=VALUE"
- * strings, or NULL to read the process environment (getenv of the known
- * names). Names and accepted values are listed in README.md.
+ * strings, or NULL to read the process environment (scanned for
+ * HVF_WFI_SLEEP and names starting with WFISLEEP_). Names and accepted values are listed in README.md.
  * On success returns 0 and *out is the config. On any invalid entry returns
  * non-zero, writes a one-line message naming the variable, the value and what
  * is accepted to err (if err && errlen, always NUL-terminated, truncated to
