@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "../common/watchdog.h"
 #include "platform/clock.h"
 #include "platform/waiter.h"
 #include "wfisleep/wfisleep.h"
@@ -21,39 +22,7 @@ namespace wfisleep::platform {
 namespace {
 
 constexpr auto kRunTime = std::chrono::milliseconds(1500);
-constexpr auto kStallLimit = std::chrono::seconds(20);
-
-// Fails (aborts the process with a message) when `progress` stops moving.
-class Watchdog {
-  public:
-    Watchdog(const std::atomic<uint64_t> &progress, const char *what)
-        : thread_([this, &progress, what] {
-              uint64_t last = progress.load();
-              auto last_change = std::chrono::steady_clock::now();
-              while (!stop_.load()) {
-                  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                  const uint64_t now = progress.load();
-                  if (now != last) {
-                      last = now;
-                      last_change = std::chrono::steady_clock::now();
-                  } else if (std::chrono::steady_clock::now() - last_change > kStallLimit) {
-                      (void)fprintf(
-                          stderr, "watchdog: no progress in %s for 20 s: a kick was lost\n", what);
-                      std::abort();
-                  }
-              }
-          }) {}
-    ~Watchdog() {
-        stop_.store(true);
-        thread_.join();
-    }
-    Watchdog(const Watchdog &) = delete;
-    Watchdog &operator=(const Watchdog &) = delete;
-
-  private:
-    std::atomic<bool> stop_{false};
-    std::thread thread_;
-};
+using wfisleep_test::Watchdog;
 
 // A random plan shape: mostly FOREVER sleeps (only a kick ends them), also
 // poll-then-sleep, short timed sleeps and spins, and the empty plan.

@@ -18,12 +18,14 @@
 #include <thread>
 #include <vector>
 
+#include "../common/watchdog.h"
 #include "config_util.h"
-#include "watchdog.h"
 #include "wfisleep/wfisleep.h"
 
 namespace wfisleep_rel {
 namespace {
+
+using wfisleep_test::Watchdog;
 
 constexpr auto kRunTime = std::chrono::milliseconds(2500);
 constexpr uint64_t kFreeRunWaits = 2000000;

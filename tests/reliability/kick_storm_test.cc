@@ -19,12 +19,14 @@
 #include <thread>
 #include <vector>
 
+#include "../common/watchdog.h"
 #include "config_util.h"
-#include "watchdog.h"
 #include "wfisleep/wfisleep.h"
 
 namespace wfisleep_rel {
 namespace {
+
+using wfisleep_test::Watchdog;
 
 constexpr auto kStormTime = std::chrono::milliseconds(2000);
 constexpr unsigned kKickers = 3;

@@ -1,4 +1,5 @@
-// watchdog.h - aborts a stress test with a message when its progress counter stops moving.
+// watchdog.h - shared by the stress suites: aborts a stress test with a message when its progress
+// counter stops moving.
 #pragma once
 
 #include <atomic>
@@ -8,7 +9,7 @@
 #include <cstdlib>
 #include <thread>
 
-namespace wfisleep_rel {
+namespace wfisleep_test {
 
 // A lost kick leaves a thread blocked forever; the watchdog turns that hang
 // into a failure that names what stalled, well before the ctest timeout.
@@ -47,4 +48,4 @@ class Watchdog {
     std::thread thread_;
 };
 
-}  // namespace wfisleep_rel
+}  // namespace wfisleep_test
