@@ -34,6 +34,30 @@ void report(benchmark::State &state, std::vector<uint64_t> &samples) {
     state.counters["samples"] = static_cast<double>(samples.size());
 }
 
+// The measuring loop shared by every variant: one round per iteration. The
+// waiter gets time to reach its wait, `wake` is timed from just before it is
+// called until the waiter stamps woke_at and publishes the round number.
+template <typename Wake>
+void measure_rounds(benchmark::State &state, const std::atomic<uint64_t> &woke_at,
+                    const std::atomic<uint64_t> &round, Wake wake) {
+    std::vector<uint64_t> samples;
+    uint64_t r = 0;
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
+        state.PauseTiming();
+        // Let the waiter reach its blocking (or polling) phase.
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        state.ResumeTiming();
+        const uint64_t t0 = now_ns();
+        wake();
+        ++r;
+        while (round.load(std::memory_order_acquire) != r) {
+            std::this_thread::yield();  // the waiter stamps its own wake time
+        }
+        samples.push_back(woke_at.load(std::memory_order_acquire) - t0);
+    }
+    report(state, samples);
+}
+
 // One round per iteration: the waiter blocks (FOREVER, or after a poll
 // window), we give it time to get there, kick, and it stamps its wake time.
 void kick_to_wake(benchmark::State &state, const wfisleep_plan plan) {
@@ -51,31 +75,16 @@ void kick_to_wake(benchmark::State &state, const wfisleep_plan plan) {
             }
         }
     });
-    std::vector<uint64_t> samples;
-    uint64_t r = 0;
-    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
-        state.PauseTiming();
-        // Let the waiter reach its blocking (or polling) phase.
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-        state.ResumeTiming();
-        const uint64_t t0 = now_ns();
-        w.kick();
-        ++r;
-        while (round.load(std::memory_order_acquire) != r) {
-            std::this_thread::yield();  // the waiter stamps its own wake time
-        }
-        samples.push_back(woke_at.load(std::memory_order_acquire) - t0);
-    }
+    measure_rounds(state, woke_at, round, [&] { w.kick(); });
     stop.store(true);
     w.kick();
     waiter.join();
-    report(state, samples);
 }
 
 void BM_KickToWake_Blocked(benchmark::State &state) {
     kick_to_wake(state, wfisleep_plan{0, WFISLEEP_FOREVER, 0, 0});
 }
-// Polling for 10 ms: the kick lands inside the poll window.
+// Polling for 1 ms: the kick lands inside the poll window.
 void BM_KickToWake_Polling(benchmark::State &state) {
     kick_to_wake(state, wfisleep_plan{1000000, WFISLEEP_FOREVER, 0, 0});
 }
@@ -101,31 +110,19 @@ void BM_KickToWake_CondvarBaseline(benchmark::State &state) {
             round.store(++seen, std::memory_order_release);
         }
     });
-    std::vector<uint64_t> samples;
-    uint64_t r = 0;
-    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
-        state.PauseTiming();
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-        state.ResumeTiming();
-        const uint64_t t0 = now_ns();
+    measure_rounds(state, woke_at, round, [&] {
         {
             const std::lock_guard<std::mutex> lock(mu);
             pending = true;
         }
         cv.notify_one();
-        ++r;
-        while (round.load(std::memory_order_acquire) != r) {
-            std::this_thread::yield();  // the waiter stamps its own wake time
-        }
-        samples.push_back(woke_at.load(std::memory_order_acquire) - t0);
-    }
+    });
     {
         const std::lock_guard<std::mutex> lock(mu);
         stop = true;
     }
     cv.notify_one();
     waiter.join();
-    report(state, samples);
 }
 
 BENCHMARK(BM_KickToWake_CondvarBaseline)->Iterations(2000)->UseRealTime();
