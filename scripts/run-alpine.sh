@@ -60,22 +60,9 @@ if [ "$dry" = 0 ] && [ "$(uname -s)" != Darwin ]; then
   exit 1
 fi
 
-# Shell-quotes words only where needed, for readable dry-run lines.
-shquote() {
-  local out=() w
-  for w in "$@"; do
-    if [[ $w =~ ^[A-Za-z0-9_./:=,+@%-]+$ ]]; then out+=("$w"); else out+=("'${w//\'/\'\\\'\'}'"); fi
-  done
-  printf '%s' "${out[*]}"
-}
-
-run() {
-  if [ "$dry" = 1 ]; then
-    printf '+'; printf ' %s' "$(shquote "$@")"; printf '\n'
-  else
-    "$@"
-  fi
-}
+# shquote and run (prints the command with --dry-run, else runs it).
+# shellcheck source-path=SCRIPTDIR source=lib/dry-run.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/dry-run.sh"
 
 # Where the policy comes from, so the console lines that follow make sense.
 echo "run-alpine.sh: HVF_WFI_SLEEP=${HVF_WFI_SLEEP:-<unset>} WFISLEEP_POLICY=${WFISLEEP_POLICY:-<unset>} WFISLEEP_STATS=${WFISLEEP_STATS:-<unset>}"
