@@ -2,7 +2,10 @@
 # check-qemu-patches.sh - Linux check of the QEMU HVF patch series: apply, configure, syntax-check against shims.
 #
 # Usage: check-qemu-patches.sh [options] [LINE...]
-#   LINE                  10.2 and/or 10.0 (default: both)
+#   LINE                  10.2, 10.0, 11.1, 11.0 (default: all four)
+#   --series DIR          apply the patches in DIR instead of patches/LINE
+#                         (one LINE only; the tests use it to prove that a
+#                         broken patch fails the check)
 #   --work DIR            scratch dir (default: build/qemu-check under the repo)
 #   --wfisleep-build DIR  install the library from this CMake build dir
 #   --wfisleep-prefix DIR use a library already installed there
@@ -12,7 +15,8 @@
 #
 # Per line it:
 #  1. fetches the QEMU release source from Debian (fetch-qemu-source.sh,
-#     cached; exit 77 "SKIP" when Debian serves no source of the line),
+#     cached; exit 77 with a line "SKIP: qemu LINE..." when Debian serves
+#     no source of the line, as for 11.1 and 11.0 today),
 #  2. unpacks it, configures it unpatched (minimal aarch64-softmmu),
 #  3. runs QEMU's scripts/checkpatch.pl on every patch of patches/LINE/
 #     (errors fail) and applies it with no fuzz,
@@ -42,6 +46,7 @@ work=$repo/build/qemu-check
 wfis_build=""
 wfis_prefix=""
 keep=0
+series=""
 lines=()
 die() { echo "check-qemu-patches.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -50,13 +55,18 @@ while [ $# -gt 0 ]; do
     --wfisleep-build) wfis_build=${2:-}; [ -n "$wfis_build" ] || die "--wfisleep-build needs a CMake build directory"; shift ;;
     --wfisleep-prefix) wfis_prefix=${2:-}; [ -n "$wfis_prefix" ] || die "--wfisleep-prefix needs a directory"; shift ;;
     --keep) keep=1 ;;
+    --series) series=${2:-}; [ -d "$series" ] || die "--series needs a directory of patches"; shift ;;
     -h | --help) usage; exit 0 ;;
-    10.2 | 10.0) lines+=("$1") ;;
-    *) die "unknown argument '$1' (accepted: 10.2, 10.0, --work DIR, --wfisleep-build DIR, --wfisleep-prefix DIR, --keep, --help)" ;;
+    10.2 | 10.0 | 11.1 | 11.0) lines+=("$1") ;;
+    *) die "unknown argument '$1' (accepted: 10.2, 10.0, 11.1, 11.0, --work DIR, --wfisleep-build DIR, --wfisleep-prefix DIR, --series DIR, --keep, --help)" ;;
   esac
   shift
 done
-[ ${#lines[@]} -gt 0 ] || lines=(10.2 10.0)
+[ ${#lines[@]} -gt 0 ] || lines=(10.2 10.0 11.1 11.0)
+if [ -n "$series" ]; then
+  [ ${#lines[@]} -eq 1 ] || die "--series needs exactly one LINE"
+  series=$(cd "$series" && pwd)
+fi
 for tool in aarch64-linux-gnu-gcc ninja pkg-config python3 patch cmake; do
   command -v "$tool" >/dev/null || { echo "check-qemu-patches.sh: '$tool' not found (scripts/setup.sh installs it)" >&2; exit 1; }
 done
@@ -179,8 +189,9 @@ check_line() { # line -> 0 ok, 77 skipped
     [ -e "$src/pc-bios/$f.bz2" ] || : >"$src/pc-bios/$f.bz2"
   done < <(sed -n '/fds = \[/,/\]/p' "$src/pc-bios/meson.build" | grep -oE "edk2-[A-Za-z0-9_-]+\.fd")
 
-  local patches=("$here/patches/$line"/*.patch)
-  [ -e "${patches[0]}" ] || fail "no patches in $here/patches/$line"
+  local pdir=${series:-$here/patches/$line}
+  local patches=("$pdir"/*.patch)
+  [ -e "${patches[0]}" ] || fail "no patches in $pdir"
   # Files the series touches; upstream copies of the existing ones.
   local touched
   touched=$(sed -n 's|^+++ b/||p' "${patches[@]}" | sort -u)

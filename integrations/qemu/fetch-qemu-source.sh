@@ -2,10 +2,12 @@
 # fetch-qemu-source.sh - gets QEMU release sources (and meson/pycotap) from Debian source packages, cached.
 #
 # Usage: fetch-qemu-source.sh [--refresh] [--tools] [LINE...]
-#   LINE     10.2 (Debian sid) or 10.0 (Debian trixie); default: both.
+#   LINE     10.2 (Debian sid), 10.0 (Debian trixie), 11.1 (Debian sid and
+#            experimental), 11.0 (Debian sid); default: 10.2 and 10.0.
 #   --tools  also fetch trixie's meson and python3-pycotap .debs (pure Python,
 #            needed to configure a Debian "+ds" QEMU tree on Debian 12) and
-#            unpack them under the cache.
+#            unpack them under the cache (only when a requested line is
+#            served: a skipped line needs no tools).
 #   --refresh  ask the archive again even when the cache holds a source.
 #
 # For each line it picks the newest source version of that line the suite
@@ -19,7 +21,9 @@
 # Environment:
 #   WFISLEEP_QEMU_CACHE   cache dir (default ${XDG_CACHE_HOME:-~/.cache}/wfisleep/qemu)
 #   WFISLEEP_DEBIAN_MIRROR  Debian archive URL (default: the one this
-#                         machine's apt uses, else http://deb.debian.org/debian)
+#                         machine's apt uses, else http://deb.debian.org/debian);
+#                         a file:// archive is a local directory and is read
+#                         without signature checks (the tests use one)
 #
 # Exit status: 0 every requested line is available; 77 a line has no source
 # served (a "SKIP: ..." line names the reason); 2 bad usage; 1 other errors.
@@ -35,8 +39,8 @@ while [ $# -gt 0 ]; do
     --refresh) refresh=1 ;;
     --tools) tools=1 ;;
     -h | --help) usage; exit 0 ;;
-    10.2 | 10.0) lines+=("$1") ;;
-    *) echo "fetch-qemu-source.sh: unknown argument '$1' (accepted: 10.2, 10.0, --tools, --refresh, --help)" >&2
+    10.2 | 10.0 | 11.1 | 11.0) lines+=("$1") ;;
+    *) echo "fetch-qemu-source.sh: unknown argument '$1' (accepted: 10.2, 10.0, 11.1, 11.0, --tools, --refresh, --help)" >&2
        exit 2 ;;
   esac
   shift
@@ -61,10 +65,12 @@ debian_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-suite_of() { # line -> Debian suite serving it
+suites_of() { # line -> the Debian suites that may serve it, preferred first
   case $1 in
     10.2) echo sid ;;
     10.0) echo trixie ;;
+    11.1) echo sid experimental ;;
+    11.0) echo sid ;;
   esac
 }
 
@@ -87,6 +93,7 @@ apt_update() { # suite
   mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial"
   local opts=""
   [ -r "$keyring" ] && opts="[signed-by=$keyring] "
+  case $mirror in file://*) opts="[trusted=yes] " ;; esac
   {
     echo "deb-src ${opts}$mirror $suite main"
     # Binary index only for trixie: meson/pycotap come from there.
@@ -134,34 +141,39 @@ cache_valid() { # line
 }
 
 fetch_line() { # line -> 0 ok, 77 none served
-  local line=$1 suite dir
-  suite=$(suite_of "$line")
+  local line=$1 dir suite
   dir=$cache/$line
   if [ "$refresh" = 0 ] && cache_valid "$line"; then
     print_record "$line" cached
     return 0
   fi
-  apt_update "$suite" || return 1
-  local versions
-  versions=$(line_versions "$suite" "$line")
-  if [ -z "$versions" ]; then
-    echo "SKIP: qemu $line.x: Debian $suite lists no qemu source version $line.x (checked $(debian_mirror))"
-    return 77
+  local suites listed=() v
+  read -r -a suites <<<"$(suites_of "$line")"
+  mkdir -p "$dir"
+  for suite in "${suites[@]}"; do
+    apt_update "$suite" || return 1
+    local versions
+    versions=$(line_versions "$suite" "$line")
+    [ -n "$versions" ] || continue
+    while read -r v; do
+      listed+=("$v ($suite)")
+      local tmp=$dir/download.tmp
+      rm -rf "$tmp"
+      mkdir -p "$tmp"
+      if (cd "$tmp" && apt_private "$suite" apt-get source --download-only "qemu=$v") >"$dir.download.log" 2>&1; then
+        write_record "$line" "$suite" "$v" "$tmp"
+        print_record "$line" downloaded
+        return 0
+      fi
+      rm -rf "$tmp"
+      echo "fetch-qemu-source.sh: qemu $v is listed in $suite but not served (see $dir.download.log); trying the next $line.x" >&2
+    done <<<"$versions"
+  done
+  if [ ${#listed[@]} -eq 0 ]; then
+    echo "SKIP: qemu $line.x: no qemu source version $line.x is listed in Debian ${suites[*]} (checked $(debian_mirror))"
+  else
+    echo "SKIP: qemu $line.x: Debian lists ${listed[*]} but serves none of them (checked $(debian_mirror))"
   fi
-  local v tried=()
-  while read -r v; do
-    tried+=("$v")
-    local tmp=$dir/download.tmp
-    rm -rf "$tmp"
-    mkdir -p "$tmp"
-    if (cd "$tmp" && apt_private "$suite" apt-get source --download-only "qemu=$v") >"$dir.download.log" 2>&1; then
-      write_record "$line" "$suite" "$v" "$tmp"
-      print_record "$line" downloaded
-      return 0
-    fi
-    echo "fetch-qemu-source.sh: qemu $v is listed in $suite but not served (see $dir.download.log); trying an older $line.x" >&2
-  done <<<"$versions"
-  echo "SKIP: qemu $line.x: Debian $suite lists ${tried[*]} but serves none of them"
   return 77
 }
 
@@ -229,6 +241,7 @@ fetch_tools() {
 }
 
 status=0
+served=0
 for line in "${lines[@]}"; do
   rc=0
   fetch_line "$line" || rc=$?
@@ -236,9 +249,11 @@ for line in "${lines[@]}"; do
     status=77
   elif [ "$rc" != 0 ]; then
     exit 1
+  else
+    served=$((served + 1))
   fi
 done
-if [ "$tools" = 1 ]; then
+if [ "$tools" = 1 ] && [ "$served" -gt 0 ]; then
   fetch_tools || exit 1
 fi
 exit "$status"
