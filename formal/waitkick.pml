@@ -1,33 +1,55 @@
 /* waitkick.pml - Promela model of the wfisleep wait/kick protocol as implemented
  * in src/platform/waiter.cc + waiter_futex_linux.cc (checked by formal/check.sh).
  *
- * One vCPU thread runs idle traps forever: has-work check, plan (any mix of
- * poll / sleep (finite, forever, strict) / spin), then Waiter::wait. NKICKERS
- * threads each raise an interrupt and kick NKICKS times. The futex is modelled
- * with the kernel's guarantee (value check and enqueue are atomic with respect
- * to FUTEX_WAKE), plus timeouts and a bounded number of spurious wakeups.
+ * One vCPU thread runs idle traps forever: wfisleep_vcpu_trap_begin (a relaxed
+ * load, then exchange(IDLE) if KICKED, like consume_kick: a kick that landed
+ * before the trap is discarded), the embedder's has_work check (irq || stop,
+ * taking what it saw), then plan (any mix of poll / sleep (finite, forever,
+ * strict) / spin) and Waiter::wait. NKICKERS threads each, NKICKS times, give
+ * the vCPU a reason to run - a pending interrupt (irq) or a stop/exit request
+ * or queued work (stop; QEMU's !cpu_thread_is_idle covers both) - then kick.
+ * The futex is modelled with the kernel's guarantee (value check and enqueue
+ * are atomic with respect to FUTEX_WAKE), plus timeouts and a bounded number
+ * of spurious wakeups.
  * Each Promela statement is one atomic step of the code: a load, a store, an
  * exchange or a CAS on the word (the model is sequentially consistent; the
  * release/acquire ordering of the C++ code is checked by the TSan stress tests).
  *
  * Checked:
  *  - A kick is never lost: every kick ends the kickable wait in progress or
- *    the next kickable wait (ghost "slack", asserted at each wait's end).
- *  - A wait that returns "kicked" consumed a real kick (no phantom kicks; a
- *    stale kick costs one early return at most).
+ *    the next kickable wait, unless trap_begin discards it first (ghost
+ *    "slack", asserted at each wait's end).
+ *  - A wait or trap_begin that consumes a kick consumed a real one (no
+ *    phantom kicks; a stale kick costs one early return at most).
+ *  - Discarding is safe: no work whose kick was already consumed goes unseen
+ *    by has_work into a wait. Ghost "owed" is set when a kick is consumed
+ *    while irq or stop is pending (this may count work whose kick is still to
+ *    come, which only makes the check stricter) and cleared when has_work
+ *    takes the work. Asserted !owed where the vCPU enqueues on the futex (it
+ *    would block, maybe forever, with nothing left to wake it) and at the end
+ *    of every wait that ran its course without a kick - kickable or strict
+ *    (it waited out its deadline on a has_work that missed the work). Not at
+ *    the end of a wait with no phase: it returns at once and the next
+ *    has_work sees the work.
  *  - The vCPU never blocks in the futex while a kick is pending, and once no
  *    kick() call is in progress a pending kick never coexists with a blocked
  *    vCPU (monitor blocked_inv).
- *  - No deadlock: when nothing can move, no interrupt is pending (monitor
- *    quiescent); the only valid end state of the vCPU is a wait-forever plan.
+ *  - No deadlock: when nothing can move, no interrupt, stop request or kick
+ *    is pending (monitor quiescent); the only valid end state of the vCPU is
+ *    a wait-forever plan.
  *  - -DLIVE: LTL "a pending kick is eventually consumed" under weak fairness,
  *    with the policy restricted to kickable plans.
  * Mutants (-DMUT_*), each of which must make the check fail:
- *  MUT_KICK_STORE     kick(): load then plain store instead of exchange
- *  MUT_NO_VALUE_CHECK futex wait that blocks without comparing the word
- *  MUT_BLOCK_STORE    end of sleep: load then store IDLE instead of exchange
- *  MUT_CAS_STORE      start of sleep: check then store WAITING instead of CAS
- *  MUT_NO_WAKE        kick() never calls futex wake
+ *  MUT_KICK_STORE          kick(): load then plain store instead of exchange
+ *  MUT_NO_VALUE_CHECK      futex wait that blocks without comparing the word
+ *  MUT_BLOCK_STORE         end of sleep: load then store IDLE instead of exchange
+ *  MUT_CAS_STORE           start of sleep: check then store WAITING instead of CAS
+ *  MUT_NO_WAKE             kick() never calls futex wake
+ *  MUT_TRAP_AFTER_HAS_WORK has_work sampled before trap_begin: trap_begin
+ *                          discards a kick whose work has_work missed (owed)
+ * The LTL claim alone catches KICK_STORE, NO_WAKE and BLOCK_STORE, not
+ * TRAP_AFTER_HAS_WORK: there the kick is consumed (so kick_consumed holds) and
+ * what is lost is the work, which the claim does not speak about.
  */
 
 #ifndef NKICKERS
@@ -51,7 +73,8 @@
 
 byte word = IDLE; /* Waiter::word_ */
 bool fq = false;  /* the vCPU is enqueued on the futex */
-bool irq = false; /* an interrupt is pending for the guest */
+bool irq = false;  /* an interrupt is pending for the guest */
+bool stop = false; /* a stop/exit request or queued work is pending */
 
 /* ghost state for the properties */
 bool gpend = false;       /* a kick was issued and not yet consumed */
@@ -59,12 +82,18 @@ byte slack = 0;           /* kickable waits that may still end without consuming
 bool in_wait = false;     /* the vCPU is inside Waiter::wait */
 bool cur_kickable = false;/* ... and its plan has a kickable phase */
 byte kip = 0;             /* kick() calls in progress */
+bool owed = false;        /* a kick was consumed while work (irq/stop) was
+                             pending, and has_work has not taken it since */
 
 /* The owner consumed a kick (exchange returned KICKED). */
 inline absorb() {
     assert(gpend); /* no phantom kick */
     gpend = false;
-    slack = 0
+    slack = 0;
+    if
+    :: irq || stop -> owed = true /* only has_work can see this work now */
+    :: else
+    fi
 }
 
 /* Waiter::consume_kick: relaxed load, then exchange(IDLE). */
@@ -103,10 +132,11 @@ inline spin_until(res) {
 inline futex_wait(finite) {
     atomic {
 #ifdef MUT_NO_VALUE_CHECK
+        assert(!owed);
         fq = true
 #else
         if
-        :: word == WAITING -> assert(!gpend); fq = true
+        :: word == WAITING -> assert(!gpend && !owed); fq = true
         :: else -> skip /* EAGAIN */
         fi
 #endif
@@ -191,15 +221,36 @@ inline block_until(finite, res) {
     fi
 }
 
+/* wfisleep_vcpu_trap_begin: the same relaxed load + exchange(IDLE) as
+ * consume_kick; a kick it consumes is discarded (its cause is has_work's). */
+inline trap_begin(res) {
+    consume_kick(res)
+}
+
+/* The embedder's has_work check (QEMU: !cpu_thread_is_idle): covers every
+ * reason a kicker kicks for; the vCPU then handles what it saw. */
+inline has_work(hw) {
+    atomic {
+        assert(!owed || irq || stop); /* so taking the work settles owed */
+        hw = irq || stop;
+        irq = false;
+        stop = false;
+        owed = false
+    }
+}
+
 active proctype vcpu() {
-    bool hw, kicked, ok, res, expired, pollp, spinp, kickable, fin;
+    bool hw, kicked, ok, res, expired, pollp, spinp, kickable, fin, stale;
     byte cnt, spur, sleepk;
     do
-    :: /* has_work = interrupt pending (the guest handles it on entry) */
-        atomic {
-            hw = irq;
-            irq = false
-        };
+    :: /* guest trapped on WFI/HLT */
+#ifdef MUT_TRAP_AFTER_HAS_WORK
+        has_work(hw);
+        trap_begin(stale);
+#else
+        trap_begin(stale);
+        has_work(hw);
+#endif
         if
         :: hw -> skip
         :: else ->
@@ -270,19 +321,25 @@ done:
                     fi
                 :: else
                 fi;
+                /* A wait that ran its course (not kicked, some phase) must not
+                 * have done so on work whose kick was already consumed. */
+                assert(kicked || !owed || !(kickable || sleepk == S_STRICT));
                 in_wait = false
             }
         fi
     od
 }
 
-/* Another thread makes an interrupt pending, then calls wfisleep_vcpu_kick. */
+/* Another thread gives the vCPU a reason to run, then calls wfisleep_vcpu_kick. */
 proctype kicker() {
     byte n = 0;
     byte old;
     do
     :: n < NKICKS ->
-        irq = true;
+        if
+        :: irq = true  /* an interrupt */
+        :: stop = true /* a stop/exit request or queued work */
+        fi;
 #ifdef MUT_KICK_STORE
         atomic {
             kip++;
@@ -326,11 +383,11 @@ end:
     }
 }
 
-/* When nothing can move any more, no interrupt or kick is pending. */
+/* When nothing can move any more, no work or kick is pending. */
 active proctype quiescent() {
 end:
     atomic {
-        timeout -> assert(!irq && !gpend)
+        timeout -> assert(!irq && !stop && !gpend)
     }
 }
 

@@ -14,8 +14,9 @@
 # 3. Each test program run under qemu-aarch64 -L /usr/aarch64-linux-gnu.
 # 4. The files only an Apple build compiles (src/**/*.cc minus *_linux.cc,
 #    i.e. the common files and *_apple.cc) checked with
-#    clang++ -target arm64-apple-macos13 -fsyntax-only against the small
-#    Mach header shim in integrations/qemu/shim. There is no Apple SDK here:
+#    clang++ -target arm64-apple-macos13 -fsyntax-only against small
+#    declaration-only shims (tests/cross/apple-shim: kqueue, _NSGetEnviron;
+#    integrations/qemu/shim: Mach). There is no Apple SDK here:
 #    the C/C++ library headers are the aarch64 glibc/libstdc++ ones, so this
 #    shows the code compiles for arm64 with the Apple target's macros and
 #    ABI, not that it builds with Apple's SDK or runs on macOS.
@@ -62,13 +63,18 @@ apple_check() {
   # -U__nonnull: clang's Darwin targets predefine it, glibc's cdefs.h needs its own.
   local flags=(-target arm64-apple-macos13 -fsyntax-only -U__nonnull -D_GNU_SOURCE
     -nostdinc++ -nostdlibinc -isystem "$cxxinc/$ver" -isystem "$cxxinc/$ver/aarch64-linux-gnu"
-    -isystem "$sysroot/include" -isystem "$repo/integrations/qemu/shim"
+    -isystem "$sysroot/include" -isystem "$repo/tests/cross/apple-shim"
+    -isystem "$repo/integrations/qemu/shim"
     -I "$repo/include" -I "$repo/src"
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror)
   # The check must be able to fail: an Apple-only declaration misuse is an error.
   if printf '#include <mach/mach_time.h>\nint f(void) { return mach_absolute_time(1); }\n' |
     clang "${flags[@]}" -x c - 2>/dev/null; then
     fail "apple: the syntax check accepted a wrong mach_absolute_time call (shim or flags broken)"
+  fi
+  if printf '#include <sys/event.h>\nint f(void) { return kevent64(0, 0, 0, 0, 0, 0); }\n' |
+    clang "${flags[@]}" -x c - 2>/dev/null; then
+    fail "apple: the syntax check accepted a wrong kevent64 call (shim or flags broken)"
   fi
   local files=() f n=0
   while IFS= read -r f; do files+=("$f"); done < <(cd "$repo" && find src -name '*.cc' ! -name '*_linux.cc' | sort)

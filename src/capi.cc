@@ -1,16 +1,36 @@
 // capi.cc - the C ABI of wfisleep.h: thin noexcept shims over the C++ objects.
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <new>
 
+#include "config/allowed_names.h"
 #include "config/config_parse.h"
 #include "counter_time.h"
 #include "log/log.h"
+#include "plan_convert.h"
 #include "platform/clock.h"
 #include "vcpu.h"
 #include "wfisleep/wfisleep.h"
 
+namespace {
+
+// Bytes of a plan2 needed to hold n phases.
+constexpr size_t plan2_bytes(uint32_t n) noexcept {
+    return offsetof(wfisleep_plan2, phase) + n * sizeof(wfisleep_phase);
+}
+
+}  // namespace
+
 extern "C" {
+
+WFISLEEP_API int wfisleep_version(void) {
+    return WFISLEEP_VERSION;
+}
+
+WFISLEEP_API int wfisleep_config_allow(const char *name) {
+    return wfisleep::allow_name(name, wfisleep::is_library_name);
+}
 
 WFISLEEP_API int wfisleep_config_parse(wfisleep_config **out, const char *const *vars, char *err,
                                        size_t errlen) {
@@ -57,11 +77,79 @@ WFISLEEP_API wfisleep_vcpu *wfisleep_vcpu_new(const wfisleep_config *cfg, uint64
     if (cfg == nullptr) {
         return nullptr;
     }
-    return new (std::nothrow) wfisleep_vcpu(*cfg, now_ns);
+    auto *v = new (std::nothrow) wfisleep_vcpu(*cfg, now_ns);
+    if (v != nullptr && !v->waiter.ok()) {
+        delete v;
+        return nullptr;
+    }
+    return v;
 }
 
 WFISLEEP_API void wfisleep_vcpu_free(wfisleep_vcpu *vcpu) {
     delete vcpu;
+}
+
+WFISLEEP_API void wfisleep_vcpu_trap_begin(wfisleep_vcpu *vcpu) {
+    if (vcpu != nullptr) {
+        vcpu->trap_begin();
+    }
+}
+
+WFISLEEP_API int wfisleep_vcpu_plan2(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
+                                     uint64_t deadline_ns, wfisleep_plan2 *out) {
+    if (out == nullptr) {
+        return -1;
+    }
+    if (out->size < plan2_bytes(0)) {
+        return -1;  // not even the header is writable
+    }
+    out->nphases = 0;
+    out->start_ns = now_ns;
+    if (vcpu == nullptr) {
+        return -1;
+    }
+    wfisleep_plan2 full{};
+    vcpu->plan2(now_ns, has_work != 0, deadline_ns, full);
+    if (out->size < plan2_bytes(full.nphases)) {
+        return -1;  // the caller's array cannot hold this plan: do not wait
+    }
+    out->start_ns = full.start_ns;
+    memcpy(out->phase, full.phase, full.nphases * sizeof(wfisleep_phase));
+    out->nphases = full.nphases;
+    return 0;
+}
+
+WFISLEEP_API void wfisleep_vcpu_done2(wfisleep_vcpu *vcpu, const wfisleep_outcome *o) {
+    if (vcpu == nullptr || o == nullptr) {
+        return;
+    }
+    // Fields beyond the caller's size count as 0.
+    wfisleep_outcome full{};
+    memcpy(&full, o, o->size < sizeof full ? o->size : sizeof full);
+    vcpu->done2(full);
+}
+
+WFISLEEP_API uint64_t wfisleep_vcpu_wait2(wfisleep_vcpu *vcpu, const wfisleep_plan2 *plan,
+                                          wfisleep_outcome *o) {
+    if (vcpu == nullptr || plan == nullptr) {
+        return 0;
+    }
+    // Only the phases inside the caller's struct are read.
+    wfisleep_plan2 p{};
+    p.start_ns = plan->start_ns;
+    const size_t room = plan->size < plan2_bytes(0) ? 0 : plan->size - plan2_bytes(0);
+    const size_t fits = room / sizeof(wfisleep_phase);
+    p.nphases = plan->nphases < fits ? plan->nphases : static_cast<uint32_t>(fits);
+    if (p.nphases > WFISLEEP_MAX_PHASES) {
+        p.nphases = WFISLEEP_MAX_PHASES;
+    }
+    memcpy(p.phase, plan->phase, p.nphases * sizeof(wfisleep_phase));
+    const uint64_t start = wfisleep::platform::now_ns();
+    const wfisleep::platform::WaitOutcome out = vcpu->wait2(p);
+    if (o != nullptr) {
+        outcome_from_wait(out, *o);
+    }
+    return out.end_ns > start ? out.end_ns - start : 0;
 }
 
 WFISLEEP_API wfisleep_plan wfisleep_vcpu_plan(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
@@ -69,17 +157,25 @@ WFISLEEP_API wfisleep_plan wfisleep_vcpu_plan(wfisleep_vcpu *vcpu, uint64_t now_
     if (vcpu == nullptr) {
         return wfisleep_plan{0, 0, 0, 0};
     }
-    return vcpu->plan(now_ns, has_work != 0, deadline_ns);
+    wfisleep_plan2 p{};
+    vcpu->plan2(now_ns, has_work != 0, deadline_ns, p);
+    wfisleep_plan r = wfisleep::plan_from_plan2(p);
+    // 0.1 reported the strict seed's flag on every plan, sleep or not.
+    if (vcpu->cfg.policy == wfisleep::PolicyKind::seed && vcpu->cfg.seed.strict) {
+        r.strict = 1;
+    }
+    return r;
 }
 
 WFISLEEP_API void wfisleep_vcpu_done(wfisleep_vcpu *vcpu, uint64_t end_ns, int kicked) {
     if (vcpu == nullptr) {
         return;
     }
-    if (kicked != 0) {
-        ++vcpu->kicks;  // the embedder waited by itself
-    }
-    vcpu->done(end_ns, kicked != 0);
+    wfisleep_outcome o{};
+    o.size = sizeof o;
+    o.end_ns = end_ns;
+    o.flags = kicked != 0 ? WFISLEEP_OUTCOME_KICKED : 0u;
+    vcpu->done2(o);
 }
 
 WFISLEEP_API uint64_t wfisleep_vcpu_wait(wfisleep_vcpu *vcpu, const wfisleep_plan *plan,
@@ -91,7 +187,9 @@ WFISLEEP_API uint64_t wfisleep_vcpu_wait(wfisleep_vcpu *vcpu, const wfisleep_pla
         return 0;
     }
     const uint64_t start = wfisleep::platform::now_ns();
-    const wfisleep::platform::WaitOutcome out = vcpu->wait(*plan, start);
+    wfisleep_plan2 p{};
+    wfisleep::plan2_from_plan(*plan, start, p);
+    const wfisleep::platform::WaitOutcome out = vcpu->wait2(p);
     if (kicked != nullptr) {
         *kicked = out.kicked ? 1 : 0;
     }

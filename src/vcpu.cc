@@ -2,12 +2,15 @@
 #include "vcpu.h"
 
 #include "log/log.h"
+#include "plan_convert.h"
 #include "platform/clock.h"
 #include "platform/timer_slack.h"
 
 using wfisleep::AdaptivePolicy;
 using wfisleep::PolicyKind;
 using wfisleep::SeedPolicy;
+using wfisleep::platform::WaitOutcome;
+using wfisleep::platform::WaitPhase;
 
 namespace {
 
@@ -24,16 +27,39 @@ std::variant<std::monostate, SeedPolicy, AdaptivePolicy> make_policy(const wfisl
     return std::monostate{};
 }
 
+// When the last sleep phase of the outcome returned (0: none ran).
+uint64_t last_sleep_wake(const wfisleep_outcome &o, uint32_t n) noexcept {
+    for (uint32_t i = n; i > 0; --i) {
+        if (o.wake_ns[i - 1] != 0) {
+            return o.wake_ns[i - 1];
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 wfisleep_vcpu::wfisleep_vcpu(const wfisleep_config &config, uint64_t now_ns) noexcept
-    : cfg(config), policy(make_policy(config, now_ns)) {}
+    : cfg(config), policy(make_policy(config, now_ns)), waiter(config.timer_slack_ns) {
+    if (const auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
+        advance_ns.set(adaptive->advance_ns());
+        poll_window_ns.set(adaptive->poll_window_ns());
+    }
+}
 
-wfisleep_plan wfisleep_vcpu::plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept {
+void wfisleep_vcpu::trap_begin() noexcept {
+    if (waiter.discard_kick()) {
+        stale_kicks.add(1);
+    }
+}
+
+void wfisleep_vcpu::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
+                          wfisleep_plan2 &out) noexcept {
     wfisleep_plan p{0, 0, 0, 0};
-    ++idle_calls;
+    idle_calls.add(1);
+    waited_since_plan = false;
     if (has_work) {
-        ++work_returns;
+        work_returns.add(1);
     }
     if (auto *seed = std::get_if<SeedPolicy>(&policy)) {
         p = seed->plan(now_ns, has_work);
@@ -47,63 +73,95 @@ wfisleep_plan wfisleep_vcpu::plan(uint64_t now_ns, bool has_work, uint64_t deadl
         p = adaptive->plan(now_ns, has_work, deadline_ns);
     }
     if (p.sleep_ns > 0) {
-        ++sleeps;
+        sleeps.add(1);
     }
-    return p;
+    wfisleep::plan2_from_plan(p, now_ns, out);
 }
 
-void wfisleep_vcpu::done(uint64_t end_ns, bool kicked) noexcept {
-    if (auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
-        adaptive->done(end_ns, kicked);
+void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
+    const bool kicked = (o.flags & WFISLEEP_OUTCOME_KICKED) != 0;
+    if (kicked && !waited_since_plan) {
+        kicks.add(1);  // the embedder waited by itself: count its kick here
     }
+    waited_since_plan = false;
+    auto *adaptive = std::get_if<AdaptivePolicy>(&policy);
+    if (adaptive == nullptr) {
+        return;
+    }
+    const bool at_start = (o.flags & WFISLEEP_OUTCOME_KICK_AT_START) != 0;
+    adaptive->done(o.end_ns, kicked, last_sleep_wake(o, WFISLEEP_MAX_PHASES), at_start);
+    late_wakes.set(adaptive->late_wakes());
+    advance_ns.set(adaptive->advance_ns());
+    poll_window_ns.set(adaptive->poll_window_ns());
 }
 
-wfisleep::platform::WaitOutcome wfisleep_vcpu::wait(const wfisleep_plan &p,
-                                                    uint64_t start_ns) noexcept {
-    const wfisleep::platform::WaitOutcome out = waiter.wait(p, start_ns);
-    poll_ns += out.poll_ns;
-    sleep_ns += out.sleep_ns;
-    spin_ns += out.spin_ns;
+WaitOutcome wfisleep_vcpu::wait2(const wfisleep_plan2 &p) noexcept {
+    wfisleep::platform::apply_timer_slack(cfg.timer_slack_ns);
+    const WaitOutcome out = waiter.wait(p);
+    poll_ns.add(out.poll_ns);
+    sleep_ns.add(out.sleep_ns);
+    spin_ns.add(out.spin_ns);
+    preempted_ns.add(out.preempted_ns);
     if (out.kicked) {
-        ++kicks;
-        if (out.ended_in == wfisleep::platform::WaitPhase::poll) {
-            ++poll_hits;
+        kicks.add(1);
+        if (out.kick_at_start) {
+            entry_kicks.add(1);
+        } else if (out.ended_in == WaitPhase::poll) {
+            poll_hits.add(1);
         }
     }
+    waited_since_plan = true;
     return out;
 }
 
 uint64_t wfisleep_vcpu::idle(bool has_work, uint64_t deadline_ns) noexcept {
-    if (std::holds_alternative<AdaptivePolicy>(policy)) {
-        wfisleep::platform::lower_timer_slack_once();
-    }
     const uint64_t start = wfisleep::platform::now_ns();
-    const wfisleep_plan p = plan(start, has_work, deadline_ns);
-    if (p.poll_ns == 0 && p.sleep_ns == 0 && p.spin_ns == 0) {
-        done(start, false);
+    wfisleep_plan2 p{};
+    p.size = sizeof p;
+    plan2(start, has_work, deadline_ns, p);
+    wfisleep_outcome o{};
+    o.size = sizeof o;
+    if (p.nphases == 0) {
+        o.end_ns = start;
+        done2(o);
         return 0;
     }
-    const wfisleep::platform::WaitOutcome out = wait(p, start);
-    // Our own wait knows when the sleep returned: the adaptive policy then
-    // measures the oversleep on every wait.
-    if (auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
-        adaptive->done(out.end_ns, out.kicked, out.sleep_woke_ns);
-    }
-    return out.end_ns - start;
+    const WaitOutcome out = wait2(p);
+    outcome_from_wait(out, o);
+    done2(o);
+    return out.end_ns > start ? out.end_ns - start : 0;
 }
 
 void wfisleep_vcpu::fill_stats(wfisleep_stats &s) const noexcept {
-    s.idle_calls = idle_calls;
-    s.sleeps = sleeps;
-    s.kicks = kicks;
-    s.poll_hits = poll_hits;
-    s.sleep_ns = sleep_ns;
-    s.poll_ns = poll_ns;
-    s.spin_ns = spin_ns;
-    s.work_returns = work_returns;
-    if (const auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
-        s.late_wakes = adaptive->late_wakes();
-        s.advance_ns = adaptive->advance_ns();
-        s.poll_window_ns = adaptive->poll_window_ns();
+    s.idle_calls = idle_calls.get();
+    s.sleeps = sleeps.get();
+    s.kicks = kicks.get();
+    s.poll_hits = poll_hits.get();
+    s.sleep_ns = sleep_ns.get();
+    s.poll_ns = poll_ns.get();
+    s.spin_ns = spin_ns.get();
+    s.work_returns = work_returns.get();
+    s.late_wakes = late_wakes.get();
+    s.advance_ns = advance_ns.get();
+    s.poll_window_ns = poll_window_ns.get();
+    s.stale_kicks = stale_kicks.get();
+    s.entry_kicks = entry_kicks.get();
+    s.preempted_ns = preempted_ns.get();
+}
+
+void outcome_from_wait(const WaitOutcome &w, wfisleep_outcome &o) noexcept {
+    // Write only what fits the caller's struct (an older, smaller one).
+    wfisleep_outcome full{};
+    full.size = o.size;
+    full.flags = (w.kicked ? WFISLEEP_OUTCOME_KICKED : 0u) |
+                 (w.kick_at_start ? WFISLEEP_OUTCOME_KICK_AT_START : 0u) |
+                 (w.preempted_ns > 0 ? WFISLEEP_OUTCOME_PREEMPTED : 0u);
+    full.end_ns = w.end_ns;
+    full.ended_in = w.ended_index;
+    full.preempted_ns = w.preempted_ns;
+    for (uint32_t i = 0; i < WFISLEEP_MAX_PHASES; ++i) {
+        full.wake_ns[i] = w.wake_ns[i];
     }
+    const size_t n = o.size < sizeof full ? o.size : sizeof full;
+    __builtin_memcpy(&o, &full, n);
 }

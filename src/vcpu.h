@@ -1,6 +1,7 @@
 // vcpu.h - per-vCPU object behind the opaque wfisleep_vcpu: policy + waiter + stats.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <variant>
 
@@ -9,14 +10,30 @@
 #include "policy/adaptive_policy.h"
 #include "policy/seed_policy.h"
 
-// Owned by one vCPU thread; only the waiter's kick() is touched by others.
+// A counter the owner thread writes and any thread may read. One writer, so
+// an increment is a relaxed load and store (plain moves on x86 and arm64, no
+// locked instruction); readers get a value the counter really had.
+class OwnerCounter {
+  public:
+    void add(uint64_t n) noexcept {
+        v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
+    void set(uint64_t n) noexcept { v_.store(n, std::memory_order_relaxed); }
+    uint64_t get() const noexcept { return v_.load(std::memory_order_relaxed); }
+
+  private:
+    std::atomic<uint64_t> v_{0};
+};
+
+// Owned by one vCPU thread; other threads only kick() and read the counters.
 struct wfisleep_vcpu {
     wfisleep_vcpu(const wfisleep_config &config, uint64_t now_ns) noexcept;
 
-    // See wfisleep_vcpu_plan / _done / _wait / _idle in wfisleep.h.
-    wfisleep_plan plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept;
-    void done(uint64_t end_ns, bool kicked) noexcept;
-    wfisleep::platform::WaitOutcome wait(const wfisleep_plan &plan, uint64_t start_ns) noexcept;
+    // See wfisleep_vcpu_trap_begin / _plan2 / _done2 / _wait2 / _idle.
+    void trap_begin() noexcept;
+    void plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns, wfisleep_plan2 &out) noexcept;
+    void done2(const wfisleep_outcome &o) noexcept;
+    wfisleep::platform::WaitOutcome wait2(const wfisleep_plan2 &plan) noexcept;
     uint64_t idle(bool has_work, uint64_t deadline_ns) noexcept;
     void kick() noexcept { waiter.kick(); }
     void fill_stats(wfisleep_stats &full) const noexcept;
@@ -26,13 +43,27 @@ struct wfisleep_vcpu {
     std::variant<std::monostate, wfisleep::SeedPolicy, wfisleep::AdaptivePolicy> policy;
     wfisleep::platform::Waiter waiter;
 
-    // Counters; plain fields: written by the owner thread only.
-    uint64_t idle_calls = 0;
-    uint64_t sleeps = 0;
-    uint64_t kicks = 0;
-    uint64_t poll_hits = 0;
-    uint64_t sleep_ns = 0;
-    uint64_t poll_ns = 0;
-    uint64_t spin_ns = 0;
-    uint64_t work_returns = 0;
+    // Set by the library's own wait since the last plan: it has counted the
+    // wait's kick, so done2 must not count it again.
+    bool waited_since_plan = false;
+
+    OwnerCounter idle_calls;
+    OwnerCounter sleeps;
+    OwnerCounter kicks;
+    OwnerCounter poll_hits;
+    OwnerCounter sleep_ns;
+    OwnerCounter poll_ns;
+    OwnerCounter spin_ns;
+    OwnerCounter work_returns;
+    OwnerCounter stale_kicks;
+    OwnerCounter entry_kicks;
+    OwnerCounter preempted_ns;
+    // Copies of the adaptive policy's state, refreshed after each done, so
+    // other threads never read the policy object itself.
+    OwnerCounter late_wakes;
+    OwnerCounter advance_ns;
+    OwnerCounter poll_window_ns;
 };
+
+// The outcome a library wait reports to done2, from the waiter's view.
+void outcome_from_wait(const wfisleep::platform::WaitOutcome &w, wfisleep_outcome &o) noexcept;

@@ -4,10 +4,12 @@
  *
  * Model. A VMM creates one immutable config (wfisleep_config_parse) and one
  * wfisleep_vcpu per vCPU thread. Each time the guest traps on WFI/HLT the
- * vCPU thread calls either
+ * vCPU thread calls wfisleep_vcpu_trap_begin(), samples has_work, then either
  *   - wfisleep_vcpu_idle(): plan + wait + learn in one call, or
- *   - wfisleep_vcpu_plan(), waits by itself, then wfisleep_vcpu_done().
- * Any other thread that makes an interrupt pending for the vCPU calls
+ *   - wfisleep_vcpu_plan2(), waits by itself (or wfisleep_vcpu_wait2()), then
+ *     wfisleep_vcpu_done2() with what the wait saw.
+ * (wfisleep_vcpu_plan/_done/_wait are the 0.1 calls, kept as thin wrappers.)
+ * Any other thread that gives the vCPU a reason to run calls
  * wfisleep_vcpu_kick(), which ends the wait in progress or the next one.
  *
  * Clock. Every *_ns time is nanoseconds on the library clock
@@ -16,20 +18,27 @@
  * plan/done pair.
  *
  * Wait/kick protocol (per vCPU, one 32-bit word, values IDLE/WAITING/KICKED):
- *   kick:  old = exchange(word, KICKED); if old == WAITING, wake the futex.
+ *   kick:  old = exchange(word, KICKED); if old == WAITING, wake the waiter.
+ *   trap_begin: if load(word) == KICKED, exchange(word, IDLE): a kick that
+ *          landed before the trap is discarded, because its cause is visible
+ *          to the has_work check the embedder makes next.
  *   wait:  each kickable phase first consumes a pending kick:
  *          poll/spin phases: load word until KICKED (then exchange(word, IDLE),
  *          consuming it) or time is up.
  *          sleep phase: CAS IDLE->WAITING (failing only if KICKED: consume it);
- *          futex-wait while word == WAITING (with timeout); afterwards
+ *          block while word == WAITING (with timeout); afterwards
  *          exchange(word, IDLE): KICKED means kicked.
  *          A plan with no phase at all leaves a pending kick for the next wait.
- * A kick is never lost: it stays in the word until a wait consumes it, so a
- * kick that lands after the caller computed has_work, or during any phase,
- * ends that wait; a stale kick costs at most one early return.
- * Memory ordering: kick's exchange is release, wait's exchange is acquire, so
- * what the kicker wrote before kicking (e.g. the pending interrupt) is visible
- * to the vCPU thread once its wait returns "kicked".
+ * No wakeup is lost: a kick that lands after trap_begin stays in the word
+ * until a wait consumes it, so it ends that wait; a kick that trap_begin
+ * discards landed before has_work was sampled, so has_work sees its cause -
+ * provided has_work covers every reason the embedder kicks for (QEMU: a
+ * pending interrupt, stop and exit requests and queued work, i.e.
+ * !cpu_thread_is_idle(), not only cpu_has_work()).
+ * Memory ordering: kick's exchange is release; trap_begin's and the wait's
+ * exchanges are acquire, so what the kicker wrote before kicking (the pending
+ * interrupt, the stop request) is visible to the vCPU thread once it consumed
+ * or discarded that kick. (Formal model: formal/waitkick.pml.)
  */
 #ifndef WFISLEEP_WFISLEEP_H
 #define WFISLEEP_WFISLEEP_H
@@ -38,8 +47,11 @@
 #include <stdint.h>
 
 #define WFISLEEP_VERSION_MAJOR 0
-#define WFISLEEP_VERSION_MINOR 1
+#define WFISLEEP_VERSION_MINOR 2
 #define WFISLEEP_VERSION_PATCH 0
+/* The headers' version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define WFISLEEP_VERSION \
+    (WFISLEEP_VERSION_MAJOR * 10000 + WFISLEEP_VERSION_MINOR * 100 + WFISLEEP_VERSION_PATCH)
 
 /* deadline_ns value meaning "the guest timer is disabled or masked". */
 #define WFISLEEP_NO_DEADLINE UINT64_MAX
@@ -78,24 +90,99 @@ typedef struct wfisleep_plan {
 typedef struct wfisleep_stats {
     uint32_t size;
     uint32_t reserved0;
-    uint64_t idle_calls;   /* plan() calls */
-    uint64_t sleeps;       /* plans with sleep_ns > 0 */
-    uint64_t kicks;        /* waits that ended because of a kick */
-    uint64_t poll_hits;    /* kicks that ended a wait during its poll phase */
-    uint64_t sleep_ns;     /* time spent in sleep phases */
-    uint64_t poll_ns;      /* time spent in poll phases */
-    uint64_t spin_ns;      /* time spent in spin phases */
-    uint64_t work_returns; /* plans that returned at once because has_work */
-    uint64_t late_wakes;   /* adaptive: woke after the deadline */
-    uint64_t advance_ns;   /* adaptive: current learned wake-up advance */
+    uint64_t idle_calls;     /* plan() calls */
+    uint64_t sleeps;         /* plans with sleep_ns > 0 */
+    uint64_t kicks;          /* waits that ended because of a kick */
+    uint64_t poll_hits;      /* kicks that ended a wait during its poll phase */
+    uint64_t sleep_ns;       /* time spent in sleep phases */
+    uint64_t poll_ns;        /* time spent in poll phases */
+    uint64_t spin_ns;        /* time spent in spin phases */
+    uint64_t work_returns;   /* plans that returned at once because has_work */
+    uint64_t late_wakes;     /* adaptive: woke after the deadline */
+    uint64_t advance_ns;     /* adaptive: current learned wake-up advance */
     uint64_t poll_window_ns; /* adaptive: current poll window */
+    /* 0.2 */
+    uint64_t stale_kicks;  /* kicks discarded by wfisleep_vcpu_trap_begin */
+    uint64_t entry_kicks;  /* waits a kick ended before any phase ran (kick landed
+                              after trap_begin, before the wait) */
+    uint64_t preempted_ns; /* time poll/spin phases saw lost to preemption */
 } wfisleep_stats;
+
+/* ---- extensible plan and outcome (0.2) ---------------------------------- */
+
+/* Most phases a plan2 holds. */
+#define WFISLEEP_MAX_PHASES 8
+
+/* Phase kinds. Every phase ends at once on a kick, except a strict sleep. */
+#define WFISLEEP_PHASE_POLL 1  /* busy-wait for a kick (expecting one soon) */
+#define WFISLEEP_PHASE_SLEEP 2 /* block until end_ns or a kick */
+#define WFISLEEP_PHASE_SPIN 3  /* busy-wait until end_ns (the deadline tail) */
+
+/* Phase flags. */
+#define WFISLEEP_PHASE_STRICT                          \
+    1u /* sleep only: a kick does not end it and stays \
+          pending (the seed's g_usleep) */
+
+/* One phase: runs from the previous phase's end (the plan's start_ns for the
+ * first) to end_ns, an absolute time on the plan's clock. A sleep with end_ns
+ * == WFISLEEP_FOREVER blocks until kicked and must be the last phase (the
+ * library's plans saturate bounded ends at UINT64_MAX - 1). A phase
+ * whose end_ns has already passed when it begins is skipped (but still
+ * consumes a pending kick if kickable). */
+typedef struct wfisleep_phase {
+    uint32_t kind;  /* WFISLEEP_PHASE_* */
+    uint32_t flags; /* WFISLEEP_PHASE_* flags */
+    uint64_t end_ns;
+} wfisleep_phase;
+
+/* The decision for one idle trap. The caller sets size = sizeof(wfisleep_plan2)
+ * before calling wfisleep_vcpu_plan2; fields are only ever appended. Phase end
+ * times never decrease. nphases == 0: return to the guest at once. */
+typedef struct wfisleep_plan2 {
+    uint32_t size;     /* in: sizeof(wfisleep_plan2) of the caller */
+    uint32_t nphases;  /* out: phases used, 0..WFISLEEP_MAX_PHASES */
+    uint64_t start_ns; /* out: the now_ns the plan was made at */
+    wfisleep_phase phase[WFISLEEP_MAX_PHASES];
+} wfisleep_plan2;
+
+/* Outcome flags. */
+#define WFISLEEP_OUTCOME_KICKED 1u        /* a kick ended the wait (and was consumed) */
+#define WFISLEEP_OUTCOME_KICK_AT_START 2u /* ... and was already pending when it began */
+#define WFISLEEP_OUTCOME_PREEMPTED 4u     /* the waiter saw its thread preempted */
+
+/* How the wait for the last plan2 went, for wfisleep_vcpu_done2. The caller
+ * sets size = sizeof(wfisleep_outcome) and zeroes what it does not know;
+ * fields are only ever appended. wfisleep_vcpu_wait2 fills it. */
+typedef struct wfisleep_outcome {
+    uint32_t size;     /* sizeof(wfisleep_outcome) of the caller */
+    uint32_t flags;    /* WFISLEEP_OUTCOME_* */
+    uint64_t end_ns;   /* when the wait ended, on the plan's clock */
+    uint32_t ended_in; /* index of the phase the wait ended in; nphases when it
+                          ran them all (or none) */
+    uint32_t reserved0;
+    uint64_t preempted_ns; /* time lost to preemption the waiter saw; 0 = none
+                              or unknown */
+    /* Per phase: for a sleep phase that ran, when its block actually returned
+     * (same clock); 0 = not run, not a sleep, or unknown. Lets the adaptive
+     * policy measure the oversleep of every sleep. */
+    uint64_t wake_ns[WFISLEEP_MAX_PHASES];
+} wfisleep_outcome;
+
+/* ---- version (0.2) ------------------------------------------------------ */
+
+/* MAJOR * 10000 + MINOR * 100 + PATCH of the library actually linked
+ * (compare with WFISLEEP_VERSION, the headers compiled against: a 0.x
+ * library serves headers of the same minor version). Any thread. */
+WFISLEEP_API int wfisleep_version(void);
 
 /* ---- configuration ------------------------------------------------------ */
 
 /* Parses a configuration. vars: NULL-terminated array of "NAME=VALUE"
- * strings, or NULL to read the process environment (scanned for
- * HVF_WFI_SLEEP and names starting with WFISLEEP_). Names and accepted values are listed in README.md.
+ * strings, or NULL to read the process environment (all of it is scanned;
+ * only HVF_WFI_SLEEP and names starting with WFISLEEP_ matter; on macOS the
+ * environment comes from _NSGetEnviron()). Names and accepted values are
+ * listed in README.md and docs/configuration.md. An unknown WFISLEEP_* name
+ * draws a warning line, unless registered with wfisleep_config_allow.
  * On success returns 0 and *out is the config. On any invalid entry returns
  * non-zero, writes a one-line message naming the variable, the value and what
  * is accepted to err (if err && errlen, always NUL-terminated, truncated to
@@ -103,8 +190,16 @@ typedef struct wfisleep_stats {
  * allocation failed (return -1). Logs the seed/adaptive announcement line via
  * the log hook. Thread-safe (reads the environment: do not setenv
  * concurrently). */
-WFISLEEP_API int wfisleep_config_parse(wfisleep_config **out, const char *const *vars,
-                                       char *err, size_t errlen);
+WFISLEEP_API int wfisleep_config_parse(wfisleep_config **out, const char *const *vars, char *err,
+                                       size_t errlen);
+
+/* Registers a WFISLEEP_* name the embedder owns (e.g. "WFISLEEP_STATS"), so
+ * wfisleep_config_parse neither warns about it nor looks at its value.
+ * Returns 0 (also when already registered); -1 when name is NULL, empty,
+ * longer than 63 bytes, contains '=', names one of the library's own
+ * variables, or 16 names are registered already. Process-wide and permanent;
+ * thread-safe; call it before the parse that should honour it. */
+WFISLEEP_API int wfisleep_config_allow(const char *name);
 
 /* Frees a config. NULL is a no-op. Every vCPU made from it must be freed
  * first. */
@@ -121,55 +216,109 @@ WFISLEEP_API int wfisleep_config_describe(const wfisleep_config *cfg, char *buf,
 /* ---- logging ------------------------------------------------------------ */
 
 /* Sets the process-wide log hook; fn receives one line without trailing
- * newline. NULL restores the default (stderr, newline appended). Thread-safe;
- * lines logged concurrently with the switch go to either hook. */
+ * newline. NULL restores the default. Thread-safe; lines logged concurrently
+ * with the switch go to either hook.
+ * Contract for fn: it is called on whichever thread logs - the thread parsing
+ * a config, and vCPU threads (the seed's activation line comes from inside
+ * wfisleep_vcpu_plan/_idle) - possibly on several threads at once, so it must
+ * be thread-safe and must not block or call back into wfisleep. line is valid
+ * only during the call. ctx is passed through untouched; the library keeps
+ * {fn, ctx} for the life of the process (a thread may still be calling an old
+ * hook just after it was replaced), so ctx must stay valid until exit or
+ * until no wfisleep call can be in progress.
+ * The default hook writes the line and a newline to stderr in one write, and
+ * only when stderr can take it without blocking (poll with zero timeout
+ * first); otherwise the line is dropped. */
 WFISLEEP_API void wfisleep_set_log(void (*fn)(void *ctx, const char *line), void *ctx);
 
 /* ---- vCPU --------------------------------------------------------------- */
 
 /* Creates per-vCPU state; the seed's boot grace counts from now_ns. Returns
- * NULL if cfg is NULL or allocation fails. The object belongs to one thread:
- * only wfisleep_vcpu_kick may be called from others. */
+ * NULL if cfg is NULL or allocation (or, on macOS, creating the vCPU's
+ * kqueue) fails. The object belongs to one thread, its owner: only
+ * wfisleep_vcpu_kick and wfisleep_vcpu_stats may be called from others. */
 WFISLEEP_API wfisleep_vcpu *wfisleep_vcpu_new(const wfisleep_config *cfg, uint64_t now_ns);
 
 /* Frees a vCPU. No kick may be in progress or follow. NULL is a no-op. */
 WFISLEEP_API void wfisleep_vcpu_free(wfisleep_vcpu *vcpu);
 
-/* The decision for one idle trap at now_ns, without waiting. has_work:
- * non-zero when an interrupt is already pending (the plan is then all zero).
- * deadline_ns: guest timer deadline on the same clock, or
- * WFISLEEP_NO_DEADLINE. Guarantees: seed: sleep_ns <= the configured max;
- * adaptive with a deadline: poll_ns + sleep_ns + spin_ns <= deadline_ns -
- * now_ns (all zero when the deadline has passed). Call once per trap; no
- * allocation, no lock, no system call (it may call the log hook once per
- * config for the seed's activation line). Owner thread only. */
+/* Call on the owner thread as the guest traps on WFI/HLT, BEFORE sampling
+ * has_work: discards kicks that landed before this point (see the protocol
+ * at the top). has_work sampled after it must cover every reason the
+ * embedder kicks for, or a wait may block with that reason pending; the same
+ * holds for anything else read for this trap that a kicker changes before
+ * kicking (e.g. deadline_ns, if a thread kicks after moving the guest timer
+ * earlier): read it after this call too. Without
+ * it (0.1 behaviour) a stale kick costs one wasted trap. A relaxed load, and
+ * an acquire exchange only when a kick is pending: no lock, no system call. */
+WFISLEEP_API void wfisleep_vcpu_trap_begin(wfisleep_vcpu *vcpu);
+
+/* The decision for one idle trap at now_ns, without waiting. out->size must
+ * be set by the caller (at least offsetof(wfisleep_plan2, phase) + the size
+ * of the phases the policy needs; sizeof(wfisleep_plan2) always works).
+ * has_work: non-zero when the vCPU has something to do already (nphases is
+ * then 0). deadline_ns: guest timer deadline on the same clock, or
+ * WFISLEEP_NO_DEADLINE. Guarantees: seed: one sleep of at most the configured
+ * max (strict when WFISLEEP_SEED_STRICT=1); adaptive with a deadline: the last
+ * phase ends at or before deadline_ns (nphases 0 when it has passed); no
+ * planned sleep is shorter than the policy's sleep cost. Returns 0; -1 (and
+ * nphases 0 where out is writable) when vcpu or out is NULL or out->size is
+ * too small. Call once per trap; no allocation, no lock, no system call (it
+ * may call the log hook once per config for the seed's activation line).
+ * Owner thread only. */
+WFISLEEP_API int wfisleep_vcpu_plan2(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
+                                     uint64_t deadline_ns, wfisleep_plan2 *out);
+
+/* Reports how the wait for the last plan2 (or plan) went, so the adaptive
+ * policy learns its wake-up advance and poll window. o->size must be set;
+ * fields beyond it count as 0. A kick is counted once per wait, whichever of
+ * wfisleep_vcpu_wait/_wait2 (which count it themselves) or done2 saw it.
+ * A wait whose kick was pending at its start (WFISLEEP_OUTCOME_KICK_AT_START)
+ * does not grow the poll window. Call at most once per plan; NULL o is a
+ * no-op. Owner thread. */
+WFISLEEP_API void wfisleep_vcpu_done2(wfisleep_vcpu *vcpu, const wfisleep_outcome *o);
+
+/* Executes plan on this vCPU's kickable wait, on the library clock, and fills
+ * *o (o->size set by the caller; NULL allowed). Updates the wait stats, not
+ * the policy: pass *o to wfisleep_vcpu_done2 for that. Applies the configured
+ * timer slack to the calling thread first (once per thread and value).
+ * Returns the ns spent. Owner thread. */
+WFISLEEP_API uint64_t wfisleep_vcpu_wait2(wfisleep_vcpu *vcpu, const wfisleep_plan2 *plan,
+                                          wfisleep_outcome *o);
+
+/* plan2 + wait2 + done2 on the library clock. Returns ns spent in the call.
+ * Owner thread. Applies the configured timer slack (WFISLEEP_TIMER_SLACK_NS)
+ * to the calling thread once per thread and value. */
+WFISLEEP_API uint64_t wfisleep_vcpu_idle(wfisleep_vcpu *vcpu, int has_work, uint64_t deadline_ns);
+
+/* Ends the wait in progress, or the next wait, of this vCPU (unless the owner
+ * calls wfisleep_vcpu_trap_begin first). Any thread, any time between new and
+ * free; async-signal-safe on Linux (an atomic exchange and at most one futex
+ * syscall; on macOS at most one kevent). Never blocks. */
+WFISLEEP_API void wfisleep_vcpu_kick(wfisleep_vcpu *vcpu);
+
+/* Copies counters into *out, filling at most out->size bytes. Any thread, also
+ * while the owner runs: each field is read atomically (relaxed), so every
+ * value is one the counter really had, but fields may come from slightly
+ * different moments. No lock; never stalls the owner. */
+WFISLEEP_API void wfisleep_vcpu_stats(const wfisleep_vcpu *vcpu, wfisleep_stats *out);
+
+/* ---- 0.1 calls (thin wrappers over the 0.2 ones) ------------------------ */
+
+/* plan2 folded into the 0.1 shape: poll_ns = end of the leading poll phases,
+ * sleep_ns = up to the end of the last sleep phase, spin_ns = the rest.
+ * Owner thread. */
 WFISLEEP_API wfisleep_plan wfisleep_vcpu_plan(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
                                               uint64_t deadline_ns);
 
-/* Reports how the wait for the last plan ended: end_ns on the plan's clock,
- * kicked non-zero if a kick ended it. Lets the adaptive policy learn its
- * wake-up advance and poll window. Call at most once per plan. Owner thread. */
+/* done2 with only end_ns and kicked known. Owner thread. */
 WFISLEEP_API void wfisleep_vcpu_done(wfisleep_vcpu *vcpu, uint64_t end_ns, int kicked);
 
-/* Executes a plan on this vCPU's kickable wait (for embedders that compute
- * their own plan, e.g. models of other hypervisors). Returns the ns spent;
- * *kicked (if not NULL) is set to 1 when a kick ended it. Updates the wait
- * stats, not the policy. Owner thread. */
+/* wait2 of the 0.1 plan shape (phases start at the call); *kicked (if not
+ * NULL) is set to 1 when a kick ended it. Returns the ns spent. Owner
+ * thread. */
 WFISLEEP_API uint64_t wfisleep_vcpu_wait(wfisleep_vcpu *vcpu, const wfisleep_plan *plan,
                                          int *kicked);
-
-/* plan + wait + done on the library clock. Returns ns spent in the call.
- * Owner thread. Lowers the calling thread's timer slack once (adaptive). */
-WFISLEEP_API uint64_t wfisleep_vcpu_idle(wfisleep_vcpu *vcpu, int has_work, uint64_t deadline_ns);
-
-/* Ends the wait in progress, or the next wait, of this vCPU. Any thread, any
- * time between new and free; async-signal-safe on Linux (an atomic exchange
- * and at most one futex syscall). Never blocks. */
-WFISLEEP_API void wfisleep_vcpu_kick(wfisleep_vcpu *vcpu);
-
-/* Copies counters into *out, filling at most out->size bytes. Owner thread,
- * or any thread after the owner stopped using the vCPU. */
-WFISLEEP_API void wfisleep_vcpu_stats(const wfisleep_vcpu *vcpu, wfisleep_stats *out);
 
 /* ---- clock -------------------------------------------------------------- */
 

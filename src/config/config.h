@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "platform/parker.h"
 #include "policy/adaptive_policy.h"
 #include "policy/seed_policy.h"
 
@@ -22,6 +23,10 @@ struct wfisleep_config {
     wfisleep::PolicyKind policy = wfisleep::PolicyKind::off;
     wfisleep::SeedParams seed;
     wfisleep::AdaptiveParams adaptive;
+    // WFISLEEP_TIMER_SLACK_NS, resolved: the slack (Linux) or timer leeway
+    // (macOS) of the vCPU threads' timed waits; kLeewayKeep leaves the
+    // platform's default. Unset: 1 ns for adaptive, kLeewayKeep otherwise.
+    uint64_t timer_slack_ns = wfisleep::platform::kLeewayKeep;
     // Seed activation line, formatted at parse time so the plan path only
     // hands a ready string to the log hook.
     char activation_line[128] = {};

@@ -7,10 +7,10 @@
 #include <cstring>
 #include <new>
 
+#include "config/allowed_names.h"
 #include "log/log.h"
+#include "platform/environment.h"
 #include "policy/seed_messages.h"
-
-extern char **environ;  // POSIX; read like getenv (do not setenv concurrently)
 
 namespace wfisleep {
 namespace {
@@ -19,6 +19,9 @@ constexpr const char *kHvfWfiSleep = "HVF_WFI_SLEEP";
 constexpr const char *kPolicy = "WFISLEEP_POLICY";
 constexpr const char *kGrace = "WFISLEEP_BOOT_GRACE_MS";
 constexpr const char *kStrict = "WFISLEEP_SEED_STRICT";
+constexpr const char *kSlack = "WFISLEEP_TIMER_SLACK_NS";
+constexpr const char *kLibraryNames[] = {kHvfWfiSleep, kPolicy, kGrace, kStrict, kSlack};
+constexpr uint64_t kMaxSlackNs = 1000000000;
 constexpr const char *kPrefix = "WFISLEEP_";
 constexpr uint64_t kMaxSleepUs = 10000;
 constexpr uint64_t kMaxGraceMs = 600000;
@@ -127,6 +130,8 @@ bool superseded(const char *const *later, const Entry &e) noexcept {
 struct Raw {
     const char *hvf = nullptr;  // HVF_WFI_SLEEP value, if set
     const char *policy = nullptr;
+    bool slack_set = false;  // WFISLEEP_TIMER_SLACK_NS given (and valid)
+    uint64_t slack_ns = platform::kLeewayKeep;
 };
 
 void apply_entry(const Entry &e, Raw &raw, wfisleep_config &cfg, ErrorSink &err) noexcept {
@@ -140,6 +145,15 @@ void apply_entry(const Entry &e, Raw &raw, wfisleep_config &cfg, ErrorSink &err)
     }
     if (name_is(e, kGrace)) {
         parse_ranged(err, e, 0, kMaxGraceMs, "(ms)", &cfg.seed.grace_ms);
+        return;
+    }
+    if (name_is(e, kSlack)) {
+        if (strcmp(e.value, "keep") == 0) {
+            raw.slack_set = true;
+            raw.slack_ns = platform::kLeewayKeep;
+        } else if (parse_ranged(err, e, 1, kMaxSlackNs, "(ns) or keep", &raw.slack_ns)) {
+            raw.slack_set = true;
+        }
         return;
     }
     if (name_is(e, kStrict)) {
@@ -157,7 +171,8 @@ void apply_entry(const Entry &e, Raw &raw, wfisleep_config &cfg, ErrorSink &err)
             return;
         }
     }
-    if (e.name_len >= strlen(kPrefix) && memcmp(e.name, kPrefix, strlen(kPrefix)) == 0) {
+    if (e.name_len >= strlen(kPrefix) && memcmp(e.name, kPrefix, strlen(kPrefix)) == 0 &&
+        !name_allowed(e.name, e.name_len)) {
         char line[256];
         (void)snprintf(line, sizeof line,
                        "wfisleep: warning: unknown variable %.*s ignored (a typo? see "
@@ -192,6 +207,14 @@ void resolve_policy(const Raw &raw, wfisleep_config &cfg, ErrorSink &err) noexce
         cfg.policy = PolicyKind::adaptive;
     } else {
         report_invalid(err, kPolicy, raw.policy, "off, seed or adaptive");
+    }
+    if (raw.slack_set) {
+        cfg.timer_slack_ns = raw.slack_ns;
+    } else {
+        // Today's behaviour: adaptive ends its sleeps early on purpose and
+        // needs them on time; the seed keeps the thread's slack, as the
+        // document's g_usleep did.
+        cfg.timer_slack_ns = cfg.policy == PolicyKind::adaptive ? 1 : platform::kLeewayKeep;
     }
     const char *why = adaptive_params_error(cfg.adaptive);
     if (why != nullptr) {
@@ -271,9 +294,24 @@ const char *policy_name(PolicyKind kind) noexcept {
     return "off";
 }
 
+bool is_library_name(const char *name, size_t len) noexcept {
+    const Entry e{name, len, ""};
+    for (const char *n : kLibraryNames) {
+        if (name_is(e, n)) {
+            return true;
+        }
+    }
+    for (const auto &t : adaptive_tunables()) {
+        if (name_is(e, t.name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int parse_config(const char *const *vars, wfisleep_config &cfg, char *err, size_t errlen) noexcept {
     if (vars == nullptr) {
-        vars = environ;
+        vars = platform::process_environment();
     }
     ErrorSink sink;
     Raw raw;
@@ -296,6 +334,7 @@ int parse_config(const char *const *vars, wfisleep_config &cfg, char *err, size_
         cfg.policy = PolicyKind::off;
         cfg.seed = SeedParams{};
         cfg.adaptive = AdaptiveParams{};
+        cfg.timer_slack_ns = platform::kLeewayKeep;
         if (err != nullptr && errlen > 0) {
             (void)snprintf(err, errlen, "%s", sink.message());
         } else {
@@ -314,12 +353,20 @@ int parse_config(const char *const *vars, wfisleep_config &cfg, char *err, size_
 int describe_config(const wfisleep_config &cfg, char *buf, size_t len) noexcept {
     Appender a(buf, len);
     a.add("policy=%s", policy_name(cfg.policy));
+
     if (cfg.policy == PolicyKind::seed) {
         a.add(" %s=%" PRIu64 " %s=%" PRIu64 " %s=%d", kHvfWfiSleep, cfg.seed.max_us, kGrace,
               cfg.seed.grace_ms, kStrict, cfg.seed.strict ? 1 : 0);
     } else if (cfg.policy == PolicyKind::adaptive) {
         for (const auto &t : adaptive_tunables()) {
             a.add(" %s=%" PRIu64, t.name, cfg.adaptive.*t.field);
+        }
+    }
+    if (cfg.policy != PolicyKind::off) {
+        if (cfg.timer_slack_ns == platform::kLeewayKeep) {
+            a.add(" %s=keep", kSlack);
+        } else {
+            a.add(" %s=%" PRIu64, kSlack, cfg.timer_slack_ns);
         }
     }
     return a.total();

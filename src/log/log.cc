@@ -1,6 +1,7 @@
 // log.cc - the log hook: an atomic pointer to an immutable {fn, ctx} node.
 #include "log/log.h"
 
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -27,6 +28,15 @@ const LogNode *g_created = nullptr;               // guarded by g_mutex
 std::mutex g_mutex;
 
 void log_to_stderr(const char *line) noexcept {
+    // Lines come from vCPU threads too, which must never stall on a full
+    // stderr pipe: write only when poll says stderr can take data now, else
+    // drop the line. (A pipe that reports POLLOUT has a free buffer slot, so
+    // a line under PIPE_BUF goes in without blocking, unless another writer
+    // fills it between the two calls.)
+    pollfd pfd{STDERR_FILENO, POLLOUT, 0};
+    if (poll(&pfd, 1, 0) != 1 || (pfd.revents & POLLOUT) == 0) {
+        return;
+    }
     // Line and newline in one writev(2), so concurrent lines do not mix; no
     // stdio, which would take a lock. A short write of a log line to stderr
     // is not worth retrying.

@@ -1,23 +1,29 @@
 // waiter.cc - the wait/kick protocol of wfisleep.h, platform-neutral part.
 #include "platform/waiter.h"
 
+#include "plan_convert.h"
 #include "platform/clock.h"
 #include "platform/cpu_relax.h"
 
 namespace wfisleep::platform {
-namespace {
-
-uint64_t add_sat(uint64_t a, uint64_t b) noexcept {
-    return b > UINT64_MAX - a ? UINT64_MAX : a + b;
-}
-
-}  // namespace
 
 void Waiter::kick() noexcept {
     // Release: what the kicker wrote before (the pending interrupt) is
     // visible to the owner once its wait sees KICKED with acquire.
     if (word_.exchange(kKicked, std::memory_order_acq_rel) == kWaiting) {
-        address_wake_one(&word_);
+        parker_.unpark(&word_);
+    }
+}
+
+uint64_t Waiter::now() const noexcept {
+    return hooks_ == nullptr ? now_ns() : hooks_->now_ns(hooks_->ctx);
+}
+
+void Waiter::relax() const noexcept {
+    if (hooks_ == nullptr) {
+        cpu_relax();
+    } else {
+        hooks_->relax(hooks_->ctx);
     }
 }
 
@@ -30,80 +36,110 @@ bool Waiter::consume_kick() noexcept {
     return word_.exchange(kIdle, std::memory_order_acquire) == kKicked;
 }
 
-bool Waiter::spin_until(uint64_t deadline_ns) noexcept {
-    for (;;) {
+bool Waiter::spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry) noexcept {
+    uint64_t prev = 0;
+    for (bool first = true;; first = false) {
         if (consume_kick()) {
+            at_entry = first;
             return true;
         }
-        if (now_ns() >= deadline_ns) {
+        const uint64_t t = now();
+        // A long gap between two reads of one loop is time the thread did not
+        // have the CPU; reported, so it is not mistaken for timer lateness.
+        if (prev != 0 && t > prev && t - prev > kPreemptGapNs) {
+            out.preempted_ns += t - prev;
+        }
+        prev = t;
+        if (t >= deadline_ns) {
             return false;
         }
-        cpu_relax();
+        relax();
     }
 }
 
-bool Waiter::block_until(uint64_t deadline_ns) noexcept {
+bool Waiter::block_until(uint64_t deadline_ns, bool &at_entry) noexcept {
     uint32_t expected = kIdle;
     if (!word_.compare_exchange_strong(expected, kWaiting, std::memory_order_acq_rel)) {
         // Only a kick can have changed IDLE: consume it.
+        at_entry = true;
         return word_.exchange(kIdle, std::memory_order_acquire) == kKicked;
     }
     while (word_.load(std::memory_order_acquire) == kWaiting) {
-        if (deadline_ns != WFISLEEP_FOREVER && now_ns() >= deadline_ns) {
+        if (deadline_ns != WFISLEEP_FOREVER && now() >= deadline_ns) {
             break;
         }
-        address_wait(&word_, kWaiting, deadline_ns);
+        if (hooks_ != nullptr) {
+            hooks_->park(hooks_->ctx, &word_, kWaiting, deadline_ns);
+        } else if (parker_.ok()) {
+            parker_.park(&word_, kWaiting, deadline_ns);
+        } else {
+            cpu_relax();  // no platform wait (set-up failed): degrade to a spin
+        }
     }
     return word_.exchange(kIdle, std::memory_order_acquire) == kKicked;
 }
 
-WaitOutcome Waiter::wait(const wfisleep_plan &plan, uint64_t start_ns) noexcept {
-    // Phase ends are absolute, measured from start_ns (the plan's now), so an
-    // oversleep eats into the spin instead of pushing it past the deadline.
-    const uint64_t poll_end = add_sat(start_ns, plan.poll_ns);
-    const bool forever = plan.sleep_ns == WFISLEEP_FOREVER;
-    const uint64_t sleep_end = forever ? WFISLEEP_FOREVER : add_sat(poll_end, plan.sleep_ns);
-    const uint64_t spin_end = add_sat(sleep_end, plan.spin_ns);
-
+WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
     WaitOutcome out;
-    uint64_t t = now_ns();
-    const auto finish = [&](WaitPhase phase, bool kicked, uint64_t *phase_ns) {
-        const uint64_t end = now_ns();
-        *phase_ns += end - t;
-        out.kicked = kicked;
-        out.ended_in = phase;
-        out.end_ns = end;
-        t = end;
-    };
-    if (plan.poll_ns > 0) {
-        const bool kicked = spin_until(poll_end);
-        finish(WaitPhase::poll, kicked, &out.poll_ns);
-        if (kicked) {
-            return out;
-        }
-    }
-    if (plan.sleep_ns > 0) {
+    uint64_t t = now();
+    const uint32_t n = plan.nphases < WFISLEEP_MAX_PHASES ? plan.nphases : WFISLEEP_MAX_PHASES;
+    // A kick found by the first kickable check of the wait was pending when
+    // the wait began; policies must not read it as a well-timed wake.
+    bool first_kickable = true;
+    out.ended_index = n;
+    for (uint32_t i = 0; i < n; ++i) {
+        const wfisleep_phase &ph = plan.phase[i];
         bool kicked = false;
-        if (plan.strict != 0 && !forever) {
-            sleep_until_ns(sleep_end);  // not kickable; leaves a kick pending
+        bool at_entry = false;
+        bool kickable = true;
+        uint64_t *bucket = &out.spin_ns;
+        WaitPhase kind = WaitPhase::spin;
+        const bool forever = ph.kind == WFISLEEP_PHASE_SLEEP && ph.end_ns == WFISLEEP_FOREVER;
+        if (ph.kind == WFISLEEP_PHASE_SLEEP) {
+            kind = WaitPhase::sleep;
+            bucket = &out.sleep_ns;
+            if ((ph.flags & WFISLEEP_PHASE_STRICT) != 0 && !forever) {
+                kickable = false;  // leaves a kick pending, like g_usleep
+                if (hooks_ != nullptr) {
+                    hooks_->sleep_until(hooks_->ctx, ph.end_ns);
+                } else {
+                    sleep_until_ns(ph.end_ns);
+                }
+            } else {
+                kicked = block_until(ph.end_ns, at_entry);
+            }
         } else {
-            kicked = block_until(sleep_end);
+            if (ph.kind == WFISLEEP_PHASE_POLL) {
+                kind = WaitPhase::poll;
+                bucket = &out.poll_ns;
+            }
+            kicked = spin_until(ph.end_ns, out, at_entry);
         }
-        finish(WaitPhase::sleep, kicked, &out.sleep_ns);
-        out.sleep_woke_ns = out.end_ns;
+        const uint64_t end = now();
+        *bucket += end > t ? end - t : 0;
+        t = end;
+        out.ended_in = kind;
+        out.end_ns = end;
+        if (kind == WaitPhase::sleep) {
+            out.wake_ns[i] = end;
+            out.sleep_woke_ns = end;
+        }
         if (kicked || forever) {
+            out.kicked = kicked;
+            out.kick_at_start = kicked && at_entry && first_kickable;
+            out.ended_index = i;
             return out;
         }
+        first_kickable = first_kickable && !kickable;
     }
-    if (plan.spin_ns > 0) {
-        const bool kicked = spin_until(spin_end);
-        finish(WaitPhase::spin, kicked, &out.spin_ns);
-        return out;
-    }
-    if (out.ended_in == WaitPhase::none) {
-        out.end_ns = t;
-    }
+    out.end_ns = t;
     return out;
+}
+
+WaitOutcome Waiter::wait(const wfisleep_plan &plan, uint64_t start_ns) noexcept {
+    wfisleep_plan2 p2{};
+    plan2_from_plan(plan, start_ns, p2);
+    return wait(p2);
 }
 
 }  // namespace wfisleep::platform

@@ -1,69 +1,103 @@
-// waiter.h - one vCPU's kickable wait: poll, sleep, spin, each ended by a kick.
+// waiter.h - one vCPU's kickable wait: runs a plan's phases, each ended by a kick.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
+#include "platform/parker.h"
 #include "wfisleep/wfisleep.h"
 
 namespace wfisleep::platform {
 
-// Which phase of a plan a wait ended in.
+// Which kind of phase a wait ended in.
 enum class WaitPhase : uint8_t { none, poll, sleep, spin };
 
-// How one wait went. Times are on the library clock.
+// How one wait went. Times are on the waiter's clock (the library clock
+// unless a test installed WaitHooks).
 struct WaitOutcome {
-    bool kicked = false;  // a kick ended the wait (and was consumed)
+    bool kicked = false;         // a kick ended the wait (and was consumed)
+    bool kick_at_start = false;  // ... and it was pending when the wait began
     WaitPhase ended_in = WaitPhase::none;
+    uint32_t ended_index = 0;  // phase index it ended in; nphases when all ran
     uint64_t end_ns = 0;
-    uint64_t poll_ns = 0;  // time spent in each phase
+    uint64_t poll_ns = 0;  // time spent in each kind of phase
     uint64_t sleep_ns = 0;
     uint64_t spin_ns = 0;
-    uint64_t sleep_woke_ns = 0;  // when the sleep phase returned (0: none ran)
+    uint64_t sleep_woke_ns = 0;                  // when the last sleep phase returned (0: none ran)
+    uint64_t preempted_ns = 0;                   // gaps between a busy loop's clock reads
+    uint64_t wake_ns[WFISLEEP_MAX_PHASES] = {};  // per sleep phase that ran
+};
+
+// Test seam: replaces the clock, the blocking primitives and the spin hint,
+// so a test can drive a wait with a fake clock. Null members are not allowed.
+struct WaitHooks {
+    uint64_t (*now_ns)(void *ctx);
+    // Block while *word == expected, at most until deadline_ns.
+    void (*park)(void *ctx, std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadline_ns);
+    void (*sleep_until)(void *ctx, uint64_t deadline_ns);  // not kickable
+    void (*relax)(void *ctx);                              // one busy-loop iteration
+    void *ctx;
 };
 
 // Implements the wait/kick protocol documented at the top of wfisleep.h on
-// one 32-bit word. wait() is for the owner thread only; kick() is for any
-// thread and async-signal-safe on Linux. No allocation, no lock.
+// one 32-bit word. wait() and discard_kick() are for the owner thread only;
+// kick() is for any thread and async-signal-safe on Linux. No allocation, no
+// lock.
 class Waiter {
   public:
-    Waiter() noexcept = default;
+    explicit Waiter(uint64_t timer_leeway_ns = kLeewayKeep) noexcept : parker_(timer_leeway_ns) {}
     Waiter(const Waiter &) = delete;
     Waiter &operator=(const Waiter &) = delete;
+
+    // False when the platform part could not be set up (macOS: no kqueue).
+    bool ok() const noexcept { return parker_.ok(); }
 
     // Ends the wait in progress or the next one. Never blocks.
     void kick() noexcept;
 
-    // Executes plan (poll, then sleep, then spin) planned at start_ns: the
-    // phases end at start+poll, start+poll+sleep, start+poll+sleep+spin. A
-    // strict plan's sleep is not kickable and leaves a kick pending (a strict
-    // FOREVER sleep would never end, so it is treated as kickable).
+    // wfisleep_vcpu_trap_begin: drops a pending kick. True if there was one.
+    bool discard_kick() noexcept { return consume_kick(); }
+
+    // Runs plan's phases in order (see wfisleep_phase). A strict sleep is not
+    // kickable and leaves a kick pending (a strict FOREVER sleep would never
+    // end, so it is treated as kickable).
+    WaitOutcome wait(const wfisleep_plan2 &plan) noexcept;
+
+    // The 0.1 shape: poll, then sleep, then spin, ending at start_ns + poll,
+    // + sleep, + spin (absolute, so an oversleep eats into the spin).
     WaitOutcome wait(const wfisleep_plan &plan, uint64_t start_ns) noexcept;
 
     // True when a kick is pending (for tests and diagnostics).
     bool kick_pending() const noexcept { return word_.load(std::memory_order_acquire) == kKicked; }
 
+    // Tests only; hooks must outlive every later wait. nullptr: the platform.
+    void set_hooks_for_testing(const WaitHooks *hooks) noexcept { hooks_ = hooks; }
+
     static constexpr uint32_t kIdle = 0;
     static constexpr uint32_t kWaiting = 1;
     static constexpr uint32_t kKicked = 2;
+
+    // Two consecutive clock reads of a busy loop further apart than this mean
+    // the thread lost the CPU (one loop iteration costs well under 1 us).
+    static constexpr uint64_t kPreemptGapNs = 30000;
 
   private:
     // Consumes a pending kick; true if there was one.
     bool consume_kick() noexcept;
     // Busy-waits until deadline_ns or a kick (consumed). True if kicked.
-    bool spin_until(uint64_t deadline_ns) noexcept;
+    // at_entry: set when the kick was already pending at the first check.
+    // Adds gaps between clock reads longer than kPreemptGapNs to
+    // out.preempted_ns.
+    bool spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry) noexcept;
     // Blocks until deadline_ns (WFISLEEP_FOREVER: no timeout) or a kick
     // (consumed). True if kicked.
-    bool block_until(uint64_t deadline_ns) noexcept;
+    bool block_until(uint64_t deadline_ns, bool &at_entry) noexcept;
+    uint64_t now() const noexcept;
+    void relax() const noexcept;
 
     std::atomic<uint32_t> word_{kIdle};
+    Parker parker_;
+    const WaitHooks *hooks_ = nullptr;
 };
-
-// Platform primitives under the waiter (waiter_futex_linux.cc,
-// waiter_ulock_apple.cc): block while *word == expected, at most until
-// deadline_ns on the library clock (WFISLEEP_FOREVER: no timeout); may
-// return early or spuriously. Wake one thread blocked on word.
-void address_wait(std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadline_ns) noexcept;
-void address_wake_one(std::atomic<uint32_t> *word) noexcept;
 
 }  // namespace wfisleep::platform

@@ -169,10 +169,18 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked) noexcept {
 }
 
 void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) noexcept {
+    done(end_ns, kicked, sleep_woke_ns, false);
+}
+
+void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns,
+                          bool kick_at_start) noexcept {
     if (!pending_) {
         return;  // done() without a plan, or twice: nothing to learn
     }
     pending_ = false;
+    if (kicked && kick_at_start) {
+        return;
+    }
     if (end_ns < start_ns_) {
         end_ns = start_ns_;  // a clock that went back counts as no time
     }

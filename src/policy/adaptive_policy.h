@@ -67,6 +67,12 @@ class AdaptivePolicy {
     // oversleep is then measured on every wait, like KVM's LAPIC advance.
     void done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) noexcept;
 
+    // Same; kick_at_start: the kick that ended the wait was already pending
+    // when it began (it landed after trap_begin, or trap_begin was not
+    // called). Such a wait says nothing about the timer or about when kicks
+    // come, so nothing is learned: the poll window in particular does not grow.
+    void done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns, bool kick_at_start) noexcept;
+
     uint64_t advance_ns() const noexcept;
     uint64_t poll_window_ns() const noexcept;
     uint64_t late_wakes() const noexcept;

@@ -61,6 +61,42 @@ int main(void) {
     CHECK(wfisleep_counter_deadline_ns(10, 5, 4, 1000000000) == 10);
     CHECK(wfisleep_now_ns() > 0);
 
+    /* 0.2: runtime version, trap_begin, plan2/wait2/done2, embedder names. */
+    CHECK(wfisleep_version() == WFISLEEP_VERSION);
+    CHECK(wfisleep_version() >= 200);
+    wfisleep_vcpu_kick(v);
+    wfisleep_vcpu_trap_begin(v); /* discards the kick above */
+    wfisleep_plan2 p2;
+    memset(&p2, 0, sizeof p2);
+    p2.size = sizeof p2;
+    p2.start_ns = wfisleep_now_ns();
+    p2.nphases = 1;
+    p2.phase[0].kind = WFISLEEP_PHASE_SLEEP;
+    p2.phase[0].end_ns = p2.start_ns + 1000000;
+    wfisleep_outcome o;
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    wfisleep_vcpu_wait2(v, &p2, &o);
+    CHECK((o.flags & WFISLEEP_OUTCOME_KICKED) == 0);
+    CHECK(o.wake_ns[0] >= p2.phase[0].end_ns);
+    wfisleep_vcpu_done2(v, &o);
+    CHECK(wfisleep_vcpu_plan2(v, wfisleep_now_ns(), 1, WFISLEEP_NO_DEADLINE, &p2) == 0);
+    CHECK(p2.nphases == 0);
+    memset(&s, 0, sizeof s);
+    s.size = sizeof s;
+    wfisleep_vcpu_stats(v, &s);
+    CHECK(s.stale_kicks == 1);
+    CHECK(s.kicks == 1);
+
+    CHECK(wfisleep_config_allow("WFISLEEP_CAPI_OWN") == 0);
+    CHECK(wfisleep_config_allow("WFISLEEP_POLICY") == -1);
+    lines_seen = 0;
+    const char *own[] = {"WFISLEEP_CAPI_OWN=whatever", "WFISLEEP_POLICY=off", NULL};
+    wfisleep_config *owncfg = NULL;
+    CHECK(wfisleep_config_parse(&owncfg, own, err, sizeof err) == 0);
+    CHECK(lines_seen == 0); /* no "unknown variable" warning */
+    wfisleep_config_free(owncfg);
+
     const char *bad[] = {"HVF_WFI_SLEEP=-5", NULL};
     wfisleep_config *off = NULL;
     CHECK(wfisleep_config_parse(&off, bad, err, sizeof err) != 0);
@@ -72,8 +108,8 @@ int main(void) {
     wfisleep_config_free(cfg);
     wfisleep_config_free(off);
     if (failures == 0) {
-        printf("capi_main: OK (wfisleep %d.%d.%d)\n", WFISLEEP_VERSION_MAJOR,
-               WFISLEEP_VERSION_MINOR, WFISLEEP_VERSION_PATCH);
+        printf("capi_main: OK (headers %d.%d.%d, library %d)\n", WFISLEEP_VERSION_MAJOR,
+               WFISLEEP_VERSION_MINOR, WFISLEEP_VERSION_PATCH, wfisleep_version());
     }
     return failures == 0 ? 0 : 1;
 }

@@ -64,7 +64,8 @@ TEST(ConfigParse, HvfWfiSleepEnablesSeed) {
     EXPECT_EQ(p.seed.grace_ms, 15000u);
     EXPECT_FALSE(p.seed.strict);
     EXPECT_EQ(p.describe,
-              "policy=seed HVF_WFI_SLEEP=100 WFISLEEP_BOOT_GRACE_MS=15000 WFISLEEP_SEED_STRICT=0");
+              "policy=seed HVF_WFI_SLEEP=100 WFISLEEP_BOOT_GRACE_MS=15000 WFISLEEP_SEED_STRICT=0 "
+              "WFISLEEP_TIMER_SLACK_NS=keep");
 }
 
 TEST(ConfigParse, HvfWfiSleepBounds) {

@@ -39,7 +39,8 @@ TEST_P(Docs, ConfigurationDocumentsTheFixedVariables) {
     const std::string doc = read_doc();
     ASSERT_FALSE(doc.empty()) << GetParam() << " missing";
     for (const char *name :
-         {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS", "WFISLEEP_SEED_STRICT"}) {
+         {"HVF_WFI_SLEEP", "WFISLEEP_POLICY", "WFISLEEP_BOOT_GRACE_MS", "WFISLEEP_SEED_STRICT",
+          "WFISLEEP_TIMER_SLACK_NS"}) {
         EXPECT_FALSE(row_of(doc, name).empty()) << name << " has no table row in " << GetParam();
     }
 }

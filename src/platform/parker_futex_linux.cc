@@ -1,16 +1,25 @@
-// waiter_futex_linux.cc - the waiter's block/wake primitives on Linux: a private futex.
+// parker_futex_linux.cc - the parker on Linux: a private futex on the waiter's word.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <climits>
 #include <ctime>
 
-#include "platform/waiter.h"
+#include "platform/parker.h"
+#include "wfisleep/wfisleep.h"
 
 namespace wfisleep::platform {
 
-void address_wait(std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadline_ns) noexcept {
+// The leeway is per thread on Linux (prctl timer slack), not per timer.
+Parker::Parker(uint64_t leeway_ns) noexcept : leeway_ns_(leeway_ns) {}
+
+Parker::~Parker() = default;
+
+bool Parker::ok() const noexcept {
+    return true;
+}
+
+void Parker::park(std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadline_ns) noexcept {
     // std::atomic<uint32_t> is a plain 32-bit word (static_assert below), so
     // the kernel may compare it. FUTEX_WAIT_BITSET takes an absolute
     // CLOCK_MONOTONIC deadline, so EINTR and spurious wakes need no
@@ -28,7 +37,7 @@ void address_wait(std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadl
                   FUTEX_BITSET_MATCH_ANY);
 }
 
-void address_wake_one(std::atomic<uint32_t> *word) noexcept {
+void Parker::unpark(std::atomic<uint32_t> *word) noexcept {
     (void)syscall(SYS_futex, reinterpret_cast<uint32_t *>(word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1,
                   nullptr, nullptr, 0);
 }
