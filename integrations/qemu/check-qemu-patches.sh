@@ -30,7 +30,9 @@
 #     compile line from `ninja -t commands` turned into an aarch64 one
 #     (aarch64-linux-gnu-gcc: hvf code is arm64-only) against the
 #     declaration-only Hypervisor/Mach shims in shim/: upstream, patched
-#     without and with the option; the patch may add no diagnostics.
+#     without and with the option; the patch may add no diagnostics. The
+#     shared glue (hvf-wfisleep.c, the same file in every series) is
+#     compiled against the library's installed wfisleep.h.
 # Nothing here runs HVF (macOS only): this proves the series applies and
 # compiles against the public API as declared, not that it works.
 #
@@ -315,9 +317,18 @@ check_line() { # line -> 0 ok, 77 skipped
   # the pipe and pipefail would report the compiler's SIGPIPE).
   run_cc "$lw/build-on" "$lw/build-on.cc" "$wcflags" "$src/target/arm/hvf/hvf.c" -E -P >"$lw/hvf.on.i" 2>/dev/null ||
     fail "$line: on: preprocessing hvf.c failed"
-  if ! grep -q 'hvf_wfisleep_idle' "$lw/hvf.on.i" || ! grep -q 'wfisleep_counter_deadline_ns' "$lw/hvf.on.i"; then
+  if ! grep -q 'hvf_wfisleep_wfi' "$lw/hvf.on.i" || ! grep -q 'hvf_wfisleep_kick' "$lw/hvf.on.i"; then
     fail "$line: on: hvf.c has no wfisleep hook after preprocessing"
   fi
+  # The glue was compiled above (a new file of the series); it must be the
+  # ABI 0.2 glue: stale kicks dropped at the trap, WFISLEEP_STATS registered.
+  local glue=target/arm/hvf/hvf-wfisleep.c
+  [ -e "$src/$glue" ] || fail "$line: the series adds no $glue"
+  run_cc "$lw/build-on" "$lw/build-on.cc" "$wcflags" "$src/$glue" -E -P >"$lw/glue.on.i" 2>/dev/null ||
+    fail "$line: on: preprocessing $glue failed"
+  # (The calls, with their arguments: the header's declarations would match a bare name.)
+  grep -q 'wfisleep_vcpu_trap_begin(w->vcpu)' "$lw/glue.on.i" || fail "$line: on: $glue does not call wfisleep_vcpu_trap_begin"
+  grep -q 'wfisleep_config_allow("WFISLEEP_STATS")' "$lw/glue.on.i" || fail "$line: on: $glue does not register WFISLEEP_STATS"
 
   echo "  off: $n_same files preprocess exactly as upstream; on: $n_on files compile (aarch64, CONFIG_HVF, shims) with no new diagnostics"
   log "PASS qemu $line: $QEMU_DEB_VERSION (Debian $QEMU_SUITE), orig sha256 $QEMU_ORIG_SHA256"
