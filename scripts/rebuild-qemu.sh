@@ -4,30 +4,41 @@
 # Usage: scripts/rebuild-qemu.sh [quick] [options]
 #   quick              only rebuild: wfisleep, then QEMU incrementally (after
 #                      a full run; no download, patching or configure)
-#   --line L           patch series: 10.2 (default) or 10.0
-#   --qemu-version V   QEMU release of that line (default: 10.2.2 / 10.0.13,
-#                      the versions the Linux check used)
+#   --line L           patch series: 11.1 (default), 11.0, 10.2 or 10.0 -
+#                      the line of the QEMU you run (qemu-system-aarch64 --version)
+#   --qemu-version V   QEMU release of that line (default: the line's first
+#                      entry in integrations/qemu/releases.txt: 11.1.2, 11.0.4,
+#                      10.2.2, 10.0.13)
 #   --work-dir DIR     sources and builds (default: ~/wfisleep-qemu)
 #   --prefix DIR       install prefix of wfisleep and QEMU (default: WORK/prefix)
 #   --jobs N           parallel jobs (default: all cores)
 #   --dry-run          print the commands instead of running them (any OS)
 #   -h, --help
 #
+# The tarball's sha256 is checked against integrations/qemu/releases.txt; a
+# mismatch stops the build. A release with no recorded hash is built with a
+# warning that prints the hash computed here, for you to compare with QEMU's
+# signed release (qemu-VERSION.tar.xz.sig on download.qemu.org).
+#
 # MACOS ONLY: it builds QEMU with --enable-hvf, which needs Apple's
 # Hypervisor.framework. It cannot run on Linux; there, only --dry-run works
 # (the project's tests check that output). Needs Xcode command line tools
-# and: brew install cmake ninja meson pkg-config glib pixman libslirp
+# and: brew install cmake ninja meson pkgconf glib pixman libslirp dtc python3
 # Then run scripts/run-alpine.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
+qemu_releases=$repo/integrations/qemu/releases.txt
+# shellcheck source-path=SCRIPTDIR source=lib/qemu-releases.sh
+. "$here/lib/qemu-releases.sh"
+brew_deps="cmake ninja meson pkgconf glib pixman libslirp dtc python3"
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 die() { echo "rebuild-qemu.sh: $*" >&2; exit 2; }
 
 quick=0
 dry=0
-line=10.2
+line=11.1
 version=""
 work=${WFISLEEP_QEMU_WORK:-$HOME/wfisleep-qemu}
 prefix=""
@@ -42,16 +53,15 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=${2:-}; shift ;;
     --dry-run) dry=1 ;;
     -h | --help) usage; exit 0 ;;
-    *) die "unknown argument '$1' (accepted: quick, --line 10.2|10.0, --qemu-version X.Y.Z, --work-dir DIR, --prefix DIR, --jobs N, --dry-run, --help)" ;;
+    *) die "unknown argument '$1' (accepted: quick, --line 11.1|11.0|10.2|10.0, --qemu-version X.Y.Z, --work-dir DIR, --prefix DIR, --jobs N, --dry-run, --help)" ;;
   esac
   shift
 done
-case $line in
-  10.2) default_version=10.2.2 ;;
-  10.0) default_version=10.0.13 ;;
-  *) die "--line '$line' is not a patched QEMU line (accepted: 10.2, 10.0)" ;;
+case " $(qemu_lines) " in
+  *" $line "*) ;;
+  *) die "--line '$line' is not a patched QEMU line (accepted: $(qemu_lines | sed 's/ /, /g'))" ;;
 esac
-version=${version:-$default_version}
+version=${version:-$(qemu_default_version "$line")}
 [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--qemu-version '$version' is not X.Y.Z"
 [ "${version%.*}" = "$line" ] || die "--qemu-version $version is not on line $line (the series is for $line.x)"
 if [ -n "$jobs" ]; then
@@ -82,8 +92,8 @@ run_in() { # dir cmd...
 }
 
 if [ "$dry" = 0 ]; then
-  for tool in cmake ninja meson pkg-config curl patch cc; do
-    command -v "$tool" >/dev/null || { echo "rebuild-qemu.sh: '$tool' not found (brew install cmake ninja meson pkg-config glib pixman libslirp)" >&2; exit 1; }
+  for tool in cmake ninja meson pkg-config dtc python3 curl patch cc shasum; do
+    command -v "$tool" >/dev/null || { echo "rebuild-qemu.sh: '$tool' not found (brew install $brew_deps)" >&2; exit 1; }
   done
 fi
 
@@ -113,8 +123,27 @@ else
   if [ "$dry" = 1 ] || [ ! -f "$tarball" ]; then
     run curl -fL --retry 3 -o "$tarball" "$url"
   fi
-  if [ "$dry" = 0 ]; then
-    echo "qemu-$version.tar.xz sha256: $(shasum -a 256 "$tarball" | cut -d' ' -f1)"
+  # The recorded hash, or a plain warning that there is none.
+  want=$(qemu_recorded_sha256 "$version")
+  if [ -n "$want" ]; then
+    echo "qemu-$version.tar.xz: expecting sha256 $want ($(qemu_hash_source "$version"))"
+    if [ "$dry" = 1 ]; then
+      echo "+ shasum -a 256 $(shquote "$tarball")  # must print $want"
+    else
+      got=$(shasum -a 256 "$tarball" | cut -d' ' -f1)
+      if [ "$got" != "$want" ]; then
+        echo "rebuild-qemu.sh: $tarball has sha256 $got, but the record says $want; not building it (delete the file to download it again)" >&2
+        exit 1
+      fi
+      echo "qemu-$version.tar.xz: sha256 matches the record"
+    fi
+  else
+    echo "rebuild-qemu.sh: warning: no recorded sha256 for qemu-$version.tar.xz (integrations/qemu/releases.txt); the hash below is computed on this machine, not checked: compare it with QEMU's signed release yourself" >&2
+    if [ "$dry" = 1 ]; then
+      echo "+ shasum -a 256 $(shquote "$tarball")  # printed, not checked"
+    else
+      echo "qemu-$version.tar.xz sha256 (computed here): $(shasum -a 256 "$tarball" | cut -d' ' -f1)"
+    fi
   fi
   run rm -rf "$src"
   run tar -C "$work" -xf "$tarball"

@@ -7,16 +7,27 @@
 #   --disk FILE        guest disk, qcow2 (default: ~/wfisleep-qemu/alpine.qcow2;
 #                      created, 8 GiB, when missing)
 #   --iso FILE         Alpine "virt" aarch64 ISO to boot the installer from
-#                      (default: downloaded once when the disk is new)
+#                      (default: downloaded next to the disk when the disk is
+#                      new or with --install, and checked against Alpine's
+#                      published sha256)
+#   --install          attach the installer ISO even though the disk exists
+#                      (to redo or finish an install)
 #   --smp N            vCPUs (default 4)
 #   --memory MB        guest memory (default 2048)
 #   --ssh-port N       host port forwarded to the guest's ssh (default 2222)
 #   --dry-run          print the commands instead of running them (any OS)
 #   -h, --help
 #
+# Whenever the ISO is next to the disk it is attached too, after the disk in
+# boot order: an installed disk boots, a disk whose install was aborted falls
+# back to the installer.
+#
 # MACOS ONLY: -accel hvf needs Apple's Hypervisor.framework.
-# It cannot run on Linux: there, only --dry-run works. Log in on the serial console, or
-# `ssh -p 2222 root@localhost` once the guest runs sshd.
+# It cannot run on Linux: there, only --dry-run works. Log in on the serial
+# console, or `ssh -p 2222 USER@localhost` once the guest runs sshd, as the
+# user setup-alpine created (Alpine's sshd refuses root password logins).
+# Quit with Ctrl-A X (or `poweroff` in the guest): the wfisleep stats
+# (WFISLEEP_STATS=1) print only on such a clean exit, not after kill -9.
 # The WFI wait is QEMU's own unless you opt in (see docs/qemu-guide.md):
 # uncomment the HVF_WFI_SLEEP line below, or export WFISLEEP_POLICY=adaptive.
 set -euo pipefail
@@ -31,6 +42,7 @@ work=${WFISLEEP_QEMU_WORK:-$HOME/wfisleep-qemu}
 qemu=$work/prefix/bin/qemu-system-aarch64
 disk=$work/alpine.qcow2
 iso=""
+install=0
 smp=4
 memory=2048
 ssh_port=2222
@@ -41,12 +53,13 @@ while [ $# -gt 0 ]; do
     --qemu) qemu=${2:-}; [ -n "$qemu" ] || die "--qemu needs a path"; shift ;;
     --disk) disk=${2:-}; [ -n "$disk" ] || die "--disk needs a file"; shift ;;
     --iso) iso=${2:-}; [ -n "$iso" ] || die "--iso needs a file"; shift ;;
+    --install) install=1 ;;
     --smp) smp=${2:-}; shift ;;
     --memory) memory=${2:-}; shift ;;
     --ssh-port) ssh_port=${2:-}; shift ;;
     --dry-run) dry=1 ;;
     -h | --help) usage; exit 0 ;;
-    *) die "unknown argument '$1' (accepted: --qemu PATH, --disk FILE, --iso FILE, --smp N, --memory MB, --ssh-port N, --dry-run, --help)" ;;
+    *) die "unknown argument '$1' (accepted: --qemu PATH, --disk FILE, --iso FILE, --install, --smp N, --memory MB, --ssh-port N, --dry-run, --help)" ;;
   esac
   shift
 done
@@ -70,24 +83,43 @@ echo "run-alpine.sh: HVF_WFI_SLEEP=${HVF_WFI_SLEEP:-<unset>} WFISLEEP_POLICY=${W
 # Firmware shipped (and installed) with QEMU.
 firmware=$(dirname "$qemu")/../share/qemu/edk2-aarch64-code.fd
 
-boot_iso=()
-if [ "$dry" = 1 ] || [ ! -f "$disk" ]; then
+# The installer: needed for a new disk or with --install; attached whenever
+# it is there, after the disk in boot order.
+default_iso=$(dirname "$disk")/$(basename "$alpine_iso_url")
+need_iso=$install
+if [ ! -f "$disk" ]; then
   run mkdir -p "$(dirname "$disk")"
   run "$(dirname "$qemu")/qemu-img" create -f qcow2 "$disk" 8G
-  if [ -z "$iso" ]; then
-    iso=$(dirname "$disk")/$(basename "$alpine_iso_url")
-    if [ "$dry" = 1 ] || [ ! -f "$iso" ]; then
-      run curl -fL --retry 3 -o "$iso" "$alpine_iso_url"
-    fi
-  fi
+  need_iso=1
 fi
-[ -z "$iso" ] || boot_iso=(-drive "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=$iso" -device "virtio-blk-pci,drive=cd,bootindex=1")
+if [ -z "$iso" ]; then
+  iso=$default_iso
+  if [ "$need_iso" = 1 ] && [ ! -f "$iso" ]; then
+    run curl -fL --retry 3 -o "$iso.part" "$alpine_iso_url"
+    run curl -fL --retry 3 -o "$iso.sha256" "$alpine_iso_url.sha256"
+    # Alpine's published checksum names the ISO file; check the download.
+    if [ "$dry" = 1 ]; then
+      echo "+ (cd $(shquote "$(dirname "$iso")") && sed 's/\.iso\$/.iso.part/' $(shquote "$(basename "$iso").sha256") | shasum -a 256 -c)"
+    elif ! (cd "$(dirname "$iso")" && sed 's/\.iso$/.iso.part/' "$(basename "$iso").sha256" | shasum -a 256 -c >/dev/null); then
+      echo "run-alpine.sh: $iso.part does not match Alpine's published sha256 ($alpine_iso_url.sha256); not using it" >&2
+      exit 1
+    fi
+    run mv "$iso.part" "$iso"
+  fi
+elif [ ! -f "$iso" ] && [ "$dry" = 0 ]; then
+  die "--iso '$iso' does not exist"
+fi
+boot_iso=()
+if [ -f "$iso" ] || { [ "$dry" = 1 ] && [ "$need_iso" = 1 ]; }; then
+  boot_iso=(-drive "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=$iso" -device "virtio-blk-pci,drive=cd,bootindex=1")
+fi
+echo "run-alpine.sh: quit with Ctrl-A X (or poweroff in the guest); stats print only on such a clean exit"
 
 run "$qemu" \
   -machine virt -accel hvf -cpu host \
   -smp "$smp" -m "$memory" \
   -bios "$firmware" \
-  -drive "if=virtio,format=qcow2,file=$disk" \
+  -drive "if=none,id=hd,format=qcow2,file=$disk" -device virtio-blk-pci,drive=hd,bootindex=0 \
   "${boot_iso[@]}" \
   -netdev "user,id=net0,hostfwd=tcp::$ssh_port-:22" -device virtio-net-pci,netdev=net0 \
   -nographic

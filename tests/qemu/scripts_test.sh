@@ -53,7 +53,8 @@ expect "rebuild --help" 0 'macOS' "$rebuild" --help
 expect "rebuild --help says Linux cannot run it" 0 'cannot run on Linux' "$rebuild" --help
 expect "rebuild unknown arg" 2 "unknown argument '--bogus'" "$rebuild" --bogus
 expect "rebuild bad line" 2 "--line '9.0' is not a patched QEMU line" "$rebuild" --line 9.0 --dry-run
-expect "rebuild version off line" 2 "not on line 10.2" "$rebuild" --qemu-version 10.0.13 --dry-run
+expect "rebuild version off line" 2 "not on line 11.1" "$rebuild" --qemu-version 10.0.13 --dry-run
+expect "rebuild --help names dtc and a Python" 0 'brew install .*dtc.*python3' "$rebuild" --help
 expect "rebuild bad version" 2 "is not X.Y.Z" "$rebuild" --qemu-version 10.2 --dry-run
 expect "rebuild bad jobs" 2 "--jobs '0'" "$rebuild" --jobs 0 --dry-run
 expect "rebuild missing dir" 2 "--work-dir needs a directory" "$rebuild" --work-dir
@@ -65,22 +66,34 @@ fi
 dry=$("$rebuild" --dry-run --work-dir "$tmp/w" --jobs 3 2>&1) || bad "rebuild --dry-run failed: $dry"
 [ ! -e "$tmp/w" ] && ok || bad "rebuild --dry-run created $tmp/w"
 for pat in '^\+ cmake -S .* -B .*/w/wfisleep-build ' '^\+ cmake --install ' 'CMAKE_INSTALL_NAME_DIR=.*/w/prefix/lib' \
-  '^\+ curl .*https://download.qemu.org/qemu-10\.2\.2\.tar\.xz' '^\+ tar -C .*/w -xf ' \
+  '^\+ curl .*https://download.qemu.org/qemu-11\.1\.2\.tar\.xz' '^\+ tar -C .*/w -xf ' \
   '--target-list=aarch64-softmmu' '--enable-hvf --enable-wfisleep' 'PKG_CONFIG_PATH=.*/w/prefix/lib/pkgconfig' \
   'ninja -j 3$' 'ninja install$'; do
   grep -qE -- "$pat" <<<"$dry" && ok || bad "rebuild --dry-run lacks /$pat/"
 done
 # Exactly the series of the line, in order.
-want=$(cd "$repo/integrations/qemu/patches/10.2" && printf '%s\n' ./*.patch | sed 's|^\./||')
-got=$(sed -n 's|.*patch -p1 --fuzz=0 --forward -i .*/patches/10\.2/||p' <<<"$dry")
+want=$(cd "$repo/integrations/qemu/patches/11.1" && printf '%s\n' ./*.patch | sed 's|^\./||')
+got=$(sed -n 's|.*patch -p1 --fuzz=0 --forward -i .*/patches/11\.1/||p' <<<"$dry")
 [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "rebuild --dry-run applies [$got], want [$want]"
 
 dry10=$("$rebuild" --dry-run --line 10.0 --work-dir "$tmp/w" 2>&1)
 grep -q 'qemu-10\.0\.13\.tar\.xz' <<<"$dry10" && grep -q '/patches/10\.0/0001' <<<"$dry10" && ok ||
   bad "rebuild --line 10.0 --dry-run: wrong release or series"$'\n'"$dry10"
 
+# The tarball hash: checked against the record, or plainly not checked.
+releases=$repo/integrations/qemu/releases.txt
+rec=$(awk '$1 == "11.1.2" { print $2 }' "$releases")
+[[ $rec =~ ^[0-9a-f]{64}$ ]] && ok || bad "releases.txt has no sha256 for 11.1.2"
+grep -qF "expecting sha256 $rec" <<<"$dry" && grep -qE '^\+ shasum -a 256 .*/w/qemu-11\.1\.2\.tar\.xz  # must print' <<<"$dry" && ok ||
+  bad "rebuild --dry-run does not check the recorded sha256"$'\n'"$dry"
+expect "rebuild: no record, says so" 0 'warning: no recorded sha256 for qemu-10\.0\.13\.tar\.xz.*not checked' \
+  "$rebuild" --dry-run --line 10.0 --work-dir "$tmp/w"
+dry11=$("$rebuild" --dry-run --line 11.0 --work-dir "$tmp/w" 2>&1)
+grep -q 'qemu-11\.0\.4\.tar\.xz' <<<"$dry11" && grep -q '/patches/11\.0/0003' <<<"$dry11" && ok ||
+  bad "rebuild --line 11.0 --dry-run: wrong release or series"$'\n'"$dry11"
+
 quick=$("$rebuild" quick --dry-run --work-dir "$tmp/w" 2>&1)
-grep -qE '^\+ cd .*/w/qemu-10\.2\.2/build && env PKG_CONFIG_PATH=.* ninja -j' <<<"$quick" && ok ||
+grep -qE '^\+ cd .*/w/qemu-11\.1\.2/build && env PKG_CONFIG_PATH=.* ninja -j' <<<"$quick" && ok ||
   bad "rebuild quick --dry-run lacks the incremental ninja"$'\n'"$quick"
 lacks "rebuild quick does not download" 'curl|configure|patch -p1' "$rebuild" quick --dry-run --work-dir "$tmp/w"
 
@@ -105,6 +118,28 @@ for pat in '^\+ /opt/q/bin/qemu-system-aarch64 .*-accel hvf' ' -smp 4 ' 'hostfwd
   '-bios /opt/q/bin/\.\./share/qemu/edk2-aarch64-code\.fd' 'HVF_WFI_SLEEP=<unset>'; do
   grep -qE -- "$pat" <<<"$adry" && ok || bad "alpine --dry-run lacks /$pat/"
 done
+# A new disk: the ISO is downloaded, checked against Alpine's sha256, attached after the disk.
+for pat in '^\+ curl .*-o .*/d/alpine-virt-[0-9.]+-aarch64\.iso\.part https://dl-cdn' \
+  '^\+ curl .*\.iso\.sha256 https://dl-cdn.*\.iso\.sha256$' 'shasum -a 256 -c' \
+  'file=.*/d/a\.qcow2 -device virtio-blk-pci,drive=hd,bootindex=0' 'media=cdrom.*drive=cd,bootindex=1' \
+  'quit with Ctrl-A X'; do
+  grep -qE -- "$pat" <<<"$adry" && ok || bad "alpine --dry-run (new disk) lacks /$pat/"
+done
+expect "alpine --help: ssh as the setup-alpine user" 0 'ssh -p 2222 USER@localhost' "$alpine" --help
+expect "alpine --help: how to quit" 0 'Ctrl-A X' "$alpine" --help
+# An existing disk: no new disk, no ISO unless it is there (then after the disk: an aborted install still boots).
+mkdir -p "$tmp/e"
+: >"$tmp/e/a.qcow2"
+edry=$("$alpine" --dry-run --disk "$tmp/e/a.qcow2" 2>&1)
+grep -qE 'qemu-img create|curl|cdrom' <<<"$edry" && bad "alpine: existing disk, no ISO: creates or attaches something"$'\n'"$edry" || ok
+: >"$tmp/e/alpine-virt-3.20.3-aarch64.iso"
+edry=$("$alpine" --dry-run --disk "$tmp/e/a.qcow2" 2>&1)
+grep -qE 'bootindex=0 .*media=cdrom.*bootindex=1' <<<"$edry" && ! grep -q 'qemu-img create' <<<"$edry" && ok ||
+  bad "alpine: existing disk with the ISO beside it: ISO not attached after the disk"$'\n'"$edry"
+rm "$tmp/e/alpine-virt-3.20.3-aarch64.iso"
+edry=$("$alpine" --dry-run --install --disk "$tmp/e/a.qcow2" 2>&1)
+grep -q '^+ curl' <<<"$edry" && grep -q 'media=cdrom' <<<"$edry" && ! grep -q 'qemu-img create' <<<"$edry" && ok ||
+  bad "alpine --install on an existing disk: no download or no ISO"$'\n'"$edry"
 expect "alpine port and smp options" 0 'hostfwd=tcp::2200-:22.*' "$alpine" --dry-run --ssh-port 2200 --smp 2
 expect "alpine smp option" 0 ' -smp 2 ' "$alpine" --dry-run --smp 2
 expect "alpine shows the opt-in" 0 'HVF_WFI_SLEEP=100 ' env HVF_WFI_SLEEP=100 "$alpine" --dry-run
