@@ -144,4 +144,10 @@ expect "alpine port and smp options" 0 'hostfwd=tcp::2200-:22.*' "$alpine" --dry
 expect "alpine smp option" 0 ' -smp 2 ' "$alpine" --dry-run --smp 2
 expect "alpine shows the opt-in" 0 'HVF_WFI_SLEEP=100 ' env HVF_WFI_SLEEP=100 "$alpine" --dry-run
 
+# ---- the user docs speak to users: no workspace path, no issue number ----
+for doc in "$repo/docs/qemu-guide.md" "$repo/integrations/qemu/README.md"; do
+  leaks=$(grep -nE '/work/|[Ii]ssue #?[0-9]' "$doc")
+  [ -z "$leaks" ] && ok || bad "$doc mentions a workspace path or an issue number:"$'\n'"$leaks"
+done
+
 finish "qemu scripts"
