@@ -36,6 +36,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 # A throw-away repository: upstream's target/arm/hvf/meson.build, then our
 # change as one commit, exported with format-patch.
+# The user's git configuration (diff.*, format.*) must not change the output.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+unset GIT_CONFIG_COUNT GIT_CONFIG_PARAMETERS
 export GIT_AUTHOR_NAME=wfisleep GIT_AUTHOR_EMAIL=wfisleep@localhost
 export GIT_COMMITTER_NAME=wfisleep GIT_COMMITTER_EMAIL=wfisleep@localhost
 export GIT_AUTHOR_DATE='2026-12-01T09:00:00+00:00' GIT_COMMITTER_DATE='2026-12-01T09:00:00+00:00'
