@@ -1,0 +1,1 @@
+/* hvf.h (fake) - nothing the glue needs. */

@@ -1,0 +1,1 @@
+/* system.h (fake) - nothing the glue needs. */
