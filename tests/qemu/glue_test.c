@@ -169,21 +169,21 @@ static double wfi_ms(void) {
 }
 
 static int failures;
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            fprintf(stdout, "FAIL %s:%d: %s: ", __func__, __LINE__, #cond); \
-            fprintf(stdout, __VA_ARGS__);                                   \
-            fprintf(stdout, "\n  console: %s\n", console->str);             \
-        }                                                                   \
+#define CHECK(cond, ...)                                                          \
+    do {                                                                          \
+        if (!(cond)) {                                                            \
+            failures++;                                                           \
+            (void)fprintf(stdout, "FAIL %s:%d: %s: ", __func__, __LINE__, #cond); \
+            (void)fprintf(stdout, __VA_ARGS__);                                   \
+            (void)fprintf(stdout, "\n  console: %s\n", console->str);             \
+        }                                                                         \
     } while (0)
 
 static void setup(const char *const *env, bool upstream_halts) {
     console = g_string_new("");
     cpu->accel = &accel;
     for (; env && *env; env++) {
-        putenv((char *)*env);
+        putenv((char *)*env);  // NOLINT(concurrency-mt-unsafe): no other thread yet
     }
     hvf_wfisleep_init(upstream_halts);
 }
@@ -193,7 +193,7 @@ static void setup(const char *const *env, bool upstream_halts) {
 static void off_touches_nothing(void) {
     setup(NULL, false);
     CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_OFF, "mode %d", hvf_wfisleep_mode(cpu));
-    timer_in(2000 * 1000000u); /* a wait would take 2 s: the bound below is loose */
+    timer_in(UINT64_C(2000) * 1000000); /* a wait would take 2 s: the bound below is loose */
     CHECK(wfi_ms() < 1000, "a wait happened with the policy off");
     hvf_wfisleep_note_work(cpu);
     hvf_wfisleep_kick(cpu);
@@ -206,7 +206,7 @@ static void work_keeps_the_bql(void) {
 
     setup(env, false);
     CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_ADAPTIVE, "mode %d", hvf_wfisleep_mode(cpu));
-    timer_in(2000 * 1000000u); /* a wait would take 2 s: the bound below is loose */
+    timer_in(UINT64_C(2000) * 1000000); /* a wait would take 2 s: the bound below is loose */
     for (size_t i = 0; i < G_N_ELEMENTS(reasons); i++) {
         *reasons[i] = true;
         double ms = wfi_ms();
@@ -221,7 +221,7 @@ static void waits_to_the_deadline_without_the_bql(void) {
     static const char *const env[] = {"WFISLEEP_POLICY=adaptive", NULL};
 
     setup(env, false);
-    timer_in(30 * 1000000u);
+    timer_in(UINT64_C(30) * 1000000);
     double ms = wfi_ms();
     CHECK(ms >= 20 && ms < 2000, "waited %.1f ms for a 30 ms deadline", ms);
     CHECK(bql_unlocks == 1 && bql_held, "BQL released %d times, held after: %d", bql_unlocks,
@@ -235,7 +235,7 @@ static void stale_kick_is_dropped(void) {
     setup(env, false);
     hvf_wfisleep_note_work(cpu); /* state exists; the vCPU "runs the guest" */
     hvf_wfisleep_kick(cpu);      /* an interrupt raised and taken meanwhile */
-    timer_in(30 * 1000000u);
+    timer_in(UINT64_C(30) * 1000000);
     double ms = wfi_ms();
     CHECK(ms >= 20, "a stale kick cut the wait to %.1f ms", ms);
     run_exit_notifiers();
@@ -252,7 +252,7 @@ static void kick_after_has_work_ends_the_wait(void) {
 
     setup(env, false);
     on_work_sample = kick_after_the_sample; /* the cause lands just after it was sampled */
-    timer_in(1000 * 1000000u);
+    timer_in(UINT64_C(1000) * 1000000);
     double ms = wfi_ms();
     CHECK(ms < 500, "a kick between the has-work sample and the wait was lost (%.1f ms)", ms);
 }
@@ -354,20 +354,22 @@ int main(void) {
     int failed = 0;
 
     for (size_t i = 0; i < G_N_ELEMENTS(scenarios); i++) {
-        fflush(stdout);
+        (void)fflush(stdout);
         pid_t pid = fork();
         if (pid == 0) {
             alarm(20); /* a lost wake-up must fail the scenario, not hang it */
             scenarios[i].fn();
-            fflush(stdout);
-            exit(failures ? 1 : 0); /* exit, not _exit: a sanitizer report sets the status */
+            (void)fflush(stdout);
+            /* exit, not _exit: a sanitizer report sets the status */
+            exit(failures ? 1
+                          : 0);  // NOLINT(concurrency-mt-unsafe): the child is single-threaded here
         }
         int status = 0;
         waitpid(pid, &status, 0);
         bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        printf("%s %s\n", ok ? "ok  " : "FAIL", scenarios[i].name);
+        (void)printf("%s %s\n", ok ? "ok  " : "FAIL", scenarios[i].name);
         failed += !ok;
     }
-    printf("glue: %zu scenarios, %d failed\n", G_N_ELEMENTS(scenarios), failed);
+    (void)printf("glue: %zu scenarios, %d failed\n", G_N_ELEMENTS(scenarios), failed);
     return failed ? 1 : 0;
 }
