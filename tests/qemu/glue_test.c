@@ -360,9 +360,9 @@ int main(void) {
             alarm(20); /* a lost wake-up must fail the scenario, not hang it */
             scenarios[i].fn();
             (void)fflush(stdout);
-            /* exit, not _exit: a sanitizer report sets the status */
-            exit(failures ? 1
-                          : 0);  // NOLINT(concurrency-mt-unsafe): the child is single-threaded here
+            /* exit, not _exit: a sanitizer report sets the status. The child
+             * is single-threaded here. */
+            exit(failures ? 1 : 0);  // NOLINT(concurrency-mt-unsafe)
         }
         int status = 0;
         waitpid(pid, &status, 0);
