@@ -1,8 +1,9 @@
-// plan_bench.cc - cost of wfisleep_vcpu_plan per policy (goal: median below 50 ns), with a
-// baseline.
+// plan_bench.cc - cost of wfisleep_vcpu_plan/_plan2/_trap_begin per policy (goal: median below
+// 50 ns and, for plan2, at most half a clock_gettime), with baselines.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <ctime>
 
 #include "wfisleep/wfisleep.h"
 
@@ -56,6 +57,51 @@ void BM_Baseline_TicksToNs(benchmark::State &state) {
     }
 }
 
+// Baseline: one clock read, what every trap pays anyway (the hot-path goal
+// for plan2 is at most half of it).
+void BM_Baseline_ClockGettime(benchmark::State &state) {
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
+        timespec ts{};
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        benchmark::DoNotOptimize(ts);
+    }
+}
+
+// plan2 as an embedder calls it: caller-sized struct, phases out.
+void BM_Plan2_Adaptive(benchmark::State &state) {
+    wfisleep_config *cfg = make_config("WFISLEEP_POLICY=adaptive", nullptr);
+    if (cfg == nullptr) {
+        state.SkipWithError("config did not parse");
+        return;
+    }
+    wfisleep_vcpu *v = wfisleep_vcpu_new(cfg, 0);
+    wfisleep_plan2 p{};
+    p.size = sizeof p;
+    uint64_t t = 1000000;
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
+        benchmark::DoNotOptimize(wfisleep_vcpu_plan2(v, t, 0, t + 1000000, &p));
+        benchmark::DoNotOptimize(p);
+        t += 1020000;
+    }
+    state.counters["goal_ns"] = kGoalNs;
+    wfisleep_vcpu_free(v);
+    wfisleep_config_free(cfg);
+    wfisleep_set_log(nullptr, nullptr);
+}
+
+// trap_begin with no kick pending (the common case): one relaxed load.
+void BM_TrapBegin(benchmark::State &state) {
+    wfisleep_config *cfg = make_config("WFISLEEP_POLICY=adaptive", nullptr);
+    wfisleep_vcpu *v = wfisleep_vcpu_new(cfg, 0);
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
+        wfisleep_vcpu_trap_begin(v);
+        benchmark::ClobberMemory();
+    }
+    wfisleep_vcpu_free(v);
+    wfisleep_config_free(cfg);
+    wfisleep_set_log(nullptr, nullptr);
+}
+
 void BM_Plan_Off(benchmark::State &state) {
     run_plan(state, "WFISLEEP_POLICY=off", nullptr, false);
 }
@@ -72,6 +118,9 @@ void BM_PlanDone_Adaptive(benchmark::State &state) {
 // Medians over repetitions are what the goal refers to.
 #define WFIS_PLAN_BENCH(fn) BENCHMARK(fn)->Repetitions(9)->ReportAggregatesOnly(true)
 WFIS_PLAN_BENCH(BM_Baseline_TicksToNs);
+WFIS_PLAN_BENCH(BM_Baseline_ClockGettime);
+WFIS_PLAN_BENCH(BM_TrapBegin);
+WFIS_PLAN_BENCH(BM_Plan2_Adaptive);
 WFIS_PLAN_BENCH(BM_Plan_Off);
 WFIS_PLAN_BENCH(BM_Plan_Seed);
 WFIS_PLAN_BENCH(BM_Plan_Adaptive);

@@ -108,7 +108,11 @@ WFISLEEP_API int wfisleep_vcpu_plan2(wfisleep_vcpu *vcpu, uint64_t now_ns, int h
     if (vcpu == nullptr) {
         return -1;
     }
-    wfisleep_plan2 full{};
+    if (out->size >= plan2_bytes(wfisleep::kMaxPlanPhases)) {
+        vcpu->plan2(now_ns, has_work != 0, deadline_ns, *out);  // fits: no copy
+        return 0;
+    }
+    wfisleep_plan2 full;  // filled by plan2 up to nphases
     vcpu->plan2(now_ns, has_work != 0, deadline_ns, full);
     if (out->size < plan2_bytes(full.nphases)) {
         return -1;  // the caller's array cannot hold this plan: do not wait
@@ -135,7 +139,7 @@ WFISLEEP_API uint64_t wfisleep_vcpu_wait2(wfisleep_vcpu *vcpu, const wfisleep_pl
         return 0;
     }
     // Only the phases inside the caller's struct are read.
-    wfisleep_plan2 p{};
+    wfisleep_plan2 p;  // phases copied up to nphases below
     p.start_ns = plan->start_ns;
     const size_t room = plan->size < plan2_bytes(0) ? 0 : plan->size - plan2_bytes(0);
     const size_t fits = room / sizeof(wfisleep_phase);
@@ -157,14 +161,7 @@ WFISLEEP_API wfisleep_plan wfisleep_vcpu_plan(wfisleep_vcpu *vcpu, uint64_t now_
     if (vcpu == nullptr) {
         return wfisleep_plan{0, 0, 0, 0};
     }
-    wfisleep_plan2 p{};
-    vcpu->plan2(now_ns, has_work != 0, deadline_ns, p);
-    wfisleep_plan r = wfisleep::plan_from_plan2(p);
-    // 0.1 reported the strict seed's flag on every plan, sleep or not.
-    if (vcpu->cfg.policy == wfisleep::PolicyKind::seed && vcpu->cfg.seed.strict) {
-        r.strict = 1;
-    }
-    return r;
+    return vcpu->plan(now_ns, has_work != 0, deadline_ns);
 }
 
 WFISLEEP_API void wfisleep_vcpu_done(wfisleep_vcpu *vcpu, uint64_t end_ns, int kicked) {
@@ -187,7 +184,7 @@ WFISLEEP_API uint64_t wfisleep_vcpu_wait(wfisleep_vcpu *vcpu, const wfisleep_pla
         return 0;
     }
     const uint64_t start = wfisleep::platform::now_ns();
-    wfisleep_plan2 p{};
+    wfisleep_plan2 p;  // filled up to nphases
     wfisleep::plan2_from_plan(*plan, start, p);
     const wfisleep::platform::WaitOutcome out = vcpu->wait2(p);
     if (kicked != nullptr) {

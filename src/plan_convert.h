@@ -7,6 +7,9 @@
 
 namespace wfisleep {
 
+// Most phases plan2_from_plan (and so any policy today) produces.
+inline constexpr uint32_t kMaxPlanPhases = 3;
+
 // out = plan's non-empty phases as absolute ends from start_ns: poll, then
 // sleep (strict when plan.strict; WFISLEEP_FOREVER stays FOREVER and ends the
 // list), then spin. Sums saturate. out.size is left as it is. Pure.

@@ -55,6 +55,10 @@ void wfisleep_vcpu::trap_begin() noexcept {
 
 void wfisleep_vcpu::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
                           wfisleep_plan2 &out) noexcept {
+    wfisleep::plan2_from_plan(plan(now_ns, has_work, deadline_ns), now_ns, out);
+}
+
+wfisleep_plan wfisleep_vcpu::plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept {
     wfisleep_plan p{0, 0, 0, 0};
     idle_calls.add(1);
     waited_since_plan = false;
@@ -75,7 +79,7 @@ void wfisleep_vcpu::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     if (p.sleep_ns > 0) {
         sleeps.add(1);
     }
-    wfisleep::plan2_from_plan(p, now_ns, out);
+    return p;
 }
 
 void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
@@ -116,7 +120,7 @@ WaitOutcome wfisleep_vcpu::wait2(const wfisleep_plan2 &p) noexcept {
 
 uint64_t wfisleep_vcpu::idle(bool has_work, uint64_t deadline_ns) noexcept {
     const uint64_t start = wfisleep::platform::now_ns();
-    wfisleep_plan2 p{};
+    wfisleep_plan2 p;  // plan2 fills it up to nphases
     p.size = sizeof p;
     plan2(start, has_work, deadline_ns, p);
     wfisleep_outcome o{};

@@ -32,6 +32,8 @@ struct wfisleep_vcpu {
     // See wfisleep_vcpu_trap_begin / _plan2 / _done2 / _wait2 / _idle.
     void trap_begin() noexcept;
     void plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns, wfisleep_plan2 &out) noexcept;
+    // The same decision in the 0.1 shape (what the policies produce today).
+    wfisleep_plan plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept;
     void done2(const wfisleep_outcome &o) noexcept;
     wfisleep::platform::WaitOutcome wait2(const wfisleep_plan2 &plan) noexcept;
     uint64_t idle(bool has_work, uint64_t deadline_ns) noexcept;

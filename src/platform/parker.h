@@ -19,7 +19,7 @@ class Parker {
     // leeway_ns: how late the platform may end a timed park (kLeewayKeep: its
     // default). Used where the leeway is per timer (macOS).
     explicit Parker(uint64_t leeway_ns) noexcept;
-    ~Parker();
+    ~Parker();  // NOLINT(performance-trivially-destructible): not trivial on macOS (closes the kqueue)
     Parker(const Parker &) = delete;
     Parker &operator=(const Parker &) = delete;
 
