@@ -93,9 +93,12 @@ bool handle_out(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string 
         default:
             if (x.port >= WFIS_PORT_COM1 && x.port < WFIS_PORT_COM1 + 8) {
                 int cpu_line = -1;
+                ReportEvent event = ReportEvent::kNone;
                 if (!vm->serial.out(static_cast<uint16_t>(x.port - WFIS_PORT_COM1),
-                                    static_cast<uint8_t>(x.value), &cpu_line, err))
+                                    static_cast<uint8_t>(x.value), &cpu_line, err, &event))
                     return false;
+                if (event == ReportEvent::kMarkStart) vm->mark_window(1);
+                if (event == ReportEvent::kMarkEnd) vm->mark_window(2);
                 if (cpu_line >= 0 && static_cast<uint32_t>(cpu_line) < vm->vcpus) {
                     vm->cpus[static_cast<size_t>(cpu_line)]->frozen.store(true);
                     if (vm->device) vm->device->freeze(static_cast<uint32_t>(cpu_line));

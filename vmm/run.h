@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "latency_dist.h"
 #include "spec.h"
 #include "wfisleep/wfisleep.h"
 
@@ -39,13 +40,6 @@ struct RunOptions {
     std::string extra_cmdline;             // appended to the guest command line (tests)
 };
 
-// Percentiles in microseconds.
-struct LatencyUs {
-    double p50 = 0;
-    double p99 = 0;
-    double max = 0;
-};
-
 struct IrqCounts {
     uint64_t injected = 0;  // delivered into the guest by the host
     uint64_t handled = 0;   // counted by the guest's handler (its report)
@@ -64,7 +58,8 @@ struct RunResult {
     std::optional<double> host_cpu_pct;               // whole process, % of one core
     std::vector<std::optional<double>> vcpu_cpu_pct;  // per vCPU thread
     std::optional<double> wakeups_per_s;              // voluntary context switches / s
-    std::optional<LatencyUs> timer_lateness_us;       // guest report histogram
+    std::optional<LatencyUs> timer_lateness_us;       // guest sample rings (exact), else its
+                                                      // histogram (approx)
     std::optional<LatencyUs> wake_latency_us;         // host raise-to-ack
     std::optional<double> work_rate;                  // work units / s of busy vCPUs
     std::optional<uint64_t> lost_interrupts;          // sum over vectors of injected - handled
@@ -78,6 +73,16 @@ struct RunResult {
     // Appended to the contract: largest |predicted - measured| host time of
     // a guest TSC reading at the end of the run (the pv timer's mapping error).
     std::optional<double> tsc_map_error_us;
+    // Appended: the workload window (guest WFIS MARK start .. end).
+    std::optional<double> workload_s;        // its wall length
+    std::optional<double> workload_cpu_pct;  // whole process over it, % of one core
+    // vCPU threads' time in the governor's poll and spin phases over the
+    // window, % of one core; null for governors whose busy time is a trap
+    // loop (off, qemu10) and in in-kernel mode.
+    std::optional<double> governor_cpu_pct;
+    std::optional<uint64_t> kvm_halt_poll_ns;  // in-kernel: KVM's halt polling in the window
+    // vCPU threads' run-queue wait over the window, % of (window x vCPUs).
+    std::optional<double> runq_wait_pct;
 };
 
 // The JSON object of docs/vmm-cli.md (one line, no trailing newline).

@@ -39,10 +39,19 @@ struct Fixture {
 void expect_quantiles_or_null(const json &j, const std::string &what) {
     if (j.is_null()) return;
     ASSERT_TRUE(j.is_object()) << what;
-    for (const char *k : {"p50", "p99", "max"}) {
+    // Quantiles are null when fewer than 10 samples lie beyond them.
+    for (const char *k : {"p50", "p90", "p99", "p99_9"}) {
+        ASSERT_TRUE(j.contains(k)) << what << "." << k;
+        EXPECT_TRUE(j[k].is_number() || j[k].is_null()) << what << "." << k;
+    }
+    for (const char *k : {"max", "count", "missed", "dropped"}) {
         ASSERT_TRUE(j.contains(k)) << what << "." << k;
         EXPECT_TRUE(j[k].is_number()) << what << "." << k;
     }
+    ASSERT_TRUE(j.contains("over_us") && j["over_us"].is_object()) << what;
+    for (const char *b : {"50", "100", "250", "500", "1000"})
+        EXPECT_TRUE(j["over_us"][b].is_number()) << what << ".over_us." << b;
+    EXPECT_TRUE(j["exact"].is_boolean()) << what;
 }
 
 }  // namespace

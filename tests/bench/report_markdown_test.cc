@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "bench_json.h"
+#include "canned_runs.h"
 
 using namespace wfisbench;
 
@@ -15,7 +16,7 @@ RunResult run(const std::string &scenario, const std::string &gov, double cpu, d
     r.plan.governor = gov;
     r.ok = true;
     r.host_cpu_pct = cpu;
-    r.timer_lateness_us = Quantiles{p99 / 2, p99, p99 * 2};
+    r.timer_lateness_us = benchtest::lat3(p99 / 2, p99, p99 * 2);
     r.lost_interrupts = 0;
     return r;
 }

@@ -1,6 +1,7 @@
 // summary_goals_test.cc - median (min-max), ratios and the four goals on canned run results.
 #include <gtest/gtest.h>
 
+#include "canned_runs.h"
 #include "goals.h"
 #include "report_table.h"
 #include "summary.h"
@@ -20,13 +21,13 @@ RunResult run(const std::string &scenario, const std::string &gov, double cpu, d
     r.backend = r.plan.peer ? Backend::kInkernel : Backend::kKvm;
     r.ok = true;
     r.host_cpu_pct = cpu;
-    r.timer_lateness_us = Quantiles{p50, p99, p99 * 2};
+    r.timer_lateness_us = benchtest::lat3(p50, p99, p99 * 2);
     r.lost_interrupts = 0;
     return r;
 }
 
 RunResult with_wake(RunResult r, double p50) {
-    r.wake_latency_us = Quantiles{p50, p50 * 3, p50 * 10};
+    r.wake_latency_us = benchtest::lat3(p50, p50 * 3, p50 * 10);
     return r;
 }
 

@@ -1,6 +1,7 @@
 // bench_json.cc - serialises runs, summary and goals; unmeasured figures become null.
 #include "bench_json.h"
 
+#include "latency_json.h"
 #include "machine_info.h"
 
 namespace wfisbench {
@@ -15,8 +16,7 @@ json opt(const std::optional<T> &v) {
 }
 
 json quant(const std::optional<Quantiles> &q) {
-    if (!q) return nullptr;
-    return json{{"p50", q->p50}, {"p99", q->p99}, {"max", q->max}};
+    return wfisvm::latency_json(q);
 }
 
 json range(const std::optional<Range> &r) {
@@ -53,6 +53,13 @@ json run_json(const RunResult &r, uint64_t seed) {
     if (r.qemu_boot_s) j["qemu_boot_s"] = *r.qemu_boot_s;
     j["guest_timer"] = r.guest_timer.empty() ? json(nullptr) : json(r.guest_timer);
     j["vcpu_cpu_pct"] = r.vcpu_cpu_pct.empty() ? json(nullptr) : json(r.vcpu_cpu_pct);
+    j["workload_s"] = opt(r.workload_s);
+    j["workload_cpu_pct"] = opt(r.workload_cpu_pct);
+    if (r.workload_cpu_error_pct) j["workload_cpu_error_pct"] = *r.workload_cpu_error_pct;
+    j["governor_cpu_pct"] = opt(r.governor_cpu_pct);
+    j["kvm_halt_poll_ns"] = opt(r.kvm_halt_poll_ns);
+    j["runq_wait_pct"] = opt(r.runq_wait_pct);
+    j["disturbed"] = r.disturbed;
     if (!r.wake_cdf.empty()) {
         json cdf = json::array();
         for (const auto &[us, frac] : r.wake_cdf) cdf.push_back({us, frac});

@@ -17,7 +17,23 @@ struct Range {
 std::optional<Range> range_of(std::vector<double> v);
 
 // The figures a group is summarised by.
-enum class Metric { kCpu, kLateP50, kLateP99, kLateMax, kWakeP50, kWakeP99, kWakeMax, kWorkRate };
+enum class Metric {
+    kCpu,
+    kLateP50,
+    kLateP99,
+    kLateMax,
+    kWakeP50,
+    kWakeP99,
+    kWakeMax,
+    kWorkRate,
+    kWorkloadCpu,
+    kGovernorCpu,
+    kLateP90,
+    kLateP999,
+    kWakeP90,
+    kWakeP999,
+};
+constexpr int kMetricCount = 14;
 const char *metric_label(Metric m);  // e.g. "host CPU %"
 
 struct Group {
@@ -26,9 +42,14 @@ struct Group {
     bool peer = false;
     int vcpus = 1;
     int runs = 0, ok_runs = 0;
+    int disturbed = 0;    // completed runs flagged disturbed
+    bool approx = false;  // some lateness figure came from the histogram
     int64_t lost = 0;
-    std::vector<double> values[8];  // per Metric, from completed runs only
+    std::vector<double> values[kMetricCount];  // per Metric, from completed runs only
+    std::vector<int> blocks[kMetricCount];     // the block (repeat) of each value
     std::optional<Range> get(Metric m) const;
+    // The value of metric m in block b, if that run completed and measured it.
+    std::optional<double> in_block(Metric m, int b) const;
 };
 
 // Groups in order of first appearance (scenario order, then governor order).

@@ -61,10 +61,6 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
         *err = "wfisleep-vm JSON has an unknown backend '" + v.backend + "'";
         return false;
     }
-    auto q = [](const std::optional<wfisvm::LatencyUs> &l) -> std::optional<Quantiles> {
-        if (!l) return std::nullopt;
-        return Quantiles{l->p50, l->p99, l->max};
-    };
     auto i64 = [](const std::optional<uint64_t> &x) -> std::optional<int64_t> {
         if (!x) return std::nullopt;
         return static_cast<int64_t>(*x);
@@ -72,8 +68,13 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
     out->host_cpu_pct = v.host_cpu_pct;
     out->wall_s = v.wall_s;
     out->wakeups_per_s = v.wakeups_per_s;
-    out->timer_lateness_us = q(v.timer_lateness_us);
-    out->wake_latency_us = q(v.wake_latency_us);
+    out->timer_lateness_us = v.timer_lateness_us;
+    out->wake_latency_us = v.wake_latency_us;
+    out->workload_s = v.workload_s;
+    out->workload_cpu_pct = v.workload_cpu_pct;
+    out->governor_cpu_pct = v.governor_cpu_pct;
+    out->kvm_halt_poll_ns = i64(v.kvm_halt_poll_ns);
+    out->runq_wait_pct = v.runq_wait_pct;
     out->work_rate = v.work_rate;
     out->lost_interrupts = i64(v.lost_interrupts);
     out->exits = i64(v.exits);
