@@ -156,3 +156,22 @@ std::optional<double> ratio(const std::vector<Group> &groups, const Group &g,
 }
 
 }  // namespace wfisbench
+
+namespace wfisbench {
+
+std::optional<Interval> paired_ratio(const std::vector<Group> &groups, const Group &g,
+                                     const std::string &ref_governor, Metric m) {
+    const Group *ref = find_group(groups, g.scenario, ref_governor);
+    if (ref == nullptr) return std::nullopt;
+    int blocks = 0;
+    for (const auto *x : {&g, ref})
+        for (int b : x->blocks[static_cast<int>(m)]) blocks = std::max(blocks, b + 1);
+    std::vector<std::optional<double>> a, r;
+    for (int b = 0; b < blocks; b++) {
+        a.push_back(g.in_block(m, b));
+        r.push_back(ref->in_block(m, b));
+    }
+    return ratio_interval(a, r);
+}
+
+}  // namespace wfisbench

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "intervals.h"
 #include "run_result.h"
 
 namespace wfisbench {
@@ -62,6 +63,11 @@ Metric key_metric(const std::string &scenario);
 // median(group, m) / median(reference governor's group in the same scenario), if both exist.
 std::optional<double> ratio(const std::vector<Group> &groups, const Group &g,
                             const std::string &ref_governor, Metric m);
+
+// g's metric over the reference governor's in the same scenario, paired by
+// block, with its 95% interval (intervals.h); nullopt when either is absent.
+std::optional<Interval> paired_ratio(const std::vector<Group> &groups, const Group &g,
+                                     const std::string &ref_governor, Metric m);
 
 const Group *find_group(const std::vector<Group> &groups, const std::string &scenario,
                         const std::string &governor);
