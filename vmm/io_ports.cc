@@ -10,7 +10,7 @@
 namespace wfisvm {
 namespace {
 
-constexpr uint64_t kStormArms = 10000;  // past deadlines armed in a row
+constexpr uint64_t kStormArms = 10000;  // too-close deadlines armed in a row
 
 std::string describe(const VcpuRuntime *cpu, const VcpuExit &x) {
     return "port " + hex_text(x.port) + " (" + (x.kind == ExitKind::kIoIn ? "in" : "out") + ", " +
@@ -67,7 +67,8 @@ bool handle_out(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string 
                 cpu->timer.write_lo(x.value);
             } else if (cpu->timer.write_hi(x.value, wfisleep_now_ns()) >= kStormArms) {
                 *err = "interrupt storm: guest armed " + std::to_string(kStormArms) +
-                       " timer deadlines in the past in a row on vCPU " +
+                       " timer deadlines in a row each less than 5 us ahead (below any legal "
+                       "tick period) on vCPU " +
                        std::to_string(cpu->index);
                 return false;
             }

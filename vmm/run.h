@@ -83,6 +83,8 @@ struct RunResult {
     std::optional<uint64_t> kvm_halt_poll_ns;  // in-kernel: KVM's halt polling in the window
     // vCPU threads' run-queue wait over the window, % of (window x vCPUs).
     std::optional<double> runq_wait_pct;
+    // Device requests raised beyond the per-vCPU outstanding cap (not timed).
+    std::optional<uint64_t> device_over_cap;
 };
 
 // The JSON object of docs/vmm-cli.md (one line, no trailing newline).

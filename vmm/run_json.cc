@@ -82,6 +82,7 @@ std::string run_result_json(const RunResult &r) {
         {"governor_cpu_pct", opt(r.governor_cpu_pct)},
         {"kvm_halt_poll_ns", opt(r.kvm_halt_poll_ns)},
         {"runq_wait_pct", opt(r.runq_wait_pct)},
+        {"device_over_cap", opt(r.device_over_cap)},
     };
     // Invalid UTF-8 in an error message (guest text) must not throw.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -138,6 +139,7 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
         r.governor_cpu_pct = get_opt<double>(j, "governor_cpu_pct");
         r.kvm_halt_poll_ns = get_opt<uint64_t>(j, "kvm_halt_poll_ns");
         r.runq_wait_pct = get_opt<double>(j, "runq_wait_pct");
+        r.device_over_cap = get_opt<uint64_t>(j, "device_over_cap");
         *out = std::move(r);
         return true;
     } catch (const std::exception &e) {

@@ -2,6 +2,7 @@
 // assembles the RunResult.
 #include <cmath>
 #include <cstdio>
+#include <system_error>
 
 #include "backends/kvm.h"
 #include "elf_loader.h"
@@ -209,7 +210,15 @@ RunResult run_kvm(const RunOptions &o) {
     double timeout = o.timeout_s > 0 ? o.timeout_s : o.seconds + 10;
     for (auto &c : vm.cpus) {
         VcpuRuntime *cp = c.get();
-        c->thread = std::thread([vmp, cp] { vcpu_thread_main(vmp, cp); });
+        try {
+            c->thread = std::thread([vmp, cp] { vcpu_thread_main(vmp, cp); });
+        } catch (const std::system_error &e) {
+            // Out of threads or memory for a stack: end the run with an error
+            // (the started vCPUs stop; the rest count as done, never started).
+            vm.fail("cannot start the thread of vCPU " + std::to_string(cp->index) + ": " +
+                    e.what());
+            vm.thread_done();
+        }
     }
     if (!vm.wait_threads(t0 + static_cast<uint64_t>(timeout * 1e9))) {
         char buf[160];
@@ -219,7 +228,8 @@ RunResult run_kvm(const RunOptions &o) {
                       timeout);
         vm.fail(buf);
     }
-    for (auto &c : vm.cpus) c->thread.join();
+    for (auto &c : vm.cpus)
+        if (c->thread.joinable()) c->thread.join();
     if (vm.device) vm.device->stop();
     uint64_t t1 = wfisleep_now_ns();
     HostUsage p1 = process_usage();
@@ -245,7 +255,10 @@ RunResult run_kvm(const RunOptions &o) {
     if (map_err >= 0) r.tsc_map_error_us = map_err / 1000.0;
     r.exits = exits;
     if (o.mode == Mode::kUserspace) r.idle_traps = halts;
-    if (vm.device) r.wake_latency_us = exact_distribution(vm.device->take_latencies());
+    if (vm.device) {
+        r.wake_latency_us = vm.device->latency_distribution();
+        r.device_over_cap = vm.device->over_cap();
+    }
     fill_window(vm, o, &r);
 
     GuestReport rep;
