@@ -159,7 +159,9 @@ static inline uint64_t wfis_hist_lower_us(uint32_t bucket) {
  * dropped=<n> (samples the ring had no room for).
  *
  * Sample ring. Every lateness sample (each timer interrupt that found its
- * deadline due, as in the histogram, and each missed tick) is also stored
+ * deadline due, as in the histogram; each missed tick; and a deadline still
+ * armed when the guest's clock passed the end of the run, taken then: the
+ * host's and guest's clocks differ by about a microsecond) is stored
  * exactly, per vCPU, in guest RAM at a fixed guest-physical address, so the
  * host can read it after the run (our VMM directly; QEMU through a shared
  * file backing guest RAM). vCPU i's ring starts at

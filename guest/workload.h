@@ -28,10 +28,12 @@ static inline void workload_on_timer(struct percpu *c, uint64_t now) {
             /* Periodic tick on a fixed grid; ticks missed by a late interrupt
              * are skipped, not replayed, but each enters the exact samples
              * late by now minus its own grid time (the ABI's missed ticks).
-             * Bounded by the run: no grid point at or after its end counts. */
+             * Bounded by the run: grid points up to its end count (the end
+             * itself is one when the end-of-run timer will not fire: a late
+             * interrupt past the end arms nothing more). */
             uint64_t p = c->tick_period;
             uint64_t next = c->next_event + p;
-            while (next <= now && next < c->end_tsc) {
+            while (next <= now && next <= c->end_tsc) {
                 c->missed++;
                 if (c->ring) c->ring->missed++;
                 ring_record(c, tsc_to_ns(now - next));
