@@ -92,3 +92,16 @@ TEST(BenchTable, ShowsMedianRangeAndRatiosWithIntervals) {
     EXPECT_EQ(q.find("[0.06"), std::string::npos) << q;
     EXPECT_NE(q.find("--quick"), std::string::npos);
 }
+
+TEST(BenchSummary, RowsFollowTheDeclaredOrderNotTheRunOrder) {
+    std::vector<RunResult> v = {
+        run("pingpong:rate=2000", "adaptive", 5, 9, 25), run("idle:hz=1000", "inkernel", 5, 9, 25),
+        run("idle:hz=1000", "adaptive", 5, 9, 25), run("idle:hz=1000", "off", 5, 9, 25)};
+    auto g = summarize(v);
+    order_groups(&g, {"idle:hz=1000", "pingpong:rate=2000"}, {"off", "adaptive", "inkernel"});
+    ASSERT_EQ(g.size(), 4u);
+    EXPECT_EQ(g[0].governor, "off");
+    EXPECT_EQ(g[1].governor, "adaptive");
+    EXPECT_EQ(g[2].governor, "inkernel");
+    EXPECT_EQ(g[3].scenario, "pingpong:rate=2000");
+}

@@ -101,6 +101,11 @@ int main(int argc, char **argv) {
             "report line (/proc/PID/stat, 10 ms ticks) to exit (wait4 rusage), over that "
             "wall time: firmware boot excluded; QEMU cannot measure wake latency, exits or "
             "lost interrupts: null");
+        notes.push_back(
+            "qemu workload CPU = the QEMU process's per-task schedstat (ns) when the bench sees "
+            "each WFIS MARK line, looked at every 5 ms at most (the error bound is "
+            "workload_cpu_error_pct in the JSON); its lateness comes from the guest's sample rings "
+            "in a shared RAM file (exact), else the histogram (approx)");
     }
 
     fmt::print(
@@ -147,6 +152,9 @@ int main(int argc, char **argv) {
     progress.finish();
 
     std::vector<Group> groups = summarize(results);
+    std::vector<std::string> row_order = opt.governors;
+    for (const auto &peer : peer_names()) row_order.push_back(peer);
+    order_groups(&groups, opt.scenarios, row_order);
     std::vector<GoalResult> goals = evaluate_goals(groups, opt.quick);
     int failed = 0;
     for (const auto &r : results) failed += r.ok ? 0 : 1;

@@ -159,6 +159,18 @@ std::optional<double> ratio(const std::vector<Group> &groups, const Group &g,
 
 namespace wfisbench {
 
+void order_groups(std::vector<Group> *groups, const std::vector<std::string> &scenarios,
+                  const std::vector<std::string> &governors) {
+    auto rank = [](const std::vector<std::string> &v, const std::string &x) {
+        return static_cast<size_t>(std::find(v.begin(), v.end(), x) - v.begin());
+    };
+    std::stable_sort(groups->begin(), groups->end(), [&](const Group &a, const Group &b) {
+        const size_t sa = rank(scenarios, a.scenario), sb = rank(scenarios, b.scenario);
+        if (sa != sb) return sa < sb;
+        return rank(governors, a.governor) < rank(governors, b.governor);
+    });
+}
+
 std::optional<Interval> paired_ratio(const std::vector<Group> &groups, const Group &g,
                                      const std::string &ref_governor, Metric m) {
     const Group *ref = find_group(groups, g.scenario, ref_governor);

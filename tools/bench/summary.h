@@ -56,6 +56,13 @@ struct Group {
 // Groups in order of first appearance (scenario order, then governor order).
 std::vector<Group> summarize(const std::vector<RunResult> &results);
 
+// Reorders groups as the run declared them: scenarios in `scenarios` order,
+// and within each, governors in `governors` order (names not listed keep
+// their place after the listed ones). Blocks are permuted, so first
+// appearance alone would order rows at random.
+void order_groups(std::vector<Group> *groups, const std::vector<std::string> &scenarios,
+                  const std::vector<std::string> &governors);
+
 // The figure a scenario is judged by besides CPU: timer lateness p99 for
 // idle/tickless, wake latency p50 for pingpong/burst, work rate for compute.
 Metric key_metric(const std::string &scenario);
