@@ -8,7 +8,7 @@ namespace wfisbench {
 double runq_wait_allowance_pct(int vcpus, int host_cores) {
     const int v = std::max(vcpus, 1), c = std::max(host_cores, 1);
     const double over = v > c ? static_cast<double>(v - c) / v : 0.0;
-    return 10.0 + 25.0 * over;
+    return 10.0 + 100.0 * over;
 }
 
 bool is_disturbed(const RunResult &r, int host_cores) {

@@ -6,9 +6,10 @@
 
 namespace wfisbench {
 
-// Allowed run-queue wait, % of (workload window x vCPUs): 10% when every
-// vCPU can have a core, plus 25% x the share of vCPUs beyond the host's
-// cores (compute:busy=1,idle=3 on 2 cores: 22.5%).
+// Allowed run-queue wait, % of (workload window x vCPUs): 10% for other
+// work, plus the most the VM's own overcommit can cause: with every vCPU
+// runnable (a spinning governor), the share of vCPUs beyond the host's
+// cores waits (compute:busy=1,idle=3 on 2 cores: 10% + 50% = 60%).
 double runq_wait_allowance_pct(int vcpus, int host_cores);
 
 // runq_wait_pct above the allowance (false when it was not measured).

@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
         "window");
     notes.push_back(
         "runs flagged disturbed: vCPU run-queue wait (schedstat) above 10% of the window, plus "
-        "25% x the share of vCPUs beyond the host's cores");
+        "the share of vCPUs beyond the host's cores (what the VM's own overcommit can cause)");
     if (opt.peers) {
         notes.push_back(
             "peers: inkernel = wfisleep-vm --mode inkernel (KVM in-kernel irqchip, "
