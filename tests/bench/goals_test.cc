@@ -141,7 +141,7 @@ TEST(Goals, NotEvaluatedSaysWhy) {
     EXPECT_EQ(goal(quick, "G1").verdict, Verdict::kNotEvaluated);
     EXPECT_NE(goal(quick, "G1").missing[0].find("quick"), std::string::npos);
     EXPECT_FALSE(goal(quick, "G1").checks[0].ci_low.has_value());
-    EXPECT_NE(format_goals(quick).find("not evaluated"), std::string::npos);
+    EXPECT_NE(format_goals(quick).find("G1: not evaluated (quick)"), std::string::npos);
 }
 
 TEST(Goals, FewBlocksAreInconclusive) {

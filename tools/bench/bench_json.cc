@@ -164,7 +164,8 @@ json bench_json(const BenchDoc &d) {
                          {"missing", g.missing},
                          {"checks", checks},
                          {"info", info},
-                         {"simulated", g.simulated}});
+                         {"simulated", g.simulated},
+                         {"quick", g.quick}});
     }
     doc["goals"] = goals;
     return doc;

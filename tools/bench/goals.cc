@@ -234,6 +234,7 @@ std::vector<GoalResult> evaluate_goals(const std::vector<Group> &groups, bool qu
     }
     for (auto &g : out) {
         if (quick) {
+            g.quick = true;
             g.missing.insert(g.missing.begin(), "quick run (--quick): no intervals");
             for (auto &ch : g.checks) {
                 ch.ci_low = ch.ci_high = std::nullopt;

@@ -38,6 +38,7 @@ struct GoalResult {
     std::vector<GoalCheck> checks;
     std::vector<GoalInfo> info;
     bool simulated = false;  // judged on simulated runs: not a real result
+    bool quick = false;      // --quick: printed "not evaluated (quick)"
 };
 
 // The verdict rule: met when the interval lies wholly on the good side of

@@ -149,6 +149,7 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         "tuned to pass:\n\n";
     for (const auto &g : doc["goals"]) {
         std::string v = g.value("verdict", "?");
+        if (g.value("quick", false)) v += " (quick)";
         md +=
             fmt::format("- **{}: {}**{} - {}\n", g.value("id", "?"), v == "not met" ? "NOT met" : v,
                         g.value("simulated", false) ? " (simulated backend, not real)" : "",

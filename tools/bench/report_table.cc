@@ -128,7 +128,8 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
 std::string format_goals(const std::vector<GoalResult> &goals) {
     std::string out = "\nGoals (95% intervals over paired blocks; never tuned to pass):\n";
     for (const auto &g : goals) {
-        out += fmt::format("  {}: {}{} - {}\n", g.id, verdict_label(g.verdict),
+        out += fmt::format("  {}: {}{}{} - {}\n", g.id, verdict_label(g.verdict),
+                           g.quick ? " (quick)" : "",
                            g.simulated ? " (SIMULATED backend: not a real result)" : "", g.title);
         for (const auto &m : g.missing) out += "      missing: " + m + "\n";
         for (const auto &c : g.checks) {
