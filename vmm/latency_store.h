@@ -20,6 +20,8 @@ class LatencyStore {
 
     void add(uint64_t ns);
     uint64_t count() const { return count_; }
+    // The first samples, exactly (all of them while count() <= capacity).
+    const std::vector<uint32_t> &exact_samples() const { return exact_; }
     // Memory held, in bytes (constant).
     size_t bytes() const;
 

@@ -38,6 +38,7 @@ struct RunOptions {
     bool quiet = false;                    // no human output on stdout
     bool echo_serial = false;              // print guest serial lines on stdout
     std::string extra_cmdline;             // appended to the guest command line (tests)
+    std::string samples_path;              // --samples: write the exact samples there
 };
 
 struct IrqCounts {
@@ -85,7 +86,18 @@ struct RunResult {
     std::optional<double> runq_wait_pct;
     // Device requests raised beyond the per-vCPU outstanding cap (not timed).
     std::optional<uint64_t> device_over_cap;
+    // The exact samples behind the two distributions, in ns (not in the
+    // JSON; --samples writes them): every vCPU's ring, and the device's first
+    // LatencyStore::kDefaultExact latencies. Empty when not exact.
+    std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
 };
+
+// Writes r's exact samples as two text lines, "timer <ns> <ns> ..." and
+// "wake <ns> ...". False when the file cannot be written.
+bool write_samples(const std::string &path, const RunResult &r);
+// Reads what write_samples wrote; false (and *err) on a malformed file.
+bool read_samples(const std::string &path, std::vector<uint32_t> *timer_ns,
+                  std::vector<uint32_t> *wake_ns, std::string *err);
 
 // The JSON object of docs/vmm-cli.md (one line, no trailing newline).
 std::string run_result_json(const RunResult &result);

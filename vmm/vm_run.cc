@@ -74,15 +74,20 @@ struct ConfigHolder {
 
 // Exact lateness from every vCPU's sample ring; the histogram's approximate
 // figures when any ring is missing or malformed.
-std::optional<LatencyUs> timer_lateness(const GuestMemory &mem, uint32_t vcpus,
-                                        const LatencyHistogram &hist, uint64_t missed) {
+void fill_timer_lateness(const GuestMemory &mem, uint32_t vcpus, const LatencyHistogram &hist,
+                         uint64_t missed, RunResult *r) {
     RingSamples rings;
     std::string err;
     bool all = true;
     for (uint32_t i = 0; i < vcpus && all; i++)
         all = read_sample_ring(mem.at(0, mem.size()), mem.size(), i, &rings, &err);
-    if (all) return exact_distribution(std::move(rings.ns), rings.missed, rings.dropped);
-    return histogram_distribution(hist, missed);
+    if (!all) {
+        r->timer_lateness_us = histogram_distribution(hist, missed);
+        return;
+    }
+    // Ring samples are 32-bit in the guest: the narrowing is exact.
+    r->timer_samples_ns.assign(rings.ns.begin(), rings.ns.end());
+    r->timer_lateness_us = exact_distribution(std::move(rings.ns), rings.missed, rings.dropped);
 }
 
 // The workload window's figures from its two edges (nothing when the guest
@@ -257,6 +262,8 @@ RunResult run_kvm(const RunOptions &o) {
     if (o.mode == Mode::kUserspace) r.idle_traps = halts;
     if (vm.device) {
         r.wake_latency_us = vm.device->latency_distribution();
+        if (r.wake_latency_us && r.wake_latency_us->exact)
+            r.wake_samples_ns = vm.device->exact_latencies();
         r.device_over_cap = vm.device->over_cap();
     }
     fill_window(vm, o, &r);
@@ -312,7 +319,7 @@ RunResult run_kvm(const RunOptions &o) {
     // Every raised request must have been answered (an answer covers the
     // older ones): a kick lost while the vCPU ran guest code shows here.
     if (vm.device) lost += vm.device->unanswered();
-    r.timer_lateness_us = timer_lateness(mem, o.vcpus, hist, missed);
+    fill_timer_lateness(mem, o.vcpus, hist, missed, &r);
     if (o.mode == Mode::kUserspace) r.timer_irqs = timer;
     r.device_irqs = device;
     r.lost_interrupts = lost;

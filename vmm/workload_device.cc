@@ -84,6 +84,11 @@ std::optional<LatencyUs> WorkloadDevice::latency_distribution() {
     return latencies_.distribution();
 }
 
+std::vector<uint32_t> WorkloadDevice::exact_latencies() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return latencies_.exact_samples();
+}
+
 uint64_t WorkloadDevice::unanswered() {
     std::lock_guard<std::mutex> lock(mu_);
     uint64_t n = 0;

@@ -53,6 +53,7 @@ class WorkloadDevice {
     // After stop(): the latency distribution (fixed memory, latency_store.h)
     // and the raised requests.
     std::optional<LatencyUs> latency_distribution();
+    std::vector<uint32_t> exact_latencies();  // the store's exact samples, ns
     uint64_t raised() const { return raised_.load(); }
     // Requests raised while their vCPU already had max_outstanding untimed.
     uint64_t over_cap() const { return over_cap_.load(); }

@@ -189,6 +189,14 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
         EXPECT_TRUE(qemu_pp);
         EXPECT_TRUE(inkernel_pp);  // refused by the VM (exit 2): a skip, not a failure
     }
+    // Pooled exact samples per row: a CDF on a 1-2-5 grid ending at 1.
+    for (const auto &row : j.at("summary")) {
+        if (row["backend"] == "qemu") continue;
+        const json &cdf = row.at("timer_lateness_cdf");
+        ASSERT_TRUE(cdf.is_array() && !cdf.empty()) << row.dump();
+        EXPECT_DOUBLE_EQ(cdf.back()[1].get<double>(), 1.0) << row.dump();
+        EXPECT_EQ(row.at("timer_lateness_pooled_us").at("count"), 3 * 2) << row.dump();
+    }
     // Summary and goals are there too.
     ASSERT_EQ(j.at("goals").size(), 4u);
     for (const auto &g : j["goals"]) {

@@ -3,6 +3,7 @@
 
 #include "latency_json.h"
 #include "machine_info.h"
+#include "pooled.h"
 
 namespace wfisbench {
 
@@ -119,6 +120,18 @@ json bench_json(const BenchDoc &d) {
         s["timer_lateness_p99_9_us"] = range(g.get(Metric::kLateP999));
         s["wake_latency_p90_us"] = range(g.get(Metric::kWakeP90));
         s["disturbed_runs"] = g.disturbed;
+        // Pooled exact samples of every completed run: the distribution and
+        // CDF points [[us, fraction <= us], ...] (for plots; the intervals
+        // use the per-run percentiles).
+        auto cdf = [](const std::vector<uint32_t> &v) {
+            json pts = json::array();
+            for (const auto &[us, frac] : cdf_points(v)) pts.push_back({us, frac});
+            return pts;
+        };
+        s["timer_lateness_pooled_us"] = quant(pooled_distribution(g.pooled_timer_ns));
+        s["timer_lateness_cdf"] = cdf(g.pooled_timer_ns);
+        s["wake_latency_pooled_us"] = quant(pooled_distribution(g.pooled_wake_ns));
+        s["wake_latency_cdf"] = cdf(g.pooled_wake_ns);
         s["lateness_approx"] = g.approx;
         Metric key = key_metric(g.scenario);
         json ratios = {{"key_metric", metric_label(key)}};

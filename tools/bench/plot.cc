@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "pooled.h"
 #include "spec.h"
 #include "subprocess.h"
 #include "vm_runner.h"
@@ -150,6 +151,10 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
         for (const auto &r : results)
             if (r.ok && r.plan.scenario == sc && !r.wake_cdf.empty() && r.plan.repeat == 0)
                 cdf[r.plan.governor] = r.wake_cdf;
+        // Pooled exact samples of every block, where the runner gave them.
+        for (const auto &g : groups)
+            if (g.scenario == sc && !g.pooled_wake_ns.empty())
+                cdf[g.governor] = cdf_points(g.pooled_wake_ns);
         bool full = !cdf.empty();
         std::string plots;
         int idx = 0;
@@ -180,7 +185,7 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
             "set title {}\nset logscale x\nunset logscale y\nset autoscale x\nset yrange [0:1.02]\n"
             "set xlabel 'host raise-to-ack latency (us, log)'\nset ylabel 'fraction of "
             "requests'\nset key bottom right\n",
-            quote(full ? sc + ": wake latency CDF (first repeat)"
+            quote(full ? sc + ": wake latency CDF (exact samples of every block, pooled)"
                        : sc + ": wake latency p50 / p99 / max per governor\n(medians of the "
                               "runs; wfisleep-vm reports these quantiles, not a full CDF)"));
         if (plots.empty())

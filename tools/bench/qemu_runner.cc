@@ -262,9 +262,11 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
     ss << in.rdbuf();
     bool parsed = fill_from_serial(ss.str(), plan.scenario, plan.vcpus, &r, &err);
     wfisvm::RingSamples rings;
-    if (parsed && read_rings(ram_path, plan.vcpus, &rings))
+    if (parsed && read_rings(ram_path, plan.vcpus, &rings)) {
+        r.timer_samples_ns.assign(rings.ns.begin(), rings.ns.end());  // 32-bit in the guest
         r.timer_lateness_us =
             wfisvm::exact_distribution(std::move(rings.ns), rings.missed, rings.dropped);
+    }
     std::remove(ram_path.c_str());
     if (edges[0].seen && edges[1].seen && edges[1].t > edges[0].t) {
         const double w = std::chrono::duration<double>(edges[1].t - edges[0].t).count();

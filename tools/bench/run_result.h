@@ -68,6 +68,9 @@ struct RunResult {
     std::optional<int64_t> kvm_halt_poll_ns;
     std::optional<double> runq_wait_pct;  // vCPU threads' run-queue wait, % of window x vCPUs
     bool disturbed = false;               // runq_wait_pct above the scenario's allowance
+    // The exact samples (ns) behind the two distributions, for pooling (not
+    // in the JSON); empty when the runner had none.
+    std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
 };
 
 }  // namespace wfisbench

@@ -111,6 +111,10 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
             add(Metric::kWakeMax, l->max);
         }
         add(Metric::kWorkRate, r.work_rate);
+        g.pooled_timer_ns.insert(g.pooled_timer_ns.end(), r.timer_samples_ns.begin(),
+                                 r.timer_samples_ns.end());
+        g.pooled_wake_ns.insert(g.pooled_wake_ns.end(), r.wake_samples_ns.begin(),
+                                r.wake_samples_ns.end());
     }
     // Stable by scenario order of first appearance, governors in run order.
     std::vector<std::string> order;
