@@ -55,7 +55,8 @@ bool read_samples(const std::string &path, std::vector<uint32_t> *timer_ns,
             dst->push_back(static_cast<uint32_t>(v));
         }
         if (!words.eof()) {
-            *err = "samples file '" + path + "': a " + name + " sample is not a number";
+            *err = "samples file '" + path + "': a ";
+            *err += name + " sample is not a number";
             return false;
         }
         lines++;

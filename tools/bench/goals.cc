@@ -91,6 +91,7 @@ struct Ctx {
     }
     std::vector<std::optional<double>> per_block(const Group &g, Metric m) const {
         std::vector<std::optional<double>> v;
+        v.reserve(static_cast<size_t>(blocks));
         for (int b = 0; b < blocks; b++) v.push_back(g.in_block(m, b));
         return v;
     }

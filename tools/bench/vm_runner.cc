@@ -98,7 +98,7 @@ RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
     std::string json_path = base + ".json", err_path = base + ".stderr",
                 samples_path = base + ".samples";
     std::remove(json_path.c_str());
-    std::remove(samples_path.c_str());
+    (void)std::remove(samples_path.c_str());  // absent is fine
     // Generous timeout: boot + run + report; the VM has its own as well.
     ChildResult c = run_child(vm_command(plan, setup, json_path, samples_path), "", err_path,
                               plan.seconds * 3 + 30);
@@ -140,7 +140,7 @@ RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
         r.timer_samples_ns.clear();
         r.wake_samples_ns.clear();
     }
-    std::remove(samples_path.c_str());
+    (void)std::remove(samples_path.c_str());  // absent is fine
     if (r.lost_interrupts.value_or(0) != 0) {
         r.error = fmt::format("{} interrupts lost", *r.lost_interrupts);
         return r;
