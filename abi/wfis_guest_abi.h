@@ -1,7 +1,8 @@
 /* wfis_guest_abi.h - the contract between the test-bed guest and its hosts.
  *
  * Shared, unchanged, by the freestanding guest (guest/), our VMM (vmm/) and
- * the bench's report parser. C99, no includes but <stdint.h>. Version 1.
+ * the bench's report parser. C99, no includes but <stdint.h>. Version 2
+ * (version 1 plus the records, keys and sample ring appended at the end).
  * Only append: never renumber a port, vector or report key.
  *
  * Hosts: our VMM `wfisleep-vm` (KVM, userspace or in-kernel irqchip) and
@@ -13,7 +14,7 @@
 
 #include <stdint.h>
 
-#define WFIS_ABI_VERSION 1
+#define WFIS_ABI_VERSION 2
 
 /* ---- boot ---------------------------------------------------------------
  * The guest is a 32-bit multiboot (v1) ELF that switches to long mode itself.
@@ -45,25 +46,30 @@
  *   vcpus=N       vCPUs the host started (default 1) */
 
 /* ---- I/O ports (all 32-bit `out`/`in` unless noted) --------------------- */
-#define WFIS_PORT_COM1 0x3F8       /* 8-bit; 16550 THR at +0, LSR at +5 */
-#define WFIS_PORT_EXIT 0xF4        /* write V: host exits with status
-                                      2V+1 (QEMU isa-debug-exit) */
-#define WFIS_PORT_MAGIC 0x500      /* in: WFIS_MAGIC on our VMM */
-#define WFIS_PORT_CPU_ID 0x504     /* in: index of the calling vCPU */
-#define WFIS_PORT_TSC_KHZ 0x508    /* in: TSC frequency in kHz */
-#define WFIS_PORT_TIMER_LO 0x510   /* out: low 32 bits of the deadline */
-#define WFIS_PORT_TIMER_HI 0x514   /* out: high 32 bits; this write arms the
-                                      per-vCPU timer at the absolute guest TSC
-                                      value HI:LO (0 disarms). A deadline in
-                                      the past fires at once. */
-#define WFIS_PORT_DEV_ACK 0x520    /* out: sequence number of the device
-                                      request being acknowledged */
-#define WFIS_PORT_DEV_SEQ 0x524    /* in: sequence number of the newest
-                                      device request for this vCPU */
-#define WFIS_PORT_DEV_DONE 0x528   /* out: burst: response sent for seq */
-#define WFIS_PORT_READY 0x52C      /* out: guest finished setup on this
-                                      vCPU (value: vCPU index); the host
-                                      starts workload devices after it */
+#define WFIS_PORT_COM1 0x3F8 /* 8-bit; 16550 THR at +0, LSR at +5 */
+#define WFIS_PORT_EXIT                                              \
+    0xF4                         /* write V: host exits with status \
+                                    2V+1 (QEMU isa-debug-exit) */
+#define WFIS_PORT_MAGIC 0x500    /* in: WFIS_MAGIC on our VMM */
+#define WFIS_PORT_CPU_ID 0x504   /* in: index of the calling vCPU */
+#define WFIS_PORT_TSC_KHZ 0x508  /* in: TSC frequency in kHz */
+#define WFIS_PORT_TIMER_LO 0x510 /* out: low 32 bits of the deadline */
+#define WFIS_PORT_TIMER_HI                            \
+    0x514 /* out: high 32 bits; this write arms the   \
+             per-vCPU timer at the absolute guest TSC \
+             value HI:LO (0 disarms). A deadline in   \
+             the past fires at once. */
+#define WFIS_PORT_DEV_ACK                       \
+    0x520 /* out: sequence number of the device \
+             request being acknowledged */
+#define WFIS_PORT_DEV_SEQ                                             \
+    0x524                        /* in: sequence number of the newest \
+                                    device request for this vCPU */
+#define WFIS_PORT_DEV_DONE 0x528 /* out: burst: response sent for seq */
+#define WFIS_PORT_READY                         \
+    0x52C /* out: guest finished setup on this  \
+             vCPU (value: vCPU index); the host \
+             starts workload devices after it */
 
 #define WFIS_MAGIC 0x57464953u /* "WFIS" */
 #define WFIS_EXIT_OK 0x10      /* QEMU status 33 */
@@ -94,22 +100,17 @@
 #define WFIS_HIST_LOG_BUCKETS 16u
 #define WFIS_HIST_BUCKETS (WFIS_HIST_LINEAR + WFIS_HIST_LOG_BUCKETS)
 
-static inline uint32_t wfis_hist_bucket(uint64_t ns)
-{
+static inline uint32_t wfis_hist_bucket(uint64_t ns) {
     uint64_t us = ns / 1000u;
-    if (us < WFIS_HIST_LINEAR)
-        return (uint32_t)us;
+    if (us < WFIS_HIST_LINEAR) return (uint32_t)us;
     uint32_t k = 0;
-    while (k + 1 < WFIS_HIST_LOG_BUCKETS && us >= ((uint64_t)WFIS_HIST_LINEAR << (k + 1)))
-        k++;
+    while (k + 1 < WFIS_HIST_LOG_BUCKETS && us >= ((uint64_t)WFIS_HIST_LINEAR << (k + 1))) k++;
     return WFIS_HIST_LINEAR + k;
 }
 
 /* Lower edge of a bucket in us. */
-static inline uint64_t wfis_hist_lower_us(uint32_t bucket)
-{
-    if (bucket < WFIS_HIST_LINEAR)
-        return bucket;
+static inline uint64_t wfis_hist_lower_us(uint32_t bucket) {
+    if (bucket < WFIS_HIST_LINEAR) return bucket;
     return (uint64_t)WFIS_HIST_LINEAR << (bucket - WFIS_HIST_LINEAR);
 }
 
@@ -136,5 +137,58 @@ static inline uint64_t wfis_hist_lower_us(uint32_t bucket)
  * spurious = every timer interrupt taken. After its WFIS CPU line a vCPU
  * takes no further interrupt (cli; hlt; vCPU 0 instead waits with
  * interrupts off and exits). */
+
+/* ---- appended in version 2 -----------------------------------------------
+ * BOOT line: v=2. Hosts accept v=1 (no ring, no MARK, no missed/dropped).
+ *
+ * Workload window. When every vCPU has finished its setup, vCPU 0 prints
+ *   WFIS MARK start
+ * and only then do the vCPUs start their workload; when every vCPU's
+ * workload has ended, vCPU 0 prints
+ *   WFIS MARK end
+ * before any vCPU prints its WFIS CPU line. Each vCPU writes
+ * WFIS_PORT_READY after WFIS MARK start, right before its workload. A host
+ * measures its own CPU
+ * between the two lines: boot, setup and the report are outside.
+ *
+ * Missed ticks. idle's tick keeps a fixed grid; an interrupt that arrives
+ * more than a period late skips the grid points it passed. Each skipped
+ * point counts as missed and, as a sample, is late by (TSC at handler entry
+ * - its own grid time). missed ticks are not in the histogram.
+ * WFIS CPU line: trailing keys missed=<n> (skipped grid points) and
+ * dropped=<n> (samples the ring had no room for).
+ *
+ * Sample ring. Every lateness sample (each timer interrupt that found its
+ * deadline due, as in the histogram; each missed tick; and a deadline still
+ * armed when the guest's clock passed the end of the run, taken then: the
+ * host's and guest's clocks differ by about a microsecond) is stored
+ * exactly, per vCPU, in guest RAM at a fixed guest-physical address, so the
+ * host can read it after the run (our VMM directly; QEMU through a shared
+ * file backing guest RAM). vCPU i's ring starts at
+ *   WFIS_RING_GPA + i * WFIS_RING_STRIDE
+ * with a struct wfis_ring header followed by `capacity` uint32_t samples in
+ * ns (clamped to UINT32_MAX). Overflow rule: the first `capacity` samples
+ * are kept in arrival order; every later one is only counted in `dropped`.
+ * The guest writes the header before its workload starts (magic last) and
+ * owns it until its WFIS CPU line; `stored` <= capacity always holds for a
+ * well-behaved guest, and a host must check it (the guest is untrusted).
+ * Guest RAM must reach WFIS_RING_GPA + WFIS_RING_MAX_CPUS * WFIS_RING_STRIDE
+ * (32 MiB); vCPUs at or above WFIS_RING_MAX_CPUS have no ring. */
+#define WFIS_RING_GPA 0x01000000u /* 16 MiB */
+#define WFIS_RING_STRIDE 0x40000u /* 256 KiB per vCPU */
+#define WFIS_RING_MAX_CPUS 64u
+#define WFIS_RING_MAGIC 0x474E4952u /* "RING" */
+#define WFIS_RING_HEADER_BYTES 64u
+#define WFIS_RING_CAPACITY ((WFIS_RING_STRIDE - WFIS_RING_HEADER_BYTES) / 4u) /* 65520 */
+
+struct wfis_ring {
+    uint32_t magic;    /* WFIS_RING_MAGIC once the header is valid */
+    uint32_t capacity; /* WFIS_RING_CAPACITY */
+    uint64_t stored;   /* samples[0..stored) are valid */
+    uint64_t dropped;  /* samples that found the ring full */
+    uint64_t missed;   /* missed ticks among the samples (stored or dropped) */
+    uint8_t reserved[WFIS_RING_HEADER_BYTES - 32];
+    /* uint32_t samples[capacity] follow */
+};
 
 #endif /* WFIS_GUEST_ABI_H */

@@ -5,9 +5,12 @@
 #include <stdint.h>
 
 #include "percpu.h"
+#include "ring.h"
 
+/* One timer interrupt's lateness: into the histogram and the exact ring. */
 static inline void hist_record(struct percpu *c, uint64_t late_ns) {
     c->hist[wfis_hist_bucket(late_ns)]++;
+    ring_record(c, late_ns);
 }
 
 /* Prints the WFIS HIST lines of c (at least one, even when empty). Call

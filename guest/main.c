@@ -8,6 +8,7 @@
 #include "lapic.h"
 #include "libc.h"
 #include "percpu.h"
+#include "ring.h"
 #include "strutil.h"
 #include "timer.h"
 #include "trap.h"
@@ -21,6 +22,9 @@ static int on_wfis_vmm;               /* WFIS_PORT_MAGIC answered */
 static const char *tsc_src = "host";  /* host | calibrated */
 static volatile uint32_t setup_state; /* 0 running, 1 done, 2 failed */
 static volatile uint32_t reported;    /* vCPUs that printed their report */
+/* The workload window (ABI "Workload window"): vCPUs arrived at its start
+ * and end, and vCPU 0's MARK lines printed. */
+static volatile uint32_t at_start, at_end, start_marked, end_marked;
 
 /* Multiboot v1 info: flags at 0, cmdline address at 16 (valid if bit 2). */
 static const char *multiboot_cmdline(uint32_t magic, uint32_t mbi) {
@@ -139,7 +143,7 @@ static void print_boot(uint32_t cpu) {
     char buf[201];
     struct line l;
     line_init(&l, buf, sizeof buf);
-    line_str(&l, "WFIS BOOT v=1 cpu=");
+    line_str(&l, "WFIS BOOT v=2 cpu=");
     line_u64(&l, cpu);
     line_str(&l, " vcpus=");
     line_u64(&l, cfg.vcpus);
@@ -179,31 +183,55 @@ static void report(const struct percpu *c, uint64_t end) {
     kv(&l, "run_ms", tsc_to_ms(end - c->start_tsc));
     kv(&l, "halts", c->halts);
     kv(&l, "spurious", c->spurious);
+    kv(&l, "missed", c->missed);
+    kv(&l, "dropped", c->dropped);
     console_lock();
     console_puts(buf);
     hist_report(c);
     console_unlock();
 }
 
-/* After its own report, vCPU 0 waits for the others, then ends the run. */
-static void finish(void) {
+/* vCPU 0: waits until *count reaches every vCPU; after 5 s it reports that
+ * only so many `what` and fails the run. */
+static void wait_all(volatile uint32_t *count, const char *what) {
     uint64_t t0 = rdtsc();
     uint64_t limit = (uint64_t)5000 * guest_tsc_khz;
-    while (__atomic_load_n(&reported, __ATOMIC_ACQUIRE) < cfg.vcpus) {
+    while (__atomic_load_n(count, __ATOMIC_ACQUIRE) < cfg.vcpus) {
         if (rdtsc() - t0 > limit) {
             char buf[120];
             struct line l;
             line_init(&l, buf, sizeof buf);
             line_str(&l, "WFIS ERROR cpu=0 only ");
-            line_u64(&l, reported);
+            line_u64(&l, *count);
             line_str(&l, " of vcpus=");
             line_u64(&l, cfg.vcpus);
-            line_str(&l, " reported within 5 s");
+            line_str(&l, " ");
+            line_str(&l, what);
+            line_str(&l, " within 5 s");
             console_line(buf);
             guest_fail();
         }
         cpu_relax();
     }
+}
+
+/* One side of the workload window: every vCPU arrives; vCPU 0 prints the
+ * MARK line once all have, and the others go on only after it did. */
+static void window_edge(uint32_t cpu, volatile uint32_t *arrived, volatile uint32_t *marked,
+                        const char *line, const char *what) {
+    __atomic_fetch_add(arrived, 1, __ATOMIC_RELEASE);
+    if (cpu == 0) {
+        wait_all(arrived, what);
+        console_line(line);
+        __atomic_store_n(marked, 1, __ATOMIC_RELEASE);
+        return;
+    }
+    while (!__atomic_load_n(marked, __ATOMIC_ACQUIRE)) cpu_relax();
+}
+
+/* After its own report, vCPU 0 waits for the others, then ends the run. */
+static void finish(void) {
+    wait_all(&reported, "reported");
     char buf[64];
     struct line l;
     line_init(&l, buf, sizeof buf);
@@ -231,8 +259,11 @@ void guest_main(uint32_t magic, uint32_t mbi, uint32_t cpu) {
     if (cfg.crash == CRASH_UD) __asm__ volatile("ud2");
     if (cfg.crash == CRASH_PF) /* the identity map ends at 4 GiB */
         (void)*(volatile uint64_t *)(uintptr_t)0x100000000ull;
+    ring_init(c);
+    window_edge(cpu, &at_start, &start_marked, "WFIS MARK start", "ready to start");
     outl(WFIS_PORT_READY, cpu);
     workload_run(c, &cfg);
+    window_edge(cpu, &at_end, &end_marked, "WFIS MARK end", "finished the workload");
     report(c, rdtsc());
     __atomic_fetch_add(&reported, 1, __ATOMIC_RELEASE);
     if (cpu == 0) finish();

@@ -20,6 +20,9 @@ struct percpu {
     uint64_t tick_period; /* idle: TSC cycles per tick */
     int timer_probe;      /* a TSC-deadline probe interrupt is expected */
     uint32_t hist[WFIS_HIST_BUCKETS];
+    /* Exact samples (ring.h); missed ticks and samples the ring dropped. */
+    struct wfis_ring *ring;
+    uint64_t missed, dropped;
 } __attribute__((aligned(64)));
 
 extern struct percpu guest_percpu[GUEST_MAX_CPUS];

@@ -7,7 +7,9 @@
 #include "config.h"
 #include "io.h"
 #include "percpu.h"
+#include "ring.h"
 #include "rng.h"
+#include "tsc.h"
 
 /* Runs this vCPU's share of the workload until its TSC passes the end of
  * the run, then disarms the timer. Returns with interrupts off. */
@@ -24,9 +26,19 @@ static inline void workload_on_timer(struct percpu *c, uint64_t now) {
     switch (c->run_kind) {
         case WL_IDLE: {
             /* Periodic tick on a fixed grid; ticks missed by a late interrupt
-             * are skipped, not replayed. */
+             * are skipped, not replayed, but each enters the exact samples
+             * late by now minus its own grid time (the ABI's missed ticks).
+             * Bounded by the run: grid points up to its end count (the end
+             * itself is one when the end-of-run timer will not fire: a late
+             * interrupt past the end arms nothing more). */
             uint64_t p = c->tick_period;
             uint64_t next = c->next_event + p;
+            while (next <= now && next <= c->end_tsc) {
+                c->missed++;
+                if (c->ring) c->ring->missed++;
+                ring_record(c, tsc_to_ns(now - next));
+                next += p;
+            }
             if (next <= now) next += (now - next) / p * p + p;
             c->next_event = next;
             break;

@@ -3,7 +3,8 @@
 #   scripts/bench.sh [--update-readme] [wfisleep-bench flags...]
 # Writes results/bench.json, results/bench.png and results/bench.txt (the printed report).
 # With --update-readme, also regenerates the README's results section from them.
-# Extra flags go to wfisleep-bench (e.g. --repeat 5); the default matrix takes about 3-4 minutes.
+# Extra flags go to wfisleep-bench (e.g. --repeat 10, --quick); the default run (8 blocks) takes
+# about 7 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ for a in "$@"; do
   case $a in
     --update-readme) update_readme=1 ;;
     -h|--help)
-      sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
       exit 0 ;;
     *) args+=("$a") ;;
   esac

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # soak.sh - runs real KVM VMs for a while, cycling workloads and governors; fails on lost interrupts, VMM memory growth or a stuck vCPU.
 #
-#   scripts/soak.sh [--seconds N] [--run-seconds N] [--vm PATH] [--guest PATH] [--out DIR]
+#   scripts/soak.sh [--seconds N] [--long-seconds N] [--run-seconds N] [--vm PATH]
+#                   [--guest PATH] [--out DIR] [--long-scenario S]
 #
-#   --seconds N      total soak time (default 600). The first 3/4 cycle short
-#                    runs over every scenario x governor; the last 1/4 is one
-#                    long run whose resident memory is sampled every second.
+#   --seconds N      total soak time (default 900). Short runs cycle over every
+#                    scenario x governor first; then one long run whose
+#                    resident memory is sampled every second.
+#   --long-seconds N length of the long run (default 600 = 10 minutes; when
+#                    only --seconds is given, 1/4 of it)
 #   --run-seconds N  length of each short run (default 3)
 #   --vm PATH        wfisleep-vm (default build/main/vmm/wfisleep-vm)
 #   --guest PATH     guest ELF (default: wfis-guest.elf next to the VM's build)
 #   --out DIR        keep every run's JSON and log there (default: a temp dir)
-#   --long-scenario S  scenario of the long run (default idle:hz=1000). Not
-#                    pingpong/burst: wfisleep-vm keeps one 8-byte latency
-#                    sample per device request, so those grow by design.
+#   --long-scenario S  scenario of the long run (default pingpong:rate=20000:
+#                    12 M device requests in 10 minutes, whose latencies the VMM
+#                    keeps in a fixed-size store, so its memory must stay flat)
 # Checks, per run: exit status 0, JSON status "ok", lost_interrupts == 0, the
 # run ends before its timeout (a stuck vCPU would keep it alive: the VM gets
 # --timeout and the script a hard kill 30 s later). Across runs: the max RSS of
@@ -24,14 +27,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=600 run_seconds=3 vm=build/main/vmm/wfisleep-vm guest="" out="" long_scenario=idle:hz=1000
+seconds=900 long_secs="" run_seconds=3 vm=build/main/vmm/wfisleep-vm guest="" out=""
+long_scenario=pingpong:rate=20000 seconds_given=0
 usage() { echo "soak.sh: $1 (see the header of scripts/soak.sh for usage)" >&2; exit 2; }
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds)
       if ! { [ $# -ge 2 ] && is_uint "$2" && [ "$2" -ge 10 ]; }; then usage "--seconds '${2:-}' must be an integer >= 10"; fi
-      seconds=$2; shift 2 ;;
+      seconds=$2; seconds_given=1; shift 2 ;;
+    --long-seconds)
+      if ! { [ $# -ge 2 ] && is_uint "$2" && [ "$2" -ge 5 ]; }; then usage "--long-seconds '${2:-}' must be an integer >= 5"; fi
+      long_secs=$2; shift 2 ;;
     --run-seconds)
       if ! { [ $# -ge 2 ] && is_uint "$2" && [ "$2" -ge 1 ]; }; then usage "--run-seconds '${2:-}' must be an integer >= 1"; fi
       run_seconds=$2; shift 2 ;;
@@ -40,7 +47,7 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || usage "--out needs a directory"; out=$2; shift 2 ;;
     --long-scenario) [ $# -ge 2 ] || usage "--long-scenario needs a scenario spec"; long_scenario=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
-    *) usage "unknown argument '$1' (accepted: --seconds --run-seconds --vm --guest --out --long-scenario)" ;;
+    *) usage "unknown argument '$1' (accepted: --seconds --long-seconds --run-seconds --vm --guest --out --long-scenario)" ;;
   esac
 done
 [ -x "$vm" ] || usage "--vm '$vm' is not an executable (build wfisleep-vm first)"
@@ -109,8 +116,11 @@ run_vm() {
 }
 
 start=$(date +%s)
-short_budget=$((seconds * 3 / 4))
-long_secs=$((seconds - short_budget))
+if [ -z "$long_secs" ]; then
+  if [ "$seconds_given" = 1 ]; then long_secs=$((seconds / 4)); else long_secs=600; fi
+fi
+[ "$long_secs" -lt "$seconds" ] || usage "--long-seconds $long_secs must be below --seconds $seconds"
+short_budget=$((seconds - long_secs))
 echo "soak: $seconds s total: short runs of $run_seconds s for ~$short_budget s, then one $long_secs s run ($(date +%T))"
 i=0
 while [ $(( $(date +%s) - start + run_seconds + 2 )) -le "$short_budget" ]; do
@@ -156,6 +166,8 @@ if [ "$rc" != 0 ]; then
 else
   [ "$(jq -r .status "$long_json")" = ok ] || fail "long run: status $(jq -r .status "$long_json")"
   [ "$(jq -r .lost_interrupts "$long_json")" = 0 ] || fail "long run: lost_interrupts=$(jq -r .lost_interrupts "$long_json")"
+  over=$(jq -r '.device_over_cap // 0' "$long_json")
+  [ "$over" = 0 ] || fail "long run: $over device requests beyond the outstanding cap"
 fi
 n=${#samples[@]}
 if [ "$n" -ge 4 ]; then

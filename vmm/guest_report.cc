@@ -143,7 +143,8 @@ GuestCpuReport *GuestReportParser::cpu_slot(uint64_t cpu, const char *record, st
     return &report_.cpus[cpu];
 }
 
-bool GuestReportParser::feed_line(std::string_view line, std::string *err) {
+bool GuestReportParser::feed_line(std::string_view line, std::string *err, ReportEvent *event) {
+    if (event) *event = ReportEvent::kNone;
     if (failed_) {
         if (err) *err = error_;
         return false;
@@ -158,7 +159,16 @@ bool GuestReportParser::feed_line(std::string_view line, std::string *err) {
     std::string_view record = rest.substr(0, sp);
     std::string_view args = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
     if (record == "BOOT") return parse_boot(args, err);
-    if (record == "CPU") return parse_cpu(args, err);
+    if (record == "CPU") {
+        if (!parse_cpu(args, err)) return false;
+        if (event) *event = ReportEvent::kCpuLine;
+        return true;
+    }
+    if (record == "MARK") {
+        if (!parse_mark(args, err)) return false;
+        if (event) *event = report_.mark_end ? ReportEvent::kMarkEnd : ReportEvent::kMarkStart;
+        return true;
+    }
     if (record == "HIST") return parse_hist(args, err);
     if (record == "END") return parse_end(args, err);
     if (record == "ERROR") {  // the guest's own failure message
@@ -167,7 +177,7 @@ bool GuestReportParser::feed_line(std::string_view line, std::string *err) {
         return fail("guest reported an error: " + text, err);
     }
     return fail("guest report: unknown record 'WFIS " + show(record) +
-                    "' (accepted: BOOT, CPU, HIST, END, ERROR)",
+                    "' (accepted: BOOT, CPU, HIST, MARK, END, ERROR)",
                 err);
 }
 
@@ -183,8 +193,9 @@ bool GuestReportParser::parse_boot(std::string_view rest, std::string *err) {
         !f.word("tsc_src", "BOOT", {"host", "calibrated"}, &src, &why) ||
         !f.word("workload", "BOOT", {}, &workload, &why))
         return fail("guest report: " + why, err);
-    if (v != WFIS_ABI_VERSION)
-        return fail("guest report: WFIS BOOT v=" + std::to_string(v) + " (this host speaks v=1)",
+    if (v < 1 || v > WFIS_ABI_VERSION)
+        return fail("guest report: WFIS BOOT v=" + std::to_string(v) + " (this host speaks v=1..." +
+                        std::to_string(WFIS_ABI_VERSION) + ")",
                     err);
     if (vcpus == 0 || vcpus > kMaxVcpus)
         return fail(
@@ -222,7 +233,9 @@ bool GuestReportParser::parse_cpu(std::string_view rest, std::string *err) {
         !f.number("work_units", "CPU", &tmp.work_units, &why) ||
         !f.number("run_ms", "CPU", &tmp.run_ms, &why) ||
         !f.number("halts", "CPU", &tmp.halts, &why) ||
-        !f.number("spurious", "CPU", &tmp.spurious, &why))
+        !f.number("spurious", "CPU", &tmp.spurious, &why) ||
+        (f.get("missed") && !f.number("missed", "CPU", &tmp.missed, &why)) ||
+        (f.get("dropped") && !f.number("dropped", "CPU", &tmp.dropped, &why)))
         return fail("guest report: " + why, err);
     GuestCpuReport *c = cpu_slot(cpu, "CPU", err);
     if (!c) return false;
@@ -240,6 +253,8 @@ bool GuestReportParser::parse_cpu(std::string_view rest, std::string *err) {
     c->run_ms = tmp.run_ms;
     c->halts = tmp.halts;
     c->spurious = tmp.spurious;
+    c->missed = tmp.missed;
+    c->dropped = tmp.dropped;
     return true;
 }
 
@@ -295,6 +310,23 @@ bool GuestReportParser::parse_end(std::string_view rest, std::string *err) {
     return true;
 }
 
+bool GuestReportParser::parse_mark(std::string_view rest, std::string *err) {
+    if (rest == "start") {
+        if (report_.mark_start) return fail("guest report: second WFIS MARK start", err);
+        report_.mark_start = true;
+        return true;
+    }
+    if (rest == "end") {
+        if (!report_.mark_start || report_.mark_end)
+            return fail(std::string("guest report: WFIS MARK end ") +
+                            (report_.mark_end ? "seen twice" : "before WFIS MARK start"),
+                        err);
+        report_.mark_end = true;
+        return true;
+    }
+    return fail("guest report: WFIS MARK '" + show(rest) + "' (accepted: start, end)", err);
+}
+
 bool GuestReportParser::finish(GuestReport *out, std::string *err) {
     if (failed_) {
         if (err) *err = error_;
@@ -330,50 +362,6 @@ bool parse_guest_report(std::string_view text, GuestReport *out, std::string *er
         i = nl + 1;
     }
     return p.finish(out, err);
-}
-
-std::optional<LatencyUs> histogram_percentiles(const LatencyHistogram &hist) {
-    uint64_t total = 0;
-    for (uint64_t c : hist) {
-        if (total > UINT64_MAX - c) return std::nullopt;  // absurd counts
-        total += c;
-    }
-    if (total == 0) return std::nullopt;
-    auto rank_value = [&](double q) {
-        // Smallest bucket whose cumulative count reaches ceil(q * total).
-        uint64_t rank = static_cast<uint64_t>(q * static_cast<double>(total));
-        if (static_cast<double>(rank) < q * static_cast<double>(total)) rank++;
-        if (rank == 0) rank = 1;
-        uint64_t cum = 0;
-        for (uint32_t b = 0; b < WFIS_HIST_BUCKETS; b++) {
-            cum += hist[b];
-            if (cum >= rank) return static_cast<double>(wfis_hist_lower_us(b));
-        }
-        return static_cast<double>(wfis_hist_lower_us(WFIS_HIST_BUCKETS - 1));
-    };
-    LatencyUs l;
-    l.p50 = rank_value(0.50);
-    l.p99 = rank_value(0.99);
-    for (uint32_t b = WFIS_HIST_BUCKETS; b-- > 0;) {
-        if (hist[b]) {
-            l.max = static_cast<double>(wfis_hist_lower_us(b));
-            break;
-        }
-    }
-    return l;
-}
-
-std::optional<LatencyUs> sample_percentiles(std::vector<uint64_t> *samples_ns) {
-    if (samples_ns->empty()) return std::nullopt;
-    std::sort(samples_ns->begin(), samples_ns->end());
-    size_t n = samples_ns->size();
-    auto at = [&](double q) {
-        size_t rank = static_cast<size_t>(q * static_cast<double>(n));
-        if (static_cast<double>(rank) < q * static_cast<double>(n)) rank++;
-        if (rank == 0) rank = 1;
-        return static_cast<double>((*samples_ns)[rank - 1]) / 1000.0;
-    };
-    return LatencyUs{at(0.50), at(0.99), static_cast<double>(samples_ns->back()) / 1000.0};
 }
 
 }  // namespace wfisvm

@@ -14,8 +14,6 @@
 
 namespace wfisvm {
 
-using LatencyHistogram = std::array<uint64_t, WFIS_HIST_BUCKETS>;
-
 struct GuestCpuReport {
     bool boot_seen = false;
     bool cpu_seen = false;
@@ -25,6 +23,7 @@ struct GuestCpuReport {
     std::string workload;  // BOOT workload=
     uint64_t timer_irqs = 0, timer_armed = 0, dev_irqs = 0, dev_acks = 0;
     uint64_t work_units = 0, run_ms = 0, halts = 0, spurious = 0;
+    uint64_t missed = 0, dropped = 0;  // v2 keys; 0 when absent
     LatencyHistogram hist{};
 };
 
@@ -32,8 +31,12 @@ struct GuestReport {
     uint32_t vcpus = 0;                // from the first BOOT line
     std::vector<GuestCpuReport> cpus;  // indexed by cpu=
     bool end_seen = false;
-    bool end_ok = false;  // END status=ok
+    bool end_ok = false;                        // END status=ok
+    bool mark_start = false, mark_end = false;  // WFIS MARK start / end seen (v2)
 };
+
+// What a completed line told the host (SerialConsole's caller acts on it).
+enum class ReportEvent { kNone, kCpuLine, kMarkStart, kMarkEnd };
 
 // Feed the guest's serial output line by line (without the newline), then
 // finish(). Lines not starting with "WFIS " are free text and ignored. A
@@ -44,8 +47,8 @@ struct GuestReport {
 class GuestReportParser {
   public:
     // Returns false (and sets *err) at the first malformed WFIS line; later
-    // calls keep returning false.
-    bool feed_line(std::string_view line, std::string *err);
+    // calls keep returning false. *event (optional) says what the line was.
+    bool feed_line(std::string_view line, std::string *err, ReportEvent *event = nullptr);
     // Checks completeness: END seen, a BOOT and a CPU line for every vCPU,
     // END's vcpus matching. On success moves the report to *out.
     bool finish(GuestReport *out, std::string *err);
@@ -56,6 +59,7 @@ class GuestReportParser {
     bool parse_cpu(std::string_view rest, std::string *err);
     bool parse_hist(std::string_view rest, std::string *err);
     bool parse_end(std::string_view rest, std::string *err);
+    bool parse_mark(std::string_view rest, std::string *err);
     GuestCpuReport *cpu_slot(uint64_t cpu, const char *record, std::string *err);
 
     GuestReport report_;
@@ -65,14 +69,5 @@ class GuestReportParser {
 
 // Parses a whole serial log (lines split at '\n', a trailing '\r' dropped).
 bool parse_guest_report(std::string_view text, GuestReport *out, std::string *err);
-
-// p50/p99/max of a lateness histogram in us; each figure is the lower edge
-// of the bucket holding that rank (1 us resolution below 256 us, then powers
-// of two). nullopt when the histogram is empty.
-std::optional<LatencyUs> histogram_percentiles(const LatencyHistogram &hist);
-
-// Exact p50/p99/max of samples in ns, returned in us. nullopt when empty.
-// Sorts *samples_ns.
-std::optional<LatencyUs> sample_percentiles(std::vector<uint64_t> *samples_ns);
 
 }  // namespace wfisvm

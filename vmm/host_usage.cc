@@ -3,6 +3,8 @@
 
 #include <sys/resource.h>
 
+#include <cstdio>
+
 namespace wfisvm {
 namespace {
 HostUsage from(int who) {
@@ -24,6 +26,16 @@ HostUsage process_usage() {
 }
 HostUsage thread_usage() {
     return from(RUSAGE_THREAD);
+}
+
+std::optional<uint64_t> thread_runq_wait_ns() {
+    std::FILE *f = std::fopen("/proc/thread-self/schedstat", "r");
+    if (f == nullptr) return std::nullopt;
+    unsigned long long run = 0, wait = 0;
+    const int n = std::fscanf(f, "%llu %llu", &run, &wait);
+    std::fclose(f);
+    if (n != 2) return std::nullopt;
+    return wait;
 }
 
 }  // namespace wfisvm

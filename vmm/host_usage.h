@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace wfisvm {
 
@@ -13,5 +14,10 @@ struct HostUsage {
 
 HostUsage process_usage();  // RUSAGE_SELF
 HostUsage thread_usage();   // RUSAGE_THREAD of the caller
+
+// Time the calling thread has spent runnable but waiting for a CPU, in ns
+// (the second field of /proc/thread-self/schedstat); nullopt without
+// schedstats.
+std::optional<uint64_t> thread_runq_wait_ns();
 
 }  // namespace wfisvm

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace wfisvm {
@@ -75,6 +76,9 @@ class HvVcpu {
     // Reads the guest TSC (vCPU stopped) and the host clock around it:
     // *host_ns = midpoint, *window_ns = width of the bracket.
     virtual bool sample_tsc(uint64_t *tsc, uint64_t *host_ns, uint64_t *window_ns) = 0;
+    // The kernel's cumulative halt-polling time of this vCPU in ns (in-kernel
+    // halting only; nullopt where the kernel does not publish it). Any thread.
+    virtual std::optional<uint64_t> kernel_halt_poll_ns() const { return std::nullopt; }
 };
 
 // Sends an interrupt from a device thread in in-kernel irqchip mode.

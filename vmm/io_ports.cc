@@ -10,7 +10,7 @@
 namespace wfisvm {
 namespace {
 
-constexpr uint64_t kStormArms = 10000;  // past deadlines armed in a row
+constexpr uint64_t kStormArms = 10000;  // too-close deadlines armed in a row
 
 std::string describe(const VcpuRuntime *cpu, const VcpuExit &x) {
     return "port " + hex_text(x.port) + " (" + (x.kind == ExitKind::kIoIn ? "in" : "out") + ", " +
@@ -67,7 +67,8 @@ bool handle_out(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string 
                 cpu->timer.write_lo(x.value);
             } else if (cpu->timer.write_hi(x.value, wfisleep_now_ns()) >= kStormArms) {
                 *err = "interrupt storm: guest armed " + std::to_string(kStormArms) +
-                       " timer deadlines in the past in a row on vCPU " +
+                       " timer deadlines in a row each less than 5 us ahead (below any legal "
+                       "tick period) on vCPU " +
                        std::to_string(cpu->index);
                 return false;
             }
@@ -93,9 +94,12 @@ bool handle_out(VmContext *vm, VcpuRuntime *cpu, const VcpuExit &x, std::string 
         default:
             if (x.port >= WFIS_PORT_COM1 && x.port < WFIS_PORT_COM1 + 8) {
                 int cpu_line = -1;
+                ReportEvent event = ReportEvent::kNone;
                 if (!vm->serial.out(static_cast<uint16_t>(x.port - WFIS_PORT_COM1),
-                                    static_cast<uint8_t>(x.value), &cpu_line, err))
+                                    static_cast<uint8_t>(x.value), &cpu_line, err, &event))
                     return false;
+                if (event == ReportEvent::kMarkStart) vm->mark_window(1);
+                if (event == ReportEvent::kMarkEnd) vm->mark_window(2);
                 if (cpu_line >= 0 && static_cast<uint32_t>(cpu_line) < vm->vcpus) {
                     vm->cpus[static_cast<size_t>(cpu_line)]->frozen.store(true);
                     if (vm->device) vm->device->freeze(static_cast<uint32_t>(cpu_line));

@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
         "wfisleep-vm: a KVM micro-VMM whose idle vCPUs wait through wfisleep governors.\n" +
         spec_help()};
     std::string guest, mode = "userspace", scenario = "idle:hz=1000", governor = "adaptive";
-    std::string json_out, serial;
+    std::string json_out, serial, samples;
     uint32_t vcpus = 1;
     double seconds = 2.0, timeout = 0;
     uint64_t seed = 1, halt_poll = 0;
@@ -44,6 +44,8 @@ int main(int argc, char **argv) {
     app.add_option("--timeout", timeout, "wall-clock limit in seconds (default seconds + 10)");
     app.add_option("--json", json_out, "write the JSON result to FILE, or - for stdout");
     app.add_option("--serial", serial, "copy the guest's serial output to FILE, or - for stdout");
+    app.add_option("--samples", samples,
+                   "write the run's exact timer-lateness and wake-latency samples (ns) to FILE");
     app.add_flag("--quiet", quiet, "no summary on stdout");
     app.add_option("--guest-args", extra, "extra guest command line words (tests)");
     try {
@@ -108,6 +110,11 @@ int main(int argc, char **argv) {
     RunResult r = o.mode == Mode::kSimulated ? run_simulated(o) : run_kvm(o);
 
     bool json_failed = false;
+    if (!samples.empty() && !write_samples(samples, r)) {
+        std::fprintf(stderr, "wfisleep-vm: error: cannot write the samples to '%s'\n",
+                     samples.c_str());
+        return 1;
+    }
     if (!json_out.empty()) {
         std::string j = run_result_json(r) + "\n";
         if (json_out == "-") {

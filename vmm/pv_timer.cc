@@ -28,11 +28,11 @@ uint64_t PvTimer::write_hi(uint32_t hi, uint64_t now_ns) {
     uint64_t tsc = (uint64_t{hi} << 32) | lo_;
     if (tsc == 0) {
         deadline_ns_ = WFISLEEP_NO_DEADLINE;
-        return past_in_a_row_;
+        return close_in_a_row_;
     }
     deadline_ns_ = map_.host_ns(tsc);
-    past_in_a_row_ = deadline_ns_ <= now_ns ? past_in_a_row_ + 1 : 0;
-    return past_in_a_row_;
+    close_in_a_row_ = deadline_ns_ < now_ns + kStormAheadNs ? close_in_a_row_ + 1 : 0;
+    return close_in_a_row_;
 }
 
 bool PvTimer::fire_if_due(uint64_t now_ns) {

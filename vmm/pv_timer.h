@@ -33,8 +33,11 @@ class PvTimer {
 
     void write_lo(uint32_t lo) { lo_ = lo; }
     // Arms at guest TSC HI:LO (0 disarms). Returns the number of arms in a
-    // row whose deadline had already passed (storm detection).
+    // row whose deadline was less than kStormAheadNs ahead of now_ns (storm
+    // detection; a disarm leaves the count alone).
     uint64_t write_hi(uint32_t hi, uint64_t now_ns);
+    // Closer than any legal period: the shortest a scenario asks for is 100 us (hz=10000).
+    static constexpr uint64_t kStormAheadNs = 5000;
     // Host deadline, or WFISLEEP_NO_DEADLINE when disarmed.
     uint64_t deadline_ns() const { return deadline_ns_; }
     // If armed and due at now_ns: disarm and return true (one fire per arm).
@@ -44,7 +47,7 @@ class PvTimer {
     TscMap map_;
     uint32_t lo_ = 0;
     uint64_t deadline_ns_ = WFISLEEP_NO_DEADLINE;
-    uint64_t past_in_a_row_ = 0;
+    uint64_t close_in_a_row_ = 0;
 };
 
 }  // namespace wfisvm

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "latency_dist.h"
 #include "spec.h"
 #include "wfisleep/wfisleep.h"
 
@@ -37,13 +38,7 @@ struct RunOptions {
     bool quiet = false;                    // no human output on stdout
     bool echo_serial = false;              // print guest serial lines on stdout
     std::string extra_cmdline;             // appended to the guest command line (tests)
-};
-
-// Percentiles in microseconds.
-struct LatencyUs {
-    double p50 = 0;
-    double p99 = 0;
-    double max = 0;
+    std::string samples_path;              // --samples: write the exact samples there
 };
 
 struct IrqCounts {
@@ -64,7 +59,8 @@ struct RunResult {
     std::optional<double> host_cpu_pct;               // whole process, % of one core
     std::vector<std::optional<double>> vcpu_cpu_pct;  // per vCPU thread
     std::optional<double> wakeups_per_s;              // voluntary context switches / s
-    std::optional<LatencyUs> timer_lateness_us;       // guest report histogram
+    std::optional<LatencyUs> timer_lateness_us;       // guest sample rings (exact), else its
+                                                      // histogram (approx)
     std::optional<LatencyUs> wake_latency_us;         // host raise-to-ack
     std::optional<double> work_rate;                  // work units / s of busy vCPUs
     std::optional<uint64_t> lost_interrupts;          // sum over vectors of injected - handled
@@ -78,7 +74,30 @@ struct RunResult {
     // Appended to the contract: largest |predicted - measured| host time of
     // a guest TSC reading at the end of the run (the pv timer's mapping error).
     std::optional<double> tsc_map_error_us;
+    // Appended: the workload window (guest WFIS MARK start .. end).
+    std::optional<double> workload_s;        // its wall length
+    std::optional<double> workload_cpu_pct;  // whole process over it, % of one core
+    // vCPU threads' time in the governor's poll and spin phases over the
+    // window, % of one core; null for governors whose busy time is a trap
+    // loop (off, qemu10) and in in-kernel mode.
+    std::optional<double> governor_cpu_pct;
+    std::optional<uint64_t> kvm_halt_poll_ns;  // in-kernel: KVM's halt polling in the window
+    // vCPU threads' run-queue wait over the window, % of (window x vCPUs).
+    std::optional<double> runq_wait_pct;
+    // Device requests raised beyond the per-vCPU outstanding cap (not timed).
+    std::optional<uint64_t> device_over_cap;
+    // The exact samples behind the two distributions, in ns (not in the
+    // JSON; --samples writes them): every vCPU's ring, and the device's first
+    // LatencyStore::kDefaultExact latencies. Empty when not exact.
+    std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
 };
+
+// Writes r's exact samples as two text lines, "timer <ns> <ns> ..." and
+// "wake <ns> ...". False when the file cannot be written.
+bool write_samples(const std::string &path, const RunResult &r);
+// Reads what write_samples wrote; false (and *err) on a malformed file.
+bool read_samples(const std::string &path, std::vector<uint32_t> *timer_ns,
+                  std::vector<uint32_t> *wake_ns, std::string *err);
 
 // The JSON object of docs/vmm-cli.md (one line, no trailing newline).
 std::string run_result_json(const RunResult &result);

@@ -1,6 +1,7 @@
 // run_json.cc - RunResult <-> the JSON object of docs/vmm-cli.md.
 #include <nlohmann/json.hpp>
 
+#include "latency_json.h"
 #include "run.h"
 
 namespace wfisvm {
@@ -11,11 +12,6 @@ using nlohmann::json;
 template <typename T>
 json opt(const std::optional<T> &v) {
     return v ? json(*v) : json(nullptr);
-}
-
-json latency(const std::optional<LatencyUs> &l) {
-    if (!l) return nullptr;
-    return json{{"p50", l->p50}, {"p99", l->p99}, {"max", l->max}};
 }
 
 json irqs(const std::optional<IrqCounts> &c) {
@@ -30,10 +26,8 @@ std::optional<T> get_opt(const json &j, const char *key) {
 }
 
 std::optional<LatencyUs> get_latency(const json &j, const char *key) {
-    if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-    const json &l = j.at(key);
-    return LatencyUs{l.at("p50").get<double>(), l.at("p99").get<double>(),
-                     l.at("max").get<double>()};
+    if (!j.contains(key)) return std::nullopt;
+    return latency_from_json(j.at(key));
 }
 
 std::optional<IrqCounts> get_irqs(const json &j, const char *key) {
@@ -72,8 +66,8 @@ std::string run_result_json(const RunResult &r) {
         {"host_cpu_pct", opt(r.host_cpu_pct)},
         {"vcpu_cpu_pct", cpus},
         {"wakeups_per_s", opt(r.wakeups_per_s)},
-        {"timer_lateness_us", latency(r.timer_lateness_us)},
-        {"wake_latency_us", latency(r.wake_latency_us)},
+        {"timer_lateness_us", latency_json(r.timer_lateness_us)},
+        {"wake_latency_us", latency_json(r.wake_latency_us)},
         {"work_rate", opt(r.work_rate)},
         {"lost_interrupts", opt(r.lost_interrupts)},
         {"exits", opt(r.exits)},
@@ -83,6 +77,12 @@ std::string run_result_json(const RunResult &r) {
                        {"tsc_khz", opt(r.guest_tsc_khz)}}},
         {"governor_stats", gov},
         {"tsc_map_error_us", opt(r.tsc_map_error_us)},
+        {"workload_s", opt(r.workload_s)},
+        {"workload_cpu_pct", opt(r.workload_cpu_pct)},
+        {"governor_cpu_pct", opt(r.governor_cpu_pct)},
+        {"kvm_halt_poll_ns", opt(r.kvm_halt_poll_ns)},
+        {"runq_wait_pct", opt(r.runq_wait_pct)},
+        {"device_over_cap", opt(r.device_over_cap)},
     };
     // Invalid UTF-8 in an error message (guest text) must not throw.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -134,6 +134,12 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
             r.governor_stats.push_back(st);
         }
         r.tsc_map_error_us = get_opt<double>(j, "tsc_map_error_us");
+        r.workload_s = get_opt<double>(j, "workload_s");
+        r.workload_cpu_pct = get_opt<double>(j, "workload_cpu_pct");
+        r.governor_cpu_pct = get_opt<double>(j, "governor_cpu_pct");
+        r.kvm_halt_poll_ns = get_opt<uint64_t>(j, "kvm_halt_poll_ns");
+        r.runq_wait_pct = get_opt<double>(j, "runq_wait_pct");
+        r.device_over_cap = get_opt<uint64_t>(j, "device_over_cap");
         *out = std::move(r);
         return true;
     } catch (const std::exception &e) {

@@ -15,8 +15,16 @@ std::string fmt_opt(const std::optional<double> &v, const char *fmt) {
 
 std::string fmt_lat(const std::optional<LatencyUs> &l) {
     if (!l) return "n/a";
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "p50 %.1f us, p99 %.1f us, max %.1f us", l->p50, l->p99, l->max);
+    auto q = [](const std::optional<double> &v) {
+        char b[32];
+        if (!v) return std::string("-");
+        std::snprintf(b, sizeof b, "%.1f", *v);
+        return std::string(b);
+    };
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "p50 %s us, p99 %s us, max %.1f us, %llu samples%s",
+                  q(l->p50).c_str(), q(l->p99).c_str(), l->max,
+                  static_cast<unsigned long long>(l->count), l->exact ? "" : " (approx)");
     return buf;
 }
 
@@ -42,6 +50,9 @@ std::string run_result_summary(const RunResult &r) {
     s += "  timer late   " + fmt_lat(r.timer_lateness_us) + "\n";
     s += "  raise->ack   " + fmt_lat(r.wake_latency_us) + "\n";
     s += "  work rate    " + fmt_opt(r.work_rate, "%.0f units/s") + "\n";
+    s += "  workload     " + fmt_opt(r.workload_cpu_pct, "%.1f %% CPU") + " over " +
+         fmt_opt(r.workload_s, "%.3f s") + ", governor " + fmt_opt(r.governor_cpu_pct, "%.2f %%") +
+         "\n";
     auto u = [](const std::optional<uint64_t> &v) { return v ? std::to_string(*v) : "n/a"; };
     s += "  exits        " + u(r.exits) + ", idle traps " + u(r.idle_traps) + "\n";
     auto irq = [&](const char *name, const std::optional<IrqCounts> &c) {

@@ -22,14 +22,14 @@ SerialConsole::~SerialConsole() {
     if (file_) std::fclose(file_);
 }
 
-bool SerialConsole::end_line(int *cpu_line, std::string *err) {
+bool SerialConsole::end_line(int *cpu_line, std::string *err, ReportEvent *event) {
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
     if (file_) {
         std::fwrite(line_.data(), 1, line_.size(), file_);
         std::fputc('\n', file_);
     }
     if (echo_) std::printf("%s\n", line_.c_str());
-    bool ok = parser_.feed_line(line_, err);
+    bool ok = parser_.feed_line(line_, err, event);
     static constexpr std::string_view kCpu = "WFIS CPU cpu=";
     if (ok && line_.compare(0, kCpu.size(), kCpu) == 0) {
         int n = 0;
@@ -42,8 +42,10 @@ bool SerialConsole::end_line(int *cpu_line, std::string *err) {
     return ok;
 }
 
-bool SerialConsole::out(uint16_t offset, uint8_t byte, int *cpu_line, std::string *err) {
+bool SerialConsole::out(uint16_t offset, uint8_t byte, int *cpu_line, std::string *err,
+                        ReportEvent *event) {
     *cpu_line = -1;
+    if (event) *event = ReportEvent::kNone;
     if (offset != 0) return true;  // IER, FCR, LCR, MCR, scratch: accepted, ignored
     std::lock_guard<std::mutex> lock(mu_);
     if (++bytes_ > kMaxBytes) {
@@ -51,7 +53,7 @@ bool SerialConsole::out(uint16_t offset, uint8_t byte, int *cpu_line, std::strin
             "guest wrote more than " + std::to_string(kMaxBytes) + " bytes to the serial console";
         return false;
     }
-    if (byte == '\n') return end_line(cpu_line, err);
+    if (byte == '\n') return end_line(cpu_line, err, event);
     if (line_.size() >= kMaxLine) {
         *err = "guest serial line longer than " + std::to_string(kMaxLine) + " characters";
         return false;
@@ -68,7 +70,7 @@ uint8_t SerialConsole::in(uint16_t offset) const {
 bool SerialConsole::finish(GuestReport *report, std::string *err) {
     std::lock_guard<std::mutex> lock(mu_);
     int cpu_line = -1;
-    if (!line_.empty() && !end_line(&cpu_line, err)) return false;
+    if (!line_.empty() && !end_line(&cpu_line, err, nullptr)) return false;
     if (file_) std::fflush(file_);
     if (echo_) std::fflush(stdout);
     return parser_.finish(report, err);

@@ -20,8 +20,10 @@ class SerialConsole {
     // Port offset 0..7 from COM1. Any vCPU thread. out() returns false (and
     // sets *err) when the guest broke a rule: malformed report line, or more
     // than kMaxBytes of output. *cpu_line is set to N when this byte
-    // completed a well-formed "WFIS CPU cpu=N" line, else -1.
-    bool out(uint16_t offset, uint8_t byte, int *cpu_line, std::string *err);
+    // completed a well-formed "WFIS CPU cpu=N" line, else -1; *event
+    // (optional) says which record the byte completed (MARK lines).
+    bool out(uint16_t offset, uint8_t byte, int *cpu_line, std::string *err,
+             ReportEvent *event = nullptr);
     uint8_t in(uint16_t offset) const;
 
     // Flushes a partial last line and finishes the report parse.
@@ -31,7 +33,7 @@ class SerialConsole {
     static constexpr size_t kMaxLine = 4096;
 
   private:
-    bool end_line(int *cpu_line, std::string *err);
+    bool end_line(int *cpu_line, std::string *err, ReportEvent *event);
 
     std::mutex mu_;
     std::string line_;

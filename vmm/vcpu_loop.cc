@@ -91,6 +91,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
         if (!cpu->irq.enter_run(gen)) continue;
         VcpuExit x = cpu->hv->run();
         cpu->irq.leave_run();
+        vm->take_window_edges(cpu);  // before this exit can reach the governor
         cpu->injected_since_run = false;
         cpu->exits++;
         switch (x.kind) {
@@ -124,6 +125,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
         }
     }
     cpu->hv->set_exit_deadline(WFISLEEP_NO_DEADLINE);
+    vm->take_window_edges(cpu);
     HostUsage end = thread_usage();
     cpu->usage.cpu_ns = end.cpu_ns - start.cpu_ns;
     cpu->usage.voluntary_switches = end.voluntary_switches - start.voluntary_switches;

@@ -48,6 +48,36 @@ void VmContext::vcpu_ready(uint32_t cpu) {
     if (device) device->start(ready, run_ns);
 }
 
+void VmContext::mark_window(int phase) {
+    if (phase < 1 || phase > 2 || window_phase.load() >= phase) return;
+    WindowEdge &e = edges[phase - 1];
+    e.ns = wfisleep_now_ns();
+    e.process_cpu_ns = process_usage().cpu_ns;
+    uint64_t poll = 0;
+    bool have = !cpus.empty();
+    for (auto &c : cpus) {
+        auto v = c->hv->kernel_halt_poll_ns();
+        if (!v) have = false;
+        poll += v.value_or(0);
+    }
+    if (have) e.kernel_halt_poll_ns = poll;
+    e.seen = true;
+    window_phase.store(phase, std::memory_order_release);
+}
+
+void VmContext::take_window_edges(VcpuRuntime *cpu) {
+    const int phase = window_phase.load(std::memory_order_acquire);
+    while (cpu->window_taken < phase) {
+        VcpuEdge &e = cpu->window[cpu->window_taken++];
+        if (cpu->governor) {
+            wfisleep_stats st = cpu->governor->stats();
+            e.governor_busy_ns = st.poll_ns + st.spin_ns;
+        }
+        e.runq_wait_ns = thread_runq_wait_ns();
+        e.taken = true;
+    }
+}
+
 void VmContext::park() {
     std::unique_lock<std::mutex> lock(mu_);
     if (++parked_ == vcpus && !stop.load()) {

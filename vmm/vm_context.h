@@ -18,6 +18,7 @@
 #include "run.h"
 #include "serial_console.h"
 #include "workload_device.h"
+#include "workload_window.h"
 
 namespace wfisvm {
 
@@ -38,6 +39,9 @@ struct VcpuRuntime {
     std::atomic<uint64_t> msi_delivered{0};  // inkernel: device MSIs accepted
     HostUsage usage;
     double tsc_map_error_ns = -1;  // |predicted - measured| at the end, -1 = unknown
+    // Workload window: edges this thread has taken (vCPU thread only).
+    int window_taken = 0;
+    VcpuEdge window[2];
     std::thread thread;
 };
 
@@ -51,6 +55,16 @@ class VmContext {
     std::unique_ptr<HvIrqSender> msi;  // inkernel mode
     std::vector<std::unique_ptr<VcpuRuntime>> cpus;
     std::atomic<bool> stop{false};
+    // Workload window: 0 before WFIS MARK start, 1 inside, 2 after the end.
+    // Release-stored after edges[phase - 1] is written.
+    std::atomic<int> window_phase{0};
+    WindowEdge edges[2];
+
+    // The guest printed WFIS MARK start (phase 1) or end (phase 2): read the
+    // process-wide figures now. The vCPU thread that wrote the line.
+    void mark_window(int phase);
+    // Takes this vCPU's edges up to the current phase. Its own thread.
+    void take_window_edges(VcpuRuntime *cpu);
 
     // Ends the run with an error (the first one wins). Any thread.
     void fail(const std::string &msg);

@@ -2,12 +2,14 @@
 // assembles the RunResult.
 #include <cmath>
 #include <cstdio>
+#include <system_error>
 
 #include "backends/kvm.h"
 #include "elf_loader.h"
 #include "guest_memory.h"
 #include "guest_report.h"
 #include "multiboot_info.h"
+#include "sample_ring.h"
 #include "vm_context.h"
 #include "wfis_guest_abi.h"
 #include "wfisleep/wfisleep.h"
@@ -69,6 +71,53 @@ struct ConfigHolder {
     wfisleep_config *cfg = nullptr;
     ~ConfigHolder() { wfisleep_config_free(cfg); }
 };
+
+// Exact lateness from every vCPU's sample ring; the histogram's approximate
+// figures when any ring is missing or malformed.
+void fill_timer_lateness(const GuestMemory &mem, uint32_t vcpus, const LatencyHistogram &hist,
+                         uint64_t missed, RunResult *r) {
+    RingSamples rings;
+    std::string err;
+    bool all = true;
+    for (uint32_t i = 0; i < vcpus && all; i++)
+        all = read_sample_ring(mem.at(0, mem.size()), mem.size(), i, &rings, &err);
+    if (!all) {
+        r->timer_lateness_us = histogram_distribution(hist, missed);
+        return;
+    }
+    // Ring samples are 32-bit in the guest: the narrowing is exact.
+    r->timer_samples_ns.assign(rings.ns.begin(), rings.ns.end());
+    r->timer_lateness_us = exact_distribution(std::move(rings.ns), rings.missed, rings.dropped);
+}
+
+// The workload window's figures from its two edges (nothing when the guest
+// printed no MARK lines).
+void fill_window(const VmContext &vm, const RunOptions &o, RunResult *r) {
+    const WindowEdge &a = vm.edges[0], &b = vm.edges[1];
+    if (!a.seen || !b.seen || b.ns <= a.ns) return;
+    const double ns = static_cast<double>(b.ns - a.ns);
+    r->workload_s = ns / 1e9;
+    r->workload_cpu_pct = static_cast<double>(b.process_cpu_ns - a.process_cpu_ns) / ns * 100.0;
+    if (a.kernel_halt_poll_ns && b.kernel_halt_poll_ns)
+        r->kvm_halt_poll_ns = *b.kernel_halt_poll_ns - *a.kernel_halt_poll_ns;
+    uint64_t busy = 0, wait = 0;
+    bool have_busy = o.mode == Mode::kUserspace, have_wait = true;
+    for (const auto &c : vm.cpus) {
+        const VcpuEdge &x = c->window[0], &y = c->window[1];
+        have_busy = have_busy && x.taken && y.taken;
+        have_wait = have_wait && x.runq_wait_ns && y.runq_wait_ns;
+        if (x.taken && y.taken) busy += y.governor_busy_ns - x.governor_busy_ns;
+        if (x.runq_wait_ns && y.runq_wait_ns) wait += *y.runq_wait_ns - *x.runq_wait_ns;
+    }
+    // off returns to the guest at once and qemu10 loops on the trap: their
+    // busy time is in KVM_RUN round trips, not in a poll or spin phase.
+    const GovernorKind k = o.governor.kind;
+    if (have_busy && k != GovernorKind::kOff && k != GovernorKind::kQemu10)
+        r->governor_cpu_pct = static_cast<double>(busy) / ns * 100.0;
+    if (have_wait && !vm.cpus.empty())
+        r->runq_wait_pct =
+            static_cast<double>(wait) / (ns * static_cast<double>(vm.cpus.size())) * 100.0;
+}
 
 RunResult error_result(RunResult r, const std::string &msg) {
     r.ok = false;
@@ -166,7 +215,15 @@ RunResult run_kvm(const RunOptions &o) {
     double timeout = o.timeout_s > 0 ? o.timeout_s : o.seconds + 10;
     for (auto &c : vm.cpus) {
         VcpuRuntime *cp = c.get();
-        c->thread = std::thread([vmp, cp] { vcpu_thread_main(vmp, cp); });
+        try {
+            c->thread = std::thread([vmp, cp] { vcpu_thread_main(vmp, cp); });
+        } catch (const std::system_error &e) {
+            // Out of threads or memory for a stack: end the run with an error
+            // (the started vCPUs stop; the rest count as done, never started).
+            vm.fail("cannot start the thread of vCPU " + std::to_string(cp->index) + ": " +
+                    e.what());
+            vm.thread_done();
+        }
     }
     if (!vm.wait_threads(t0 + static_cast<uint64_t>(timeout * 1e9))) {
         char buf[160];
@@ -176,7 +233,8 @@ RunResult run_kvm(const RunOptions &o) {
                       timeout);
         vm.fail(buf);
     }
-    for (auto &c : vm.cpus) c->thread.join();
+    for (auto &c : vm.cpus)
+        if (c->thread.joinable()) c->thread.join();
     if (vm.device) vm.device->stop();
     uint64_t t1 = wfisleep_now_ns();
     HostUsage p1 = process_usage();
@@ -203,9 +261,12 @@ RunResult run_kvm(const RunOptions &o) {
     r.exits = exits;
     if (o.mode == Mode::kUserspace) r.idle_traps = halts;
     if (vm.device) {
-        auto lat = vm.device->take_latencies();
-        r.wake_latency_us = sample_percentiles(&lat);
+        r.wake_latency_us = vm.device->latency_distribution();
+        if (r.wake_latency_us && r.wake_latency_us->exact)
+            r.wake_samples_ns = vm.device->exact_latencies();
+        r.device_over_cap = vm.device->over_cap();
     }
+    fill_window(vm, o, &r);
 
     GuestReport rep;
     std::string rep_err;
@@ -222,7 +283,7 @@ RunResult run_kvm(const RunOptions &o) {
     r.guest_tsc_khz = rep.cpus[0].tsc_khz;
     LatencyHistogram hist{};
     IrqCounts timer, device;
-    uint64_t lost = 0;
+    uint64_t lost = 0, missed = 0;
     bool claims_more = false;
     double work = 0;
     for (uint32_t i = 0; i < o.vcpus; i++) {
@@ -230,6 +291,7 @@ RunResult run_kvm(const RunOptions &o) {
         const VcpuRuntime &c = *vm.cpus[i];
         for (uint32_t b = 0; b < WFIS_HIST_BUCKETS; b++)
             hist[b] = g.hist[b] > UINT64_MAX - hist[b] ? UINT64_MAX : hist[b] + g.hist[b];
+        missed += g.missed;
         uint64_t t_handled = g.timer_irqs + g.spurious;
         uint64_t d_inj = o.mode == Mode::kInkernel ? c.msi_delivered.load() : c.injected_device;
         timer.injected += c.injected_timer;
@@ -257,7 +319,7 @@ RunResult run_kvm(const RunOptions &o) {
     // Every raised request must have been answered (an answer covers the
     // older ones): a kick lost while the vCPU ran guest code shows here.
     if (vm.device) lost += vm.device->unanswered();
-    r.timer_lateness_us = histogram_percentiles(hist);
+    fill_timer_lateness(mem, o.vcpus, hist, missed, &r);
     if (o.mode == Mode::kUserspace) r.timer_irqs = timer;
     r.device_irqs = device;
     r.lost_interrupts = lost;

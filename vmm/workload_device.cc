@@ -11,17 +11,18 @@
 namespace wfisvm {
 namespace {
 constexpr uint64_t kEndMarginNs = 20'000'000;  // no requests in the last 20 ms
-constexpr size_t kMaxOutstanding = 1u << 16;   // unanswered requests kept per vCPU
 }  // namespace
 
 WorkloadDevice::WorkloadDevice(const ScenarioSpec &spec, uint32_t vcpus, uint64_t seed,
-                               RaiseFn raise)
+                               RaiseFn raise, size_t max_outstanding, size_t exact_latencies)
     : spec_(spec),
       vcpus_(vcpus),
       seed_(seed),
       raise_(std::move(raise)),
       active_(spec.workload == Workload::kPingpong || spec.workload == Workload::kBurst),
-      slots_(vcpus) {}
+      slots_(vcpus),
+      max_outstanding_(max_outstanding),
+      latencies_(active_ ? exact_latencies : 0) {}
 
 WorkloadDevice::~WorkloadDevice() {
     stop();
@@ -70,7 +71,7 @@ bool WorkloadDevice::answer(uint32_t vcpu, uint32_t seq, std::string *err) {
         if (seq <= s.answered) return true;  // a repeated answer (coalesced interrupts)
         s.answered = seq;
         while (!s.outstanding.empty() && s.outstanding.front().first <= seq) {
-            s.latencies.push_back(now - s.outstanding.front().second);
+            latencies_.add(now - s.outstanding.front().second);
             s.outstanding.pop_front();
         }
     }
@@ -78,11 +79,14 @@ bool WorkloadDevice::answer(uint32_t vcpu, uint32_t seq, std::string *err) {
     return true;
 }
 
-std::vector<uint64_t> WorkloadDevice::take_latencies() {
+std::optional<LatencyUs> WorkloadDevice::latency_distribution() {
     std::lock_guard<std::mutex> lock(mu_);
-    std::vector<uint64_t> all;
-    for (auto &s : slots_) all.insert(all.end(), s.latencies.begin(), s.latencies.end());
-    return all;
+    return latencies_.distribution();
+}
+
+std::vector<uint32_t> WorkloadDevice::exact_latencies() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return latencies_.exact_samples();
 }
 
 uint64_t WorkloadDevice::unanswered() {
@@ -98,7 +102,10 @@ bool WorkloadDevice::raise_to(uint32_t vcpu, uint64_t now) {
         Slot &s = slots_[vcpu];
         if (s.frozen || now >= s.stop_at_ns) return false;
         s.newest++;
-        if (s.outstanding.size() < kMaxOutstanding) s.outstanding.emplace_back(s.newest, now);
+        if (s.outstanding.size() < max_outstanding_)
+            s.outstanding.emplace_back(s.newest, now);
+        else
+            over_cap_.fetch_add(1);
     }
     raised_.fetch_add(1);
     raise_(vcpu);

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "latency_store.h"
 #include "spec.h"
 
 namespace wfisvm {
@@ -28,7 +29,12 @@ class WorkloadDevice {
     // raise(vcpu): deliver WFIS_VEC_DEVICE to the vCPU (any thread).
     using RaiseFn = std::function<bool(uint32_t vcpu)>;
 
-    WorkloadDevice(const ScenarioSpec &spec, uint32_t vcpus, uint64_t seed, RaiseFn raise);
+    // max_outstanding: unanswered requests timed per vCPU; a request raised
+    // beyond it is still raised but not timed, and counted (over_cap()).
+    WorkloadDevice(const ScenarioSpec &spec, uint32_t vcpus, uint64_t seed, RaiseFn raise,
+                   size_t max_outstanding = kMaxOutstanding,
+                   size_t exact_latencies = LatencyStore::kDefaultExact);
+    static constexpr size_t kMaxOutstanding = size_t{1} << 16;
     ~WorkloadDevice();
 
     // No-op for scenarios without requests. Starts the thread; requests to a
@@ -44,9 +50,13 @@ class WorkloadDevice {
     uint32_t newest_seq(uint32_t vcpu);
     bool answer(uint32_t vcpu, uint32_t seq, std::string *err);
 
-    // After stop(): all latencies in ns, raised requests.
-    std::vector<uint64_t> take_latencies();
+    // After stop(): the latency distribution (fixed memory, latency_store.h)
+    // and the raised requests.
+    std::optional<LatencyUs> latency_distribution();
+    std::vector<uint32_t> exact_latencies();  // the store's exact samples, ns
     uint64_t raised() const { return raised_.load(); }
+    // Requests raised while their vCPU already had max_outstanding untimed.
+    uint64_t over_cap() const { return over_cap_.load(); }
     // Requests never answered (an answer covers all older ones).
     uint64_t unanswered();
     bool active() const { return active_; }
@@ -56,7 +66,6 @@ class WorkloadDevice {
         uint32_t newest = 0;
         uint32_t answered = 0;
         std::deque<std::pair<uint32_t, uint64_t>> outstanding;  // seq, raise time
-        std::vector<uint64_t> latencies;
         uint64_t stop_at_ns = UINT64_MAX;
         bool frozen = false;
     };
@@ -74,7 +83,10 @@ class WorkloadDevice {
     std::condition_variable cv_;
     bool stopping_ = false;
     std::vector<Slot> slots_;
+    size_t max_outstanding_;
+    LatencyStore latencies_;  // under mu_
     std::atomic<uint64_t> raised_{0};
+    std::atomic<uint64_t> over_cap_{0};
     std::thread thread_;
 };
 

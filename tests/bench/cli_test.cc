@@ -39,10 +39,19 @@ struct Fixture {
 void expect_quantiles_or_null(const json &j, const std::string &what) {
     if (j.is_null()) return;
     ASSERT_TRUE(j.is_object()) << what;
-    for (const char *k : {"p50", "p99", "max"}) {
+    // Quantiles are null when fewer than 10 samples lie beyond them.
+    for (const char *k : {"p50", "p90", "p99", "p99_9"}) {
+        ASSERT_TRUE(j.contains(k)) << what << "." << k;
+        EXPECT_TRUE(j[k].is_number() || j[k].is_null()) << what << "." << k;
+    }
+    for (const char *k : {"max", "count", "missed", "dropped"}) {
         ASSERT_TRUE(j.contains(k)) << what << "." << k;
         EXPECT_TRUE(j[k].is_number()) << what << "." << k;
     }
+    ASSERT_TRUE(j.contains("over_us") && j["over_us"].is_object()) << what;
+    for (const char *b : {"50", "100", "250", "500", "1000"})
+        EXPECT_TRUE(j["over_us"][b].is_number()) << what << ".over_us." << b;
+    EXPECT_TRUE(j["exact"].is_boolean()) << what;
 }
 
 }  // namespace
@@ -103,8 +112,12 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
         const json &r = runs[i];
         for (const char *k : {"scenario", "governor", "backend", "vcpus", "seconds", "host_cpu_pct",
                               "timer_lateness_us", "wake_latency_us", "work_rate",
-                              "lost_interrupts", "exits", "repeat"})
+                              "lost_interrupts", "exits", "repeat", "order", "workload_cpu_pct",
+                              "governor_cpu_pct", "kvm_halt_poll_ns", "runq_wait_pct", "disturbed"})
             ASSERT_TRUE(r.contains(k)) << i << " " << k;
+        for (const char *k : {"workload_cpu_pct", "governor_cpu_pct", "kvm_halt_poll_ns"})
+            EXPECT_TRUE(r[k].is_null() || r[k].is_number()) << i << " " << k;
+        EXPECT_TRUE(r["disturbed"].is_boolean());
         EXPECT_TRUE(r["scenario"].is_string());
         EXPECT_TRUE(r["governor"].is_string());
         std::string backend = r["backend"];
@@ -139,16 +152,19 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
         }
         seq.push_back(r["scenario"].get<std::string>() + "|" + r["governor"].get<std::string>());
     }
-    // Repeat 0 then repeat 1, same interleaved sequence in each; indices 0..K-1.
+    // Block 0 then block 1, each holding every pair once, in its own order.
     size_t half = runs.size() / 2;
+    std::vector<std::string> first(seq.begin(), seq.begin() + static_cast<long>(half)),
+        second(seq.begin() + static_cast<long>(half), seq.end());
     for (size_t i = 0; i < half; i++) {
         EXPECT_EQ(runs[i]["repeat"], 0) << i;
         EXPECT_EQ(runs[half + i]["repeat"], 1) << i;
-        EXPECT_EQ(seq[i], seq[half + i]) << i;
     }
-    EXPECT_EQ(seq[0], "idle:hz=1000|off");
-    EXPECT_EQ(seq[1], "idle:hz=1000|seed:max_us=100");
-    EXPECT_EQ(seq[2], "idle:hz=1000|adaptive");
+    EXPECT_NE(first, second);  // permuted per block (this seed's two orders differ)
+    std::sort(first.begin(), first.end());
+    std::sort(second.begin(), second.end());
+    EXPECT_EQ(first, second);
+    EXPECT_EQ(std::adjacent_find(first.begin(), first.end()), first.end());
     // The fake VM saw the same order.
     EXPECT_EQ(benchtest::count_lines(benchtest::read_file(f.log)),
               static_cast<int>(runs.size() - (kvm ? 4 : 0)) + (kvm ? 2 : 0));
@@ -173,8 +189,30 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
         EXPECT_TRUE(qemu_pp);
         EXPECT_TRUE(inkernel_pp);  // refused by the VM (exit 2): a skip, not a failure
     }
+    // Pooled exact samples per row: a CDF on a 1-2-5 grid ending at 1.
+    for (const auto &row : j.at("summary")) {
+        if (row["backend"] == "qemu") continue;
+        const json &cdf = row.at("timer_lateness_cdf");
+        ASSERT_TRUE(cdf.is_array() && !cdf.empty()) << row.dump();
+        EXPECT_DOUBLE_EQ(cdf.back()[1].get<double>(), 1.0) << row.dump();
+        EXPECT_EQ(row.at("timer_lateness_pooled_us").at("count"), 3 * 2) << row.dump();
+    }
     // Summary and goals are there too.
-    EXPECT_EQ(j.at("goals").size(), 4u);
+    ASSERT_EQ(j.at("goals").size(), 4u);
+    for (const auto &g : j["goals"]) {
+        for (const char *k : {"id", "title", "verdict", "missing", "checks"})
+            ASSERT_TRUE(g.contains(k)) << k << " " << g.dump();
+        std::string v = g["verdict"];
+        EXPECT_TRUE(v == "met" || v == "not met" || v == "inconclusive" || v == "not evaluated");
+        EXPECT_TRUE(g["missing"].is_array());
+        for (const auto &chk : g["checks"]) {
+            for (const char *k : {"name", "value", "ci_low", "ci_high", "op", "bound", "verdict"})
+                ASSERT_TRUE(chk.contains(k)) << k << " " << chk.dump();
+            EXPECT_TRUE(chk["op"] == "<=" || chk["op"] == ">=");
+            EXPECT_TRUE(chk["bound"].is_number());
+        }
+    }
+    EXPECT_EQ(j["goals"][0]["id"], "G1");
     EXPECT_FALSE(j.at("summary").empty());
 }
 
@@ -210,12 +248,29 @@ TEST(BenchCli, GoalsArePrintedWithNumbers) {
                          "--governor deadline --governor seed:max_us=100 --repeat 1",
                      f.env());
     ASSERT_EQ(c.exit_code, 0) << c.err;
-    EXPECT_NE(c.out.find("Goal 1: met"), std::string::npos) << c.out;
-    EXPECT_NE(c.out.find("ratio"), std::string::npos);
-    EXPECT_NE(c.out.find("Goal 2: not evaluated"), std::string::npos) << c.out;
-    EXPECT_NE(c.out.find("Goal 3: not evaluated"), std::string::npos) << c.out;
-    // inkernel is a peer: not asked for, so goal 4 cannot be judged.
-    EXPECT_NE(c.out.find("Goal 4: not evaluated"), std::string::npos) << c.out;
+    // inkernel is a peer: not asked for, so G1 cannot be judged, and says why.
+    EXPECT_NE(c.out.find("G1: not evaluated"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("missing: no completed 'inkernel' runs"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("adaptive governor CPU % of a core"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("G2: not evaluated"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("host-timer model"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("G3: not evaluated"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("G4: not evaluated"), std::string::npos) << c.out;
+    // --quick: 3 blocks, no intervals, nothing judged.
+    std::string json_path = f.dir + "/q.json";
+    c = run_cli(WFISBENCH_BIN,
+                f.fakes() + "--scenario idle:hz=1000 --governor off --governor adaptive --quick " +
+                    "--json '" + json_path + "'",
+                f.env());
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_NE(c.out.find("x 3 block(s)"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("quick run (--quick)"), std::string::npos) << c.out;
+    json j = json::parse(benchtest::read_file(json_path));
+    EXPECT_TRUE(j["bench"]["quick"].get<bool>());
+    for (const auto &g : j["goals"]) {
+        EXPECT_EQ(g["verdict"], "not evaluated") << g.dump();
+        EXPECT_TRUE(g["missing"].is_array());
+    }
 }
 
 TEST(BenchCli, PlotsPngAndSvg) {

@@ -5,7 +5,7 @@
 #   FAKE_VM_LOST=GOV        runs of governor GOV report 3 lost interrupts, exit 1
 #   (inkernel mode refuses pingpong with exit 2, as a VMM without that device would)
 set -u
-scenario=idle:hz=1000 governor=adaptive mode=userspace json= seconds=2 vcpus=1 poll=
+scenario=idle:hz=1000 governor=adaptive mode=userspace json= seconds=2 vcpus=1 poll= samples=
 while [ $# -gt 0 ]; do
   case $1 in
     --scenario) scenario=$2; shift ;;
@@ -15,6 +15,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift ;;
     --vcpus) vcpus=$2; shift ;;
     --halt-poll-ns) poll=$2; shift ;;
+    --samples) samples=$2; shift ;;
     --guest|--seed|--timeout|--serial) shift ;;
     --quiet) ;;
     *) echo "fake-wfisleep-vm: unknown flag $1" >&2; exit 2 ;;
@@ -61,5 +62,9 @@ out="{\"backend\": \"$backend\", \"scenario\": \"$scenario\", \"governor\": \"$g
                      \"sleep_ns\": 0, \"poll_ns\": 0, \"spin_ns\": 0}]}"
 if [ -n "$json" ]; then
   if [ "$json" = - ]; then echo "$out"; else echo "$out" >"$json"; fi
+fi
+# --samples: the timer lateness p50 and p99, in ns, as a few exact samples.
+if [ -n "$samples" ]; then
+  printf 'timer %s %s %s\nwake\n' "${p50}000" "${p50}000" "${p99}000" >"$samples"
 fi
 exit $rc

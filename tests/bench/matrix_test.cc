@@ -28,25 +28,45 @@ bool has(const std::vector<std::string> &v, const std::string &s) {
 
 }  // namespace
 
-TEST(BenchMatrix, InterleavesGovernorsWithinEachRepeat) {
+TEST(BenchMatrix, BlocksHoldEveryPairOnceInASeededPermutation) {
     Options o;
     o.scenarios = {"idle:hz=1000", "tickless:mean_ms=10"};
     o.governors = {"off", "adaptive", "deadline"};
-    o.repeat = 3;
+    o.repeat = 4;
+    o.seed = 7;
     Matrix m = build_matrix(o, full_host());
-    ASSERT_EQ(m.runs.size(), 2u * 3u * 3u);
-    size_t i = 0;
-    for (int r = 0; r < 3; r++)
-        for (const auto &s : o.scenarios)
-            for (const auto &g : o.governors) {
-                const RunPlan &p = m.runs[i];
-                EXPECT_EQ(p.repeat, r);
-                EXPECT_EQ(p.scenario, s);
-                EXPECT_EQ(p.governor, g);
-                EXPECT_EQ(p.order, static_cast<int>(i));
-                EXPECT_FALSE(p.peer);
-                i++;
-            }
+    ASSERT_EQ(m.runs.size(), 2u * 3u * 4u);
+    std::vector<std::vector<std::string>> blocks(4);
+    for (size_t i = 0; i < m.runs.size(); i++) {
+        const RunPlan &p = m.runs[i];
+        EXPECT_EQ(p.repeat, static_cast<int>(i / 6)) << i;  // blocks in order
+        EXPECT_EQ(p.order, static_cast<int>(i));
+        EXPECT_FALSE(p.peer);
+        blocks[static_cast<size_t>(p.repeat)].push_back(p.scenario + "|" + p.governor);
+    }
+    std::vector<std::string> all;
+    for (const auto &s : o.scenarios)
+        for (const auto &g : o.governors) all.push_back(s + "|" + g);
+    std::sort(all.begin(), all.end());
+    int distinct = 0;
+    for (size_t b = 0; b < blocks.size(); b++) {
+        std::vector<std::string> sorted = blocks[b];
+        std::sort(sorted.begin(), sorted.end());
+        EXPECT_EQ(sorted, all) << "block " << b;
+        if (b > 0 && blocks[b] != blocks[b - 1]) distinct++;
+    }
+    EXPECT_GT(distinct, 0);  // permuted, not the same order every block
+    // The same seed gives the same order; another seed another.
+    Matrix again = build_matrix(o, full_host());
+    for (size_t i = 0; i < m.runs.size(); i++)
+        EXPECT_EQ(again.runs[i].governor, m.runs[i].governor);
+    o.seed = 8;
+    Matrix other = build_matrix(o, full_host());
+    bool differs = false;
+    for (size_t i = 0; i < m.runs.size(); i++)
+        differs = differs || other.runs[i].governor != m.runs[i].governor ||
+                  other.runs[i].scenario != m.runs[i].scenario;
+    EXPECT_TRUE(differs);
 }
 
 TEST(BenchMatrix, SameSecondsAndVcpusForEveryone) {
@@ -62,7 +82,7 @@ TEST(BenchMatrix, SameSecondsAndVcpusForEveryone) {
     }
 }
 
-TEST(BenchMatrix, PeersFollowTheGovernorsAndSkipWithReasons) {
+TEST(BenchMatrix, PeersJoinTheBlocksAndSkipWithReasons) {
     Options o;
     o.scenarios = {"idle:hz=1000", "pingpong:rate=2000", "compute:busy=1,idle=3"};
     o.governors = {"adaptive"};
@@ -72,8 +92,9 @@ TEST(BenchMatrix, PeersFollowTheGovernorsAndSkipWithReasons) {
     std::vector<std::string> idle_govs;
     for (const auto &p : m.runs)
         if (p.scenario == "idle:hz=1000") idle_govs.push_back(p.governor);
+    std::sort(idle_govs.begin(), idle_govs.end());  // the block's order is a permutation
     EXPECT_EQ(idle_govs, (std::vector<std::string>{"adaptive", "inkernel", "inkernel:poll=0",
-                                                   "qemu:irqchip=on", "qemu:irqchip=off"}));
+                                                   "qemu:irqchip=off", "qemu:irqchip=on"}));
     for (const auto &p : m.runs) {
         if (p.governor == "inkernel:poll=0") {
             ASSERT_TRUE(p.halt_poll_ns.has_value());

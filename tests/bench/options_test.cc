@@ -53,6 +53,21 @@ TEST(BenchOptions, ExplicitSpecsTurnPeersOffUnlessAsked) {
     EXPECT_FALSE(o.peers);
 }
 
+TEST(BenchOptions, BlocksDefaultToEightAndQuickToThree) {
+    Options o;
+    ASSERT_EQ(parse({}, &o).exit_code, -1);
+    EXPECT_EQ(o.repeat, 8);
+    EXPECT_FALSE(o.quick);
+    ASSERT_EQ(parse({"--quick"}, &o).exit_code, -1);
+    EXPECT_TRUE(o.quick);
+    EXPECT_EQ(o.repeat, 3);
+    ASSERT_EQ(parse({"--repeat", "5", "--quick"}, &o).exit_code, -1);
+    EXPECT_EQ(o.repeat, 5);  // an explicit --repeat wins
+    ParseOutcome p = parse({"--quick=1"}, &o);
+    EXPECT_EQ(p.exit_code, 2);
+    EXPECT_NE(p.message.find("--quick takes no value"), std::string::npos) << p.message;
+}
+
 TEST(BenchOptions, ValuesInBothForms) {
     Options o;
     ASSERT_EQ(parse({"--seconds=2.5", "--repeat", "4", "--vcpus=2", "--seed",
@@ -128,9 +143,10 @@ TEST(BenchOptions, HelpDocumentsEveryFlag) {
     Options o;
     ParseOutcome p = parse({"--help"}, &o);
     EXPECT_EQ(p.exit_code, 0);
-    for (const char *flag :
-         {"--scenario", "--governor", "--seconds", "--vcpus", "--repeat", "--peers", "--no-peers",
-          "--seed", "--json", "--plot", "--vm", "--guest", "--qemu", "grace", "inkernel:poll=0",
-          "qemu:irqchip=off", "pingpong", "compute", "kvm-haltpoll"})
+    for (const char *flag : {"--scenario",       "--governor", "--seconds", "--vcpus",
+                             "--repeat",         "--quick",    "--peers",   "--no-peers",
+                             "--seed",           "--json",     "--plot",    "--vm",
+                             "--guest",          "--qemu",     "grace",     "inkernel:poll=0",
+                             "qemu:irqchip=off", "pingpong",   "compute",   "kvm-haltpoll"})
         EXPECT_NE(p.message.find(flag), std::string::npos) << flag;
 }

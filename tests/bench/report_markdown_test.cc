@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "bench_json.h"
+#include "canned_runs.h"
 
 using namespace wfisbench;
 
@@ -15,7 +16,8 @@ RunResult run(const std::string &scenario, const std::string &gov, double cpu, d
     r.plan.governor = gov;
     r.ok = true;
     r.host_cpu_pct = cpu;
-    r.timer_lateness_us = Quantiles{p99 / 2, p99, p99 * 2};
+    r.workload_cpu_pct = cpu * 0.9;
+    r.timer_lateness_us = benchtest::lat3(p99 / 2, p99, p99 * 2);
     r.lost_interrupts = 0;
     return r;
 }
@@ -42,9 +44,11 @@ TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
     ASSERT_FALSE(md.empty()) << err;
     EXPECT_NE(md.find("Test CPU"), std::string::npos);
     EXPECT_NE(md.find("**`idle:hz=1000`**"), std::string::npos);
-    EXPECT_NE(md.find("| `adaptive` | kvm | 1/1 | 5.00 |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| 0.05 |"), std::string::npos) << md;  // 5 / 100
-    EXPECT_NE(md.find("Goal 1: not evaluated"), std::string::npos) << md;
+    EXPECT_NE(md.find("| `adaptive` | kvm | 1/1 | 0 | 5.00 | 4.50 | - |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 0.05 |"), std::string::npos) << md;  // 4.5 / 90
+    EXPECT_NE(md.find("**G1: not evaluated**"), std::string::npos) << md;
+    EXPECT_NE(md.find("missing: no completed 'inkernel' runs"), std::string::npos) << md;
+    EXPECT_EQ(md.find("issue 4"), std::string::npos) << md;
     EXPECT_NE(md.find("qemu-system-x86_64 not found"), std::string::npos);
     EXPECT_NE(md.find("- a note"), std::string::npos);
     EXPECT_NE(md.find("](results/bench.png)"), std::string::npos);

@@ -76,8 +76,11 @@ TEST_P(SimPerGovernor, PingpongRequestsAreAllAcknowledged) {
     EXPECT_GT(r.device_irqs->injected, 0u);
     EXPECT_EQ(r.device_irqs->handled, r.device_irqs->injected);
     ASSERT_TRUE(r.wake_latency_us.has_value());
-    EXPECT_LE(r.wake_latency_us->p50, r.wake_latency_us->p99);
-    EXPECT_LE(r.wake_latency_us->p99, r.wake_latency_us->max);
+    // A quantile is shown once 10 samples lie beyond it (latency_dist.h).
+    const auto &w = *r.wake_latency_us;
+    ASSERT_TRUE(w.p50 && w.p90) << w.count << " samples";
+    EXPECT_LE(*w.p50, *w.p90);
+    EXPECT_LE(*w.p90, w.max);
     EXPECT_FALSE(r.timer_lateness_us.has_value());  // the pingpong guest runs without a timer
 }
 

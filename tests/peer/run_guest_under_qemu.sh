@@ -93,7 +93,7 @@ for check in "$@"; do
       done ;;
     vcpus=*)
       for ((i = 0; i < vcpus; i++)); do
-        grep -q "^WFIS BOOT v=1 cpu=$i vcpus=$vcpus " "$log" || bad "no BOOT line for cpu $i"
+        grep -q "^WFIS BOOT v=2 cpu=$i vcpus=$vcpus " "$log" || bad "no BOOT line for cpu $i"
         grep -q "^WFIS CPU cpu=$i " "$log" || bad "no CPU line for cpu $i"
       done
       n=$(grep -c '^WFIS CPU ' "$log")

@@ -78,6 +78,27 @@ TEST(HostileImage, NotAnElfFile) {
     EXPECT_NE(o.err.find("cannot open guest '/nonexistent/guest.elf'"), std::string::npos) << o.err;
 }
 
+// With too little address space for 64 thread stacks, starting a vCPU
+// thread fails: the run must end with one clear line, not std::terminate.
+TEST(HostileHost, VcpuThreadThatCannotStartIsAnError) {
+    if (!have_kvm()) GTEST_SKIP() << "no usable /dev/kvm on this machine: real-VM test skipped";
+    std::string cmd = "ulimit -v 300000; " + std::string(WFISLEEP_VM) + " --guest " +
+                      WFIS_GUEST_ELF +
+                      " --scenario idle:hz=100 --vcpus 64 --seconds 0.2 --quiet 2>&1 >/dev/null";
+    Outcome o;
+    FILE *p = popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::array<char, 512> buf;
+    while (fgets(buf.data(), buf.size(), p)) o.err += buf.data();
+    int st = pclose(p);
+    o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (o.err.find("Sanitizer") != std::string::npos)
+        GTEST_SKIP() << "sanitizer build: it cannot run under an address-space limit";
+    EXPECT_EQ(o.code, 1) << o.err;
+    EXPECT_NE(o.err.find("cannot start the thread of vCPU"), std::string::npos) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+}
+
 TEST(Usage, BadFlagsExitTwoWithOneLine) {
     for (const char *args :
          {"--guest x --mode fast", "--guest x --mode inkernel --governor off",

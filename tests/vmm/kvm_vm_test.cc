@@ -115,7 +115,7 @@ TEST(KvmVm, PingpongRequestsAreAcknowledged) {
     EXPECT_GT(r.device_irqs->injected, 20u);
     EXPECT_EQ(r.device_irqs->injected, r.device_irqs->handled);
     ASSERT_TRUE(r.wake_latency_us.has_value());
-    EXPECT_GT(r.wake_latency_us->p50, 0.0);
+    EXPECT_GT(r.wake_latency_us->p50.value_or(0), 0.0);
     EXPECT_EQ(r.lost_interrupts, 0u);
 }
 
@@ -196,6 +196,44 @@ TEST(KvmVm, KicksRacingKvmRunAreNeverLost) {
         EXPECT_EQ(r.device_irqs->injected, r.device_irqs->handled) << gov;
         EXPECT_EQ(r.lost_interrupts, 0u) << gov;  // includes requests never answered
     }
+}
+
+}  // namespace
+}  // namespace wfisvm
+
+namespace wfisvm {
+namespace {
+
+// The workload window spans the guest's run (seconds), not boot or report;
+// every grid tick is an exact sample; governor_cpu_pct is null for the trap
+// loop of off and a share of a core for a sleeping governor.
+TEST(KvmVm, WorkloadWindowAndExactTicks) {
+    REQUIRE_KVM();
+    for (const char *gov : {"adaptive", "off"}) {
+        RunResult r = run_ok(options("idle:hz=500", gov, Mode::kUserspace, 2, 0.5));
+        ASSERT_TRUE(r.workload_s.has_value()) << gov;
+        EXPECT_GE(*r.workload_s, 0.5) << gov;
+        EXPECT_LT(*r.workload_s, 0.5 + 0.1) << gov;
+        EXPECT_LT(*r.workload_s, r.wall_s) << gov;
+        ASSERT_TRUE(r.workload_cpu_pct.has_value()) << gov;
+        EXPECT_GT(*r.workload_cpu_pct, 0.0) << gov;
+        ASSERT_TRUE(r.timer_lateness_us.has_value());
+        EXPECT_TRUE(r.timer_lateness_us->exact) << gov;
+        // 250 grid points per vCPU (the last one is the end-of-run timer).
+        EXPECT_EQ(r.timer_lateness_us->count, 2u * 250u) << gov;
+        EXPECT_EQ(r.timer_lateness_us->dropped, 0u);
+        ASSERT_TRUE(r.runq_wait_pct.has_value());
+        if (std::string(gov) == "off") {
+            EXPECT_FALSE(r.governor_cpu_pct.has_value());
+        } else {
+            ASSERT_TRUE(r.governor_cpu_pct.has_value());
+            EXPECT_LT(*r.governor_cpu_pct, *r.workload_cpu_pct);
+        }
+    }
+    RunResult k = run_ok(options("idle:hz=500", "adaptive", Mode::kInkernel, 1, 0.5));
+    ASSERT_TRUE(k.workload_cpu_pct.has_value());
+    EXPECT_FALSE(k.governor_cpu_pct.has_value());
+    EXPECT_TRUE(k.timer_lateness_us && k.timer_lateness_us->exact);
 }
 
 }  // namespace

@@ -50,6 +50,21 @@ TEST(PvTimer, ArmsFiresOnceAndDisarms) {
     EXPECT_EQ(t.deadline_ns(), WFISLEEP_NO_DEADLINE);
 }
 
+TEST(PvTimer, CountsDeadlinesLessThanFiveMicrosecondsAheadInARow) {
+    PvTimer t;
+    t.set_map(map_1ghz());  // 1 TSC cycle = 1 ns
+    const uint64_t now = map_1ghz().ns0;
+    const uint64_t tsc = map_1ghz().tsc0;
+    t.write_lo(static_cast<uint32_t>(tsc + 4999));
+    EXPECT_EQ(t.write_hi(0, now), 1u);  // 4.999 us ahead: too close for any period
+    t.write_lo(static_cast<uint32_t>(tsc + 1));
+    EXPECT_EQ(t.write_hi(0, now), 2u);
+    t.write_lo(0);
+    EXPECT_EQ(t.write_hi(0, now), 2u);  // a disarm neither counts nor resets
+    t.write_lo(static_cast<uint32_t>(tsc + 5000));
+    EXPECT_EQ(t.write_hi(0, now), 0u);  // 5 us ahead: legal, the run resets
+}
+
 TEST(PvTimer, CountsPastDeadlinesInARow) {
     PvTimer t;
     t.set_map(map_1ghz());

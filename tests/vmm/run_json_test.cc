@@ -19,7 +19,17 @@ TEST(RunJson, RoundTrips) {
     r.host_cpu_pct = 5.5;
     r.vcpu_cpu_pct = {2.0, std::nullopt};
     r.wakeups_per_s = 1000;
-    r.timer_lateness_us = LatencyUs{8, 20, 41};
+    LatencyUs lat;
+    lat.p50 = 8;
+    lat.p99 = 20;
+    lat.max = 41;
+    lat.count = 1500;
+    lat.over = {0.5, 0.1, 0, 0, 0};
+    lat.missed = 3;
+    r.timer_lateness_us = lat;
+    r.workload_s = 1.25;
+    r.workload_cpu_pct = 4.5;
+    r.kvm_halt_poll_ns = 1234;
     r.lost_interrupts = 0;
     r.exits = 3012;
     r.idle_traps = 3000;
@@ -43,7 +53,17 @@ TEST(RunJson, RoundTrips) {
     EXPECT_TRUE(b.ok);
     EXPECT_EQ(b.vcpu_cpu_pct.size(), 2u);
     EXPECT_FALSE(b.vcpu_cpu_pct[1].has_value());
-    EXPECT_EQ(b.timer_lateness_us->p99, 20);
+    EXPECT_EQ(b.timer_lateness_us->p99.value_or(-1), 20);
+    EXPECT_FALSE(b.timer_lateness_us->p999.has_value());  // null in, null out
+    EXPECT_NE(j.find("\"p99_9\":null"), std::string::npos);
+    EXPECT_NE(j.find("\"over_us\":{\"100\":0.1,\"1000\":0.0,\"250\":0.0,\"50\":0.5,\"500\":0.0}"),
+              std::string::npos);
+    EXPECT_EQ(b.timer_lateness_us->count, 1500u);
+    EXPECT_EQ(b.timer_lateness_us->missed, 3u);
+    EXPECT_DOUBLE_EQ(b.timer_lateness_us->over[1], 0.1);
+    EXPECT_DOUBLE_EQ(b.workload_cpu_pct.value_or(-1), 4.5);
+    EXPECT_FALSE(b.governor_cpu_pct.has_value());
+    EXPECT_EQ(b.kvm_halt_poll_ns.value_or(0), 1234u);
     EXPECT_FALSE(b.wake_latency_us.has_value());
     EXPECT_FALSE(b.device_irqs.has_value());
     EXPECT_EQ(b.timer_irqs->handled, 3000u);

@@ -1,7 +1,9 @@
 // bench_json.cc - serialises runs, summary and goals; unmeasured figures become null.
 #include "bench_json.h"
 
+#include "latency_json.h"
 #include "machine_info.h"
+#include "pooled.h"
 
 namespace wfisbench {
 
@@ -15,8 +17,7 @@ json opt(const std::optional<T> &v) {
 }
 
 json quant(const std::optional<Quantiles> &q) {
-    if (!q) return nullptr;
-    return json{{"p50", q->p50}, {"p99", q->p99}, {"max", q->max}};
+    return wfisvm::latency_json(q);
 }
 
 json range(const std::optional<Range> &r) {
@@ -53,6 +54,13 @@ json run_json(const RunResult &r, uint64_t seed) {
     if (r.qemu_boot_s) j["qemu_boot_s"] = *r.qemu_boot_s;
     j["guest_timer"] = r.guest_timer.empty() ? json(nullptr) : json(r.guest_timer);
     j["vcpu_cpu_pct"] = r.vcpu_cpu_pct.empty() ? json(nullptr) : json(r.vcpu_cpu_pct);
+    j["workload_s"] = opt(r.workload_s);
+    j["workload_cpu_pct"] = opt(r.workload_cpu_pct);
+    if (r.workload_cpu_error_pct) j["workload_cpu_error_pct"] = *r.workload_cpu_error_pct;
+    j["governor_cpu_pct"] = opt(r.governor_cpu_pct);
+    j["kvm_halt_poll_ns"] = opt(r.kvm_halt_poll_ns);
+    j["runq_wait_pct"] = opt(r.runq_wait_pct);
+    j["disturbed"] = r.disturbed;
     if (!r.wake_cdf.empty()) {
         json cdf = json::array();
         for (const auto &[us, frac] : r.wake_cdf) cdf.push_back({us, frac});
@@ -72,6 +80,8 @@ json bench_json(const BenchDoc &d) {
     json b;
     b["seconds"] = d.opt.seconds;
     b["repeat"] = d.opt.repeat;
+    b["quick"] = d.opt.quick;
+    b["interval_method"] = d.opt.quick ? json(nullptr) : json(kIntervalMethod);
     b["vcpus"] = d.opt.vcpus;
     b["seed"] = d.opt.seed;
     b["peers"] = d.opt.peers;
@@ -104,14 +114,43 @@ json bench_json(const BenchDoc &d) {
         s["wake_latency_p50_us"] = range(g.get(Metric::kWakeP50));
         s["wake_latency_p99_us"] = range(g.get(Metric::kWakeP99));
         s["work_rate"] = range(g.get(Metric::kWorkRate));
-        Metric key = key_metric(g.scenario);
-        s["ratios"] = {
-            {"cpu_vs_off", opt(ratio(d.groups, g, "off", Metric::kCpu))},
-            {"cpu_vs_seed", opt(ratio(d.groups, g, "seed:max_us=100", Metric::kCpu))},
-            {"key_metric", metric_label(key)},
-            {"key_vs_off", opt(ratio(d.groups, g, "off", key))},
-            {"key_vs_seed", opt(ratio(d.groups, g, "seed:max_us=100", key))},
+        s["workload_cpu_pct"] = range(g.get(Metric::kWorkloadCpu));
+        s["governor_cpu_pct"] = range(g.get(Metric::kGovernorCpu));
+        s["timer_lateness_p90_us"] = range(g.get(Metric::kLateP90));
+        s["timer_lateness_p99_9_us"] = range(g.get(Metric::kLateP999));
+        s["wake_latency_p90_us"] = range(g.get(Metric::kWakeP90));
+        s["disturbed_runs"] = g.disturbed;
+        // Pooled exact samples of every completed run: the distribution and
+        // CDF points [[us, fraction <= us], ...] (for plots; the intervals
+        // use the per-run percentiles).
+        auto cdf = [](const std::vector<uint32_t> &v) {
+            json pts = json::array();
+            for (const auto &[us, frac] : cdf_points(v)) pts.push_back({us, frac});
+            return pts;
         };
+        s["timer_lateness_pooled_us"] = quant(pooled_distribution(g.pooled_timer_ns));
+        s["timer_lateness_cdf"] = cdf(g.pooled_timer_ns);
+        s["wake_latency_pooled_us"] = quant(pooled_distribution(g.pooled_wake_ns));
+        s["wake_latency_cdf"] = cdf(g.pooled_wake_ns);
+        s["lateness_approx"] = g.approx;
+        Metric key = key_metric(g.scenario);
+        json ratios = {{"key_metric", metric_label(key)}};
+        // Each ratio: the paired-block estimate (a number, as before) and
+        // its interval beside it under <name>_ci: [low, high] or null.
+        auto put = [&](const char *name, const char *ref, Metric m) {
+            auto iv = paired_ratio(d.groups, g, ref, m);
+            ratios[name] = iv ? json(iv->point) : json(nullptr);
+            ratios[std::string(name) + "_ci"] = iv && iv->low && iv->high && !d.opt.quick
+                                                    ? json::array({*iv->low, *iv->high})
+                                                    : json(nullptr);
+        };
+        put("cpu_vs_off", "off", Metric::kCpu);
+        put("cpu_vs_seed", "seed:max_us=100", Metric::kCpu);
+        put("workload_cpu_vs_off", "off", Metric::kWorkloadCpu);
+        put("workload_cpu_vs_seed", "seed:max_us=100", Metric::kWorkloadCpu);
+        put("key_vs_off", "off", key);
+        put("key_vs_seed", "seed:max_us=100", key);
+        s["ratios"] = ratios;
         summary.push_back(s);
     }
     doc["summary"] = summary;
@@ -119,18 +158,27 @@ json bench_json(const BenchDoc &d) {
     for (const auto &g : d.goals) {
         json checks = json::array();
         for (const auto &c : g.checks)
-            checks.push_back({{"text", c.text},
-                              {"pass", c.pass},
+            checks.push_back({{"name", c.name},
                               {"value", c.value},
-                              {"reference", c.reference},
-                              {"factor", c.factor},
-                              {"informational", c.info}});
+                              {"ci_low", opt(c.ci_low)},
+                              {"ci_high", opt(c.ci_high)},
+                              {"op", c.op},
+                              {"bound", c.bound},
+                              {"verdict", verdict_text(c.verdict)}});
+        json info = json::array();
+        for (const auto &x : g.info)
+            info.push_back({{"name", x.name},
+                            {"value", x.value},
+                            {"ci_low", opt(x.ci_low)},
+                            {"ci_high", opt(x.ci_high)}});
         goals.push_back({{"id", g.id},
                          {"title", g.title},
-                         {"status", goal_status_text(g.status)},
+                         {"verdict", verdict_text(g.verdict)},
+                         {"missing", g.missing},
+                         {"checks", checks},
+                         {"info", info},
                          {"simulated", g.simulated},
-                         {"missing", g.missing.empty() ? json(nullptr) : json(g.missing)},
-                         {"checks", checks}});
+                         {"quick", g.quick}});
     }
     doc["goals"] = goals;
     return doc;

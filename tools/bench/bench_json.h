@@ -1,4 +1,4 @@
-// bench_json.h - the bench's JSON document: machine, runs (issue 4 schema), summary, goals.
+// bench_json.h - the bench's JSON document: machine, runs, summary with intervals, goals G1-G4.
 #pragma once
 
 #include <nlohmann/json.hpp>

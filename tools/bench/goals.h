@@ -1,6 +1,7 @@
-// goals.h - the project's four goals (issue 4), evaluated on one run's medians; never tuned.
+// goals.h - goals G1-G4 judged on one run's paired blocks with 95% intervals; never tuned.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,27 +9,49 @@
 
 namespace wfisbench {
 
-enum class GoalStatus { kMet, kNotMet, kNotEvaluated };
-const char *goal_status_text(GoalStatus s);  // "met", "NOT met", "not evaluated"
+enum class Verdict { kMet, kNotMet, kInconclusive, kNotEvaluated };
+const char *verdict_text(Verdict v);   // JSON: "met", "not met", "inconclusive", "not evaluated"
+const char *verdict_label(Verdict v);  // table: the same with "NOT met" in capitals
 
-// One comparison: value <= factor x reference (or >= for work rate).
+// One check: the value's 95% interval against an absolute bound in its unit.
 struct GoalCheck {
-    std::string text;  // human line with the numbers
-    bool pass = false;
-    double value = 0, reference = 0, factor = 0;
-    bool info = false;  // shown for comparison, not part of the goal
+    std::string name;
+    double value = 0;
+    std::optional<double> ci_low, ci_high;  // nullopt: no interval (too few blocks, --quick)
+    std::string op;                         // "<=" or ">="
+    double bound = 0;
+    Verdict verdict = Verdict::kNotEvaluated;
+};
+
+// A figure printed beside a goal for reference (not judged).
+struct GoalInfo {
+    std::string name;
+    double value = 0;
+    std::optional<double> ci_low, ci_high;
 };
 
 struct GoalResult {
-    int id = 0;
+    std::string id;  // "G1".."G4"
     std::string title;
-    GoalStatus status = GoalStatus::kNotEvaluated;
-    std::string missing;  // why not evaluated
+    Verdict verdict = Verdict::kNotEvaluated;
+    std::vector<std::string> missing;  // why not evaluated
     std::vector<GoalCheck> checks;
+    std::vector<GoalInfo> info;
     bool simulated = false;  // judged on simulated runs: not a real result
+    bool quick = false;      // --quick: printed "not evaluated (quick)"
 };
 
-// Evaluates goals 1-4 from the groups (medians of completed runs).
-std::vector<GoalResult> evaluate_goals(const std::vector<Group> &groups);
+// The verdict rule: met when the interval lies wholly on the good side of
+// the bound (<=: ci_high <= bound; >=: ci_low >= bound), not met when wholly
+// on the bad side, inconclusive otherwise or without an interval.
+Verdict judge(const std::optional<double> &ci_low, const std::optional<double> &ci_high,
+              const std::string &op, double bound);
+// A goal: not met if any check is, met if all are (at least one), else
+// inconclusive; not evaluated when anything is missing.
+Verdict combine(const std::vector<GoalCheck> &checks, const std::vector<std::string> &missing);
+
+// Evaluates G1-G4. quick: every goal "not evaluated" (missing says why),
+// with the checks' point values shown.
+std::vector<GoalResult> evaluate_goals(const std::vector<Group> &groups, bool quick = false);
 
 }  // namespace wfisbench

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "bench_json.h"
+#include "disturbed.h"
 #include "goals.h"
 #include "machine_info.h"
 #include "matrix.h"
@@ -80,6 +81,14 @@ int main(int argc, char **argv) {
                 fmt::format("'{}' runs as '{}': the bench sets the seed's boot grace to "
                             "0 unless the spec gives grace_ms",
                             g, vm_governor_spec(g)));
+    notes.push_back(
+        "host CPU % = the whole VMM process from start to exit; workload CPU % = the same over "
+        "the workload window only (guest WFIS MARK start to end: boot and report excluded); "
+        "governor CPU % = vCPU threads' time in the governor's poll and spin phases over the "
+        "window");
+    notes.push_back(
+        "runs flagged disturbed: vCPU run-queue wait (schedstat) above 10% of the window, plus "
+        "the share of vCPUs beyond the host's cores (what the VM's own overcommit can cause)");
     if (opt.peers) {
         notes.push_back(
             "peers: inkernel = wfisleep-vm --mode inkernel (KVM in-kernel irqchip, "
@@ -92,10 +101,15 @@ int main(int argc, char **argv) {
             "report line (/proc/PID/stat, 10 ms ticks) to exit (wait4 rusage), over that "
             "wall time: firmware boot excluded; QEMU cannot measure wake latency, exits or "
             "lost interrupts: null");
+        notes.push_back(
+            "qemu workload CPU = the QEMU process's per-task schedstat (ns) when the bench sees "
+            "each WFIS MARK line, looked at every 5 ms at most (the error bound is "
+            "workload_cpu_error_pct in the JSON); its lateness comes from the guest's sample rings "
+            "in a shared RAM file (exact), else the histogram (approx)");
     }
 
     fmt::print(
-        "wfisleep-bench: {} runs ({} scenario(s) x {} governor(s){} x {} repeat(s), {} s "
+        "wfisleep-bench: {} runs ({} scenario(s) x {} governor(s){} x {} block(s), {} s "
         "each), seed {}\n",
         m.runs.size(), opt.scenarios.size(), opt.governors.size(), opt.peers ? " + peers" : "",
         opt.repeat, opt.seconds, opt.seed);
@@ -114,9 +128,10 @@ int main(int argc, char **argv) {
     std::vector<RunResult> results;
     std::set<std::pair<std::string, std::string>> rejected;  // peer x scenario the runner refused
     Progress progress(static_cast<int>(m.runs.size()));
+    const int host_cores = std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
     int done = 0;
     for (const auto &plan : m.runs) {
-        progress.update(done++, fmt::format("{} / {} (repeat {}/{})", plan.scenario, plan.governor,
+        progress.update(done++, fmt::format("{} / {} (block {}/{})", plan.scenario, plan.governor,
                                             plan.repeat + 1, opt.repeat));
         if (rejected.count({plan.scenario, plan.governor})) continue;
         RunResult r = plan.backend == Backend::kQemu ? run_qemu(plan, qs) : run_vm(plan, vs);
@@ -128,6 +143,7 @@ int main(int argc, char **argv) {
                 fmt::format("skipped: {} on {}: {}", plan.governor, plan.scenario, r.error));
             continue;
         }
+        r.disturbed = r.ok && is_disturbed(r, host_cores);
         if (!r.ok)
             progress.message(fmt::format("FAILED: {} / {} repeat {}: {}", plan.scenario,
                                          plan.governor, plan.repeat, r.error));
@@ -136,13 +152,16 @@ int main(int argc, char **argv) {
     progress.finish();
 
     std::vector<Group> groups = summarize(results);
-    std::vector<GoalResult> goals = evaluate_goals(groups);
+    std::vector<std::string> row_order = opt.governors;
+    for (const auto &peer : peer_names()) row_order.push_back(peer);
+    order_groups(&groups, opt.scenarios, row_order);
+    std::vector<GoalResult> goals = evaluate_goals(groups, opt.quick);
     int failed = 0;
     for (const auto &r : results) failed += r.ok ? 0 : 1;
     int status = failed ? 1 : 0;
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    fmt::print("{}", format_tables(groups, opt.seconds, opt.repeat));
+    fmt::print("{}", format_tables(groups, opt.seconds, opt.repeat, !opt.quick));
     fmt::print("{}", format_goals(goals));
     if (failed) fmt::print("\n{} run(s) FAILED (see above; logs kept in {})\n", failed, work_dir);
     fmt::print("\n{} runs in {:.0f} s; exit status {}\n", results.size(), wall, status);

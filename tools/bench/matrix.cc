@@ -9,6 +9,25 @@
 
 namespace wfisbench {
 
+namespace {
+
+// A PRNG whose sequence is fixed by its definition (std::shuffle's is not
+// across standard libraries), so a seed names the same order everywhere.
+struct SplitMix64 {
+    uint64_t state;
+    explicit SplitMix64(uint64_t seed) : state(seed) {}
+    uint64_t next() {
+        uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    // Uniform in [0, n) (n small: the modulo bias is below 2^-50).
+    size_t below(size_t n) { return static_cast<size_t>(next() % n); }
+};
+
+}  // namespace
+
 const char *backend_name(Backend b) {
     switch (b) {
         case Backend::kKvm:
@@ -101,37 +120,46 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
             }
         }
     }
+    // One block: every (scenario, governor or peer) pair once.
+    std::vector<RunPlan> block;
+    for (size_t si = 0; si < opt.scenarios.size(); si++) {
+        const std::string &sc = opt.scenarios[si];
+        RunPlan base;
+        base.scenario = sc;
+        base.vcpus = scenario_vcpus(sc, opt.vcpus);
+        base.seconds = opt.seconds;
+        for (const auto &g : opt.governors) {
+            RunPlan p = base;
+            p.governor = g;
+            p.vm_governor = vm_governor_spec(g);
+            p.backend = host.kvm ? Backend::kKvm : Backend::kSimulated;
+            block.push_back(p);
+        }
+        for (const auto &peer : peers_for[si]) {
+            RunPlan p = base;
+            p.governor = peer;
+            p.peer = true;
+            if (peer.rfind("inkernel", 0) == 0) {
+                p.backend = Backend::kInkernel;
+                if (peer == "inkernel:poll=0") p.halt_poll_ns = 0;
+            } else {
+                p.backend = Backend::kQemu;
+                p.qemu_irqchip = peer == "qemu:irqchip=on";
+            }
+            block.push_back(p);
+        }
+    }
+    // Each block runs them in its own permutation drawn from the seed, so
+    // slow drift and neighbour effects land on no governor in particular.
+    SplitMix64 rng(opt.seed);
     int order = 0;
     for (int r = 0; r < opt.repeat; r++) {
-        for (size_t si = 0; si < opt.scenarios.size(); si++) {
-            const std::string &sc = opt.scenarios[si];
-            RunPlan base;
-            base.scenario = sc;
-            base.vcpus = scenario_vcpus(sc, opt.vcpus);
-            base.seconds = opt.seconds;
-            base.repeat = r;
-            for (const auto &g : opt.governors) {
-                RunPlan p = base;
-                p.governor = g;
-                p.vm_governor = vm_governor_spec(g);
-                p.backend = host.kvm ? Backend::kKvm : Backend::kSimulated;
-                p.order = order++;
-                m.runs.push_back(p);
-            }
-            for (const auto &peer : peers_for[si]) {
-                RunPlan p = base;
-                p.governor = peer;
-                p.peer = true;
-                if (peer.rfind("inkernel", 0) == 0) {
-                    p.backend = Backend::kInkernel;
-                    if (peer == "inkernel:poll=0") p.halt_poll_ns = 0;
-                } else {
-                    p.backend = Backend::kQemu;
-                    p.qemu_irqchip = peer == "qemu:irqchip=on";
-                }
-                p.order = order++;
-                m.runs.push_back(p);
-            }
+        std::vector<RunPlan> b = block;
+        for (size_t i = b.size(); i > 1; i--) std::swap(b[i - 1], b[rng.below(i)]);
+        for (auto &p : b) {
+            p.repeat = r;
+            p.order = order++;
+            m.runs.push_back(p);
         }
     }
     return m;

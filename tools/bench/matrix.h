@@ -40,7 +40,9 @@ int scenario_vcpus(const std::string &scenario, int vcpus);
 std::string vm_governor_spec(const std::string &governor);
 
 struct Matrix {
-    std::vector<RunPlan> runs;  // interleaved: repeat-major, then scenario, then governor/peer
+    // Blocks 0..K-1 in order; within each block every (scenario, governor or
+    // peer) pair once, in a permutation drawn from opt.seed (order = index).
+    std::vector<RunPlan> runs;
     std::vector<Skip> skips;
 };
 Matrix build_matrix(const Options &opt, const HostFacts &host);

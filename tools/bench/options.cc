@@ -32,13 +32,15 @@ std::vector<std::string> default_governors() {
 std::string help_text() {
     std::string h =
         "usage: wfisleep-bench [--scenario S]... [--governor G]... [--seconds N] [--vcpus N]\n"
-        "                      [--repeat K] [--peers | --no-peers] [--seed N] [--json FILE]\n"
-        "                      [--plot FILE] [--vm PATH] [--guest PATH] [--qemu PATH]\n"
+        "                      [--repeat K | --quick] [--peers | --no-peers] [--seed N]\n"
+        "                      [--json FILE] [--plot FILE] [--vm PATH] [--guest PATH] [--qemu "
+        "PATH]\n"
         "\n"
-        "Runs every (scenario, governor) pair K times, each in a fresh real VM (wfisleep-vm\n"
-        "--json), interleaved A B C A B C ..., and prints median (min-max) per pair with\n"
-        "ratios against `off` and `seed:max_us=100` from the same run, then the project's\n"
-        "four goals as met / NOT met with their numbers.\n"
+        "Runs K blocks; each block runs every (scenario, governor) pair once, each in a\n"
+        "fresh real VM (wfisleep-vm --json), in a permutation drawn from --seed. Prints\n"
+        "median (min-max) per pair and ratios against `off` and `seed:max_us=100` with 95%\n"
+        "confidence intervals over the paired blocks, then goals G1-G4 as met / NOT met /\n"
+        "inconclusive / not evaluated with their checks.\n"
         "\n"
         "With no --scenario and no --governor: the default matrix, peers included:\n";
     h += "  scenarios:";
@@ -56,8 +58,10 @@ std::string help_text() {
          "  --seconds N    run length of every run, seconds (0 < N <= 3600; default 1)\n"
          "  --vcpus N      vCPUs for every scenario but compute (1..64; default 1);\n"
          "                 compute uses busy+idle vCPUs\n"
-         "  --repeat K     runs per (scenario, governor) (1..1000; default 3); the JSON\n"
-         "                 `repeat` field is the index 0..K-1\n"
+         "  --repeat K     blocks (1..1000; default 8); the JSON `repeat` field is the\n"
+         "                 block index 0..K-1 and `order` the position in the whole run\n"
+         "  --quick        3 blocks (unless --repeat is given), ratios without intervals,\n"
+         "                 goals reported as not evaluated (quick)\n"
          "  --peers        add the real peers (default with the default matrix):\n"
          "                 inkernel         wfisleep-vm --mode inkernel (KVM's in-kernel\n"
          "                                  irqchip, module default halt polling)\n"
@@ -150,7 +154,7 @@ ParseOutcome bad(std::string msg) {
 
 ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     Options o;
-    bool peers_flag = false, no_peers_flag = false;
+    bool peers_flag = false, no_peers_flag = false, repeat_given = false;
     std::vector<std::string> args(argv + 1, argv + argc);
     for (size_t i = 0; i < args.size(); i++) {
         std::string flag = args[i], value;
@@ -164,9 +168,9 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             }
         }
         if (flag == "--help" || flag == "-h") return {0, help_text()};
-        if (flag == "--peers" || flag == "--no-peers") {
+        if (flag == "--peers" || flag == "--no-peers" || flag == "--quick") {
             if (has_inline) return bad(fmt::format("{} takes no value", flag));
-            (flag == "--peers" ? peers_flag : no_peers_flag) = true;
+            (flag == "--peers" ? peers_flag : flag == "--quick" ? o.quick : no_peers_flag) = true;
             continue;
         }
         static const char *const kValued[] = {"--scenario", "--governor", "--seconds", "--vcpus",
@@ -178,7 +182,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             if (flag.rfind("-", 0) != 0) return bad(fmt::format("unexpected argument '{}'", flag));
             return bad(fmt::format(
                 "unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus --repeat "
-                "--peers --no-peers --seed --json --plot --vm --guest --qemu --help",
+                "--quick --peers --no-peers --seed --json --plot --vm --guest --qemu --help",
                 flag));
         }
         if (!has_inline) {
@@ -203,6 +207,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             if (!parse_int(value, 1, hi, &v))
                 return bad(fmt::format("{} '{}': need an integer from 1 to {}", flag, value, hi));
             (flag == "--vcpus" ? o.vcpus : o.repeat) = static_cast<int>(v);
+            if (flag == "--repeat") repeat_given = true;
         } else if (flag == "--seed") {
             if (!parse_u64(value, &o.seed))
                 return bad(fmt::format("--seed '{}': need an integer from 0 to 2^64-1", value));
@@ -221,6 +226,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
         }
     }
     if (peers_flag && no_peers_flag) return bad("--peers and --no-peers contradict each other");
+    if (o.quick && !repeat_given) o.repeat = 3;
     o.default_matrix = o.scenarios.empty() && o.governors.empty();
     if (o.scenarios.empty()) o.scenarios = default_scenarios();
     if (o.governors.empty()) o.governors = default_governors();

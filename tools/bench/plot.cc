@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "pooled.h"
 #include "spec.h"
 #include "subprocess.h"
 #include "vm_runner.h"
@@ -81,12 +82,18 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
         int idx = 0;
         bool floored = false;
         double x_lo = 1e300, x_hi = 0, y_lo = 1e300, y_hi = 0;
-        // A scenario without guest timers (compute with no idle vCPU) has no
-        // lateness: its panel plots CPU against work rate instead.
-        bool any_late = false;
-        for (const auto &g : groups)
-            any_late = any_late || (g.scenario == sc && g.get(Metric::kLateP99).has_value());
-        const Metric xm = any_late ? Metric::kLateP99 : Metric::kWorkRate;
+        // A scenario without a guest tick has no lateness p99 (one end-of-run
+        // timer per vCPU): its panel plots CPU against wake latency p99
+        // (pingpong, burst) or work rate (compute) instead.
+        bool any_late = false, any_wake = false;
+        for (const auto &g : groups) {
+            if (g.scenario != sc) continue;
+            any_late = any_late || g.get(Metric::kLateP99).has_value();
+            any_wake = any_wake || g.get(Metric::kWakeP99).has_value();
+        }
+        const Metric xm = any_late   ? Metric::kLateP99
+                          : any_wake ? Metric::kWakeP99
+                                     : Metric::kWorkRate;
         for (const auto &g : groups) {
             if (g.scenario != sc) continue;
             auto cpu = g.get(Metric::kCpu);
@@ -110,6 +117,12 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
                 "set ylabel 'host CPU (% of one core, log)'\n",
                 quote(sc + ": host CPU vs timer lateness p99, median (min-max)" +
                       (floored ? "; <0.5 us / <0.1% drawn at the floor" : "")));
+        else if (any_wake)
+            s += fmt::format(
+                "set title {}\nset logscale xy\nset xlabel 'host raise-to-ack latency p99 (us, "
+                "log)'\nset ylabel 'host CPU (% of one core, log)'\n",
+                quote(sc +
+                      ": no guest tick here - host CPU vs wake latency p99, median (min-max)"));
         else
             s += fmt::format(
                 "set title {}\nset logscale xy\nset xlabel 'busy vCPU work units/s (log)'\n"
@@ -138,6 +151,10 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
         for (const auto &r : results)
             if (r.ok && r.plan.scenario == sc && !r.wake_cdf.empty() && r.plan.repeat == 0)
                 cdf[r.plan.governor] = r.wake_cdf;
+        // Pooled exact samples of every block, where the runner gave them.
+        for (const auto &g : groups)
+            if (g.scenario == sc && !g.pooled_wake_ns.empty())
+                cdf[g.governor] = cdf_points(g.pooled_wake_ns);
         bool full = !cdf.empty();
         std::string plots;
         int idx = 0;
@@ -168,7 +185,7 @@ std::string plot_script(const std::vector<Group> &groups, const std::vector<RunR
             "set title {}\nset logscale x\nunset logscale y\nset autoscale x\nset yrange [0:1.02]\n"
             "set xlabel 'host raise-to-ack latency (us, log)'\nset ylabel 'fraction of "
             "requests'\nset key bottom right\n",
-            quote(full ? sc + ": wake latency CDF (first repeat)"
+            quote(full ? sc + ": wake latency CDF (exact samples of every block, pooled)"
                        : sc + ": wake latency p50 / p99 / max per governor\n(medians of the "
                               "runs; wfisleep-vm reports these quantiles, not a full CDF)"));
         if (plots.empty())

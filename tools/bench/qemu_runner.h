@@ -25,8 +25,11 @@ std::string qemu_guest_cmdline(const std::string &scenario, double seconds, uint
                                int vcpus, std::string *err);
 
 // The QEMU command line (exposed for tests).
+// ram_path: back guest RAM with this file (memory-backend-file, share=on) so
+// the bench can read the guest's exact sample rings after the run; "" = none.
 std::vector<std::string> qemu_command(const RunPlan &plan, const QemuSetup &setup,
-                                      const std::string &cmdline, const std::string &serial_path);
+                                      const std::string &cmdline, const std::string &serial_path,
+                                      const std::string &ram_path = "");
 
 // Fills the guest-measured figures from the serial log with the shared report
 // parser; the report must cover `vcpus` vCPUs. QEMU cannot measure wake

@@ -29,10 +29,19 @@ std::string rng(const json &r) {
     return fmt_range(x);
 }
 
+// "0.85 [0.80, 0.91]" from a ratio and its <key>_ci beside it.
 std::string ratio(const json &r, const char *key) {
     auto it = r.find(key);
     if (it == r.end() || !it->is_number()) return "-";
-    return fmt::format("{:.2f}", it->get<double>());
+    std::string out = fmt::format("{:.2f}", it->get<double>());
+    auto ci = r.find(std::string(key) + "_ci");
+    if (ci != r.end() && ci->is_array() && ci->size() == 2)
+        out += fmt::format(" [{:.2f}, {:.2f}]", (*ci)[0].get<double>(), (*ci)[1].get<double>());
+    return out;
+}
+
+std::string num(const json &v) {
+    return v.is_number() ? fmt_num(v.get<double>()) : "-";
 }
 
 bool any_non_null(const json &rows, const std::string &scenario, const char *key) {
@@ -56,13 +65,18 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
     std::string md = fmt::format(
         "Measured by `scripts/bench.sh` on {} ({} with {} cores, {}, KVM module {}, "
         "halt_poll_ns {}; {}), 1-minute load {} at start and {} at end, commit `{}`. "
-        "Every run is a fresh VM; {} s per run, {} runs per row, interleaved; figures are "
-        "median (min-max); ratios divide medians by `off`'s and `seed:max_us=100`'s from the "
-        "same run. Seed {}.\n\n",
+        "Every run is a fresh VM; {} s per run, {} blocks, each running every row once in a "
+        "permutation drawn from the seed; figures are median (min-max) over the blocks of "
+        "per-run exact percentiles; ratios are over `off`'s and `seed:max_us=100`'s paired by "
+        "block, with {}. Seed {}.\n\n",
         str(m, "date"), str(m, "cpu_model"), str(m, "nproc"), str(m, "kernel"),
         str(m, "kvm_module", "none"), str(m, "kvm_halt_poll_ns", "n/a"),
         str(m, "qemu_version", "QEMU not installed"), str(m, "load_1m_at_start"),
-        str(m, "load_1m_at_end"), commit, str(b, "seconds"), str(b, "repeat"), str(doc, "seed"));
+        str(m, "load_1m_at_end"), commit, str(b, "seconds"), str(b, "repeat"),
+        b.contains("interval_method") && b["interval_method"].is_string()
+            ? b["interval_method"].get<std::string>()
+            : std::string("no intervals (--quick)"),
+        str(doc, "seed"));
     for (const auto &n : b.value("notes", json::array())) md += "- " + n.get<std::string>() + "\n";
     if (b.contains("notes") && !b["notes"].empty()) md += "\n";
 
@@ -90,8 +104,10 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
                 vcpus = s.value("vcpus", 1);
             }
         md += fmt::format("**`{}`** ({} vCPU{})\n\n", sc, vcpus, vcpus == 1 ? "" : "s");
-        md += "| governor | backend | runs ok | host CPU % | timer lateness p50 us | p99 us |";
-        std::string sep = "|---|---|---|---|---|---|";
+        md +=
+            "| governor | backend | runs ok | disturbed | host CPU % | workload CPU % | governor "
+            "CPU % | timer lateness p50 us | p99 us |";
+        std::string sep = "|---|---|---|---|---|---|---|---|---|";
         if (wake) {
             md += " wake p50 us | wake p99 us |";
             sep += "---|---|";
@@ -100,36 +116,58 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
             md += " work units/s |";
             sep += "---|";
         }
-        md += fmt::format(" CPU / off | CPU / seed | {} / off | {} / seed |\n", key, key);
+        md += fmt::format(" wCPU / off | wCPU / seed | {} / off | {} / seed |\n", key, key);
         md += sep + "---|---|---|---|\n";
         for (const auto &s : rows) {
             if (s.value("scenario", "") != sc) continue;
-            md += fmt::format("| `{}` | {} | {}/{} | {} | {} | {} |", s.value("governor", ""),
-                              s.value("backend", ""), s.value("ok_runs", 0), s.value("runs", 0),
-                              rng(s["host_cpu_pct"]), rng(s["timer_lateness_p50_us"]),
-                              rng(s["timer_lateness_p99_us"]));
+            std::string p99 = rng(s["timer_lateness_p99_us"]);
+            if (s.value("lateness_approx", false)) p99 += " (approx)";
+            md += fmt::format(
+                "| `{}` | {} | {}/{} | {} | {} | {} | {} | {} | {} |", s.value("governor", ""),
+                s.value("backend", ""), s.value("ok_runs", 0), s.value("runs", 0),
+                s.value("disturbed_runs", 0), rng(s["host_cpu_pct"]),
+                rng(s.value("workload_cpu_pct", json())), rng(s.value("governor_cpu_pct", json())),
+                rng(s["timer_lateness_p50_us"]), p99);
             if (wake)
                 md += fmt::format(" {} | {} |", rng(s["wake_latency_p50_us"]),
                                   rng(s["wake_latency_p99_us"]));
             if (work) md += fmt::format(" {} |", rng(s["work_rate"]));
             const json &r = s["ratios"];
-            md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "cpu_vs_off"),
-                              ratio(r, "cpu_vs_seed"), ratio(r, "key_vs_off"),
+            md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "workload_cpu_vs_off"),
+                              ratio(r, "workload_cpu_vs_seed"), ratio(r, "key_vs_off"),
                               ratio(r, "key_vs_seed"));
         }
         md += "\n";
     }
-    md += "Goals (issue 4), judged on these medians, never tuned to pass:\n\n";
+    md +=
+        "Percentiles are shown only where at least 10 samples of the run lie beyond them "
+        "(`-` otherwise). governor CPU % is `-` for `off` and `qemu10` (their busy time is a "
+        "trap loop, not a poll or spin phase) and for the peers.\n\n";
+    md +=
+        "Goals, judged on the 95% intervals of this run (met: the interval lies on the good "
+        "side of the bound; NOT met: wholly on the bad side; inconclusive otherwise), never "
+        "tuned to pass:\n\n";
     for (const auto &g : doc["goals"]) {
-        std::string status = g.value("status", "?");
-        md += fmt::format("- **Goal {}: {}**{} - {}\n", g.value("id", 0),
-                          status == "NOT met" ? "NOT met" : status,
-                          g.value("simulated", false) ? " (simulated backend, not real)" : "",
-                          g.value("title", ""));
-        if (g.contains("missing") && g["missing"].is_string())
-            md += "  - missing: " + g["missing"].get<std::string>() + "\n";
-        for (const auto &c : g.value("checks", json::array()))
-            md += "  - " + c.value("text", "") + "\n";
+        std::string v = g.value("verdict", "?");
+        if (g.value("quick", false)) v += " (quick)";
+        md +=
+            fmt::format("- **{}: {}**{} - {}\n", g.value("id", "?"), v == "not met" ? "NOT met" : v,
+                        g.value("simulated", false) ? " (simulated backend, not real)" : "",
+                        g.value("title", ""));
+        for (const auto &x : g.value("missing", json::array()))
+            md += "  - missing: " + x.get<std::string>() + "\n";
+        for (const auto &c : g.value("checks", json::array())) {
+            std::string ci = c["ci_low"].is_number() && c["ci_high"].is_number()
+                                 ? fmt::format("[{}, {}]", num(c["ci_low"]), num(c["ci_high"]))
+                                 : "[no interval]";
+            std::string cv = c.value("verdict", "?");
+            md +=
+                fmt::format("  - {} = {} {} {} {}: {}\n", c.value("name", ""), num(c["value"]), ci,
+                            c.value("op", ""), num(c["bound"]), cv == "not met" ? "NOT met" : cv);
+        }
+        for (const auto &x : g.value("info", json::array()))
+            md +=
+                fmt::format("  - (for reference) {} = {}\n", x.value("name", ""), num(x["value"]));
     }
     const json skipped = b.value("skipped", json::array());
     if (!skipped.empty()) {

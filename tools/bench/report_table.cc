@@ -23,10 +23,6 @@ std::string fmt_range(const std::optional<Range> &r) {
 
 namespace {
 
-std::string fmt_ratio(std::optional<double> r) {
-    return r ? fmt::format("{:.2f}", *r) : "-";
-}
-
 const char *key_short(Metric m) {
     switch (m) {
         case Metric::kWakeP50:
@@ -40,9 +36,11 @@ const char *key_short(Metric m) {
 
 }  // namespace
 
-std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat) {
+std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
+                          bool intervals) {
     std::string out;
     size_t i = 0;
+    bool any_trap_loop = false, any_approx = false, any_disturbed = false;
     while (i < groups.size()) {
         size_t j = i;
         while (j < groups.size() && groups[j].scenario == groups[i].scenario) j++;
@@ -53,52 +51,100 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             any_work = any_work || groups[k].get(Metric::kWorkRate).has_value();
         }
         Metric key = key_metric(sc);
-        out += fmt::format("\n== {}  ({} vCPU{}, {} s x {}; median (min-max) of completed runs)\n",
-                           sc, groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat);
+        out += fmt::format(
+            "\n== {}  ({} vCPU{}, {} s x {} blocks; median (min-max) of completed runs)\n", sc,
+            groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat);
+        const int rw = intervals ? 19 : 6;
         std::string head =
-            fmt::format("{:<22} {:<9} {:>5}  {:<20} {:<18} {:<20}", "governor", "backend", "ok",
-                        "host CPU %", "lateness p50 us", "lateness p99 us");
-        if (any_wake) head += fmt::format(" {:<20} {:<20}", "wake p50 us", "wake p99 us");
-        if (any_work) head += fmt::format(" {:<24}", "work units/s");
+            fmt::format("{:<22} {:<9} {:>5} {:>4}  {:<18} {:<18} {:<17} {:<18} {:<18}", "governor",
+                        "backend", "ok", "dist", "host CPU %", "workload CPU %", "governor CPU %",
+                        "lateness p50 us", "lateness p99 us");
+        if (any_wake) head += fmt::format(" {:<18} {:<18}", "wake p50 us", "wake p99 us");
+        if (any_work) head += fmt::format(" {:<20}", "work units/s");
         std::string ks = key_short(key);
-        head += fmt::format(" {:>8} {:>9} {:>9} {:>10}", "CPU/off", "CPU/seed", ks + "/off",
-                            ks + "/seed");
+        head += fmt::format(" {:>{}} {:>{}} {:>{}} {:>{}}", "wCPU/off", rw, "wCPU/seed", rw,
+                            ks + "/off", rw, ks + "/seed", rw);
         out += head + "\n";
         for (size_t k = i; k < j; k++) {
             const Group &g = groups[k];
+            std::string gov_cpu = fmt_range(g.get(Metric::kGovernorCpu));
+            if (!g.get(Metric::kGovernorCpu) && !g.peer && g.ok_runs > 0) {
+                gov_cpu = "trap loop";
+                any_trap_loop = true;
+            }
+            std::string late99 = fmt_range(g.get(Metric::kLateP99));
+            if (g.approx) {
+                late99 += " ~";
+                any_approx = true;
+            }
+            if (g.disturbed) any_disturbed = true;
             std::string line = fmt::format(
-                "{:<22} {:<9} {:>5}  {:<20} {:<18} {:<20}", g.governor, backend_name(g.backend),
-                fmt::format("{}/{}", g.ok_runs, g.runs), fmt_range(g.get(Metric::kCpu)),
-                fmt_range(g.get(Metric::kLateP50)), fmt_range(g.get(Metric::kLateP99)));
+                "{:<22} {:<9} {:>5} {:>4}  {:<18} {:<18} {:<17} {:<18} {:<18}", g.governor,
+                backend_name(g.backend), fmt::format("{}/{}", g.ok_runs, g.runs), g.disturbed,
+                fmt_range(g.get(Metric::kCpu)), fmt_range(g.get(Metric::kWorkloadCpu)), gov_cpu,
+                fmt_range(g.get(Metric::kLateP50)), late99);
             if (any_wake)
-                line += fmt::format(" {:<20} {:<20}", fmt_range(g.get(Metric::kWakeP50)),
+                line += fmt::format(" {:<18} {:<18}", fmt_range(g.get(Metric::kWakeP50)),
                                     fmt_range(g.get(Metric::kWakeP99)));
-            if (any_work) line += fmt::format(" {:<24}", fmt_range(g.get(Metric::kWorkRate)));
-            line += fmt::format(" {:>8} {:>9} {:>9} {:>10}",
-                                fmt_ratio(ratio(groups, g, "off", Metric::kCpu)),
-                                fmt_ratio(ratio(groups, g, "seed:max_us=100", Metric::kCpu)),
-                                fmt_ratio(ratio(groups, g, "off", key)),
-                                fmt_ratio(ratio(groups, g, "seed:max_us=100", key)));
+            if (any_work) line += fmt::format(" {:<20}", fmt_range(g.get(Metric::kWorkRate)));
+            auto r = [&](const char *ref, Metric m) {
+                return format_interval(paired_ratio(groups, g, ref, m), intervals);
+            };
+            line += fmt::format(" {:>{}} {:>{}} {:>{}} {:>{}}", r("off", Metric::kWorkloadCpu), rw,
+                                r("seed:max_us=100", Metric::kWorkloadCpu), rw, r("off", key), rw,
+                                r("seed:max_us=100", key), rw);
             if (g.lost) line += fmt::format("  LOST {}", g.lost);
             out += line + "\n";
         }
         i = j;
     }
     out +=
-        "\nRatios: median of the row / median of `off` (or `seed:max_us=100`) on the same "
-        "scenario in this run;\n"
+        "\nRatios: the row over `off` (or `seed:max_us=100`) on the same scenario, paired by "
+        "block; wCPU = workload CPU %,\n"
         "p99 = timer lateness p99, wake50 = host raise-to-ack latency p50, work = busy-vCPU "
         "work units/s.\n";
+    if (intervals)
+        out += std::string(kIntervalMethod) + "; [lo, hi] shown, none below 6 blocks.\n";
+    else
+        out += "--quick: ratios are Hodges-Lehmann estimates without intervals.\n";
+    out +=
+        "Percentiles per run are exact (every sample) and shown only when at least 10 samples "
+        "lie beyond them ('-' otherwise).\n";
+    if (any_approx)
+        out +=
+            "~ = some runs' lateness came from the guest's histogram (approx: bucket lower "
+            "edges).\n";
+    if (any_trap_loop)
+        out +=
+            "governor CPU % 'trap loop': off and qemu10 are busy in KVM_RUN round trips, not "
+            "in a poll or spin phase.\n";
+    if (any_disturbed)
+        out +=
+            "dist = runs flagged disturbed (vCPU run-queue wait above the scenario's "
+            "allowance).\n";
     return out;
 }
 
 std::string format_goals(const std::vector<GoalResult> &goals) {
-    std::string out = "\nGoals (issue 4; medians from this run, never tuned to pass):\n";
+    std::string out = "\nGoals (95% intervals over paired blocks; never tuned to pass):\n";
     for (const auto &g : goals) {
-        out += fmt::format("  Goal {}: {}{} - {}\n", g.id, goal_status_text(g.status),
+        out += fmt::format("  {}: {}{}{} - {}\n", g.id, verdict_label(g.verdict),
+                           g.quick ? " (quick)" : "",
                            g.simulated ? " (SIMULATED backend: not a real result)" : "", g.title);
-        if (!g.missing.empty()) out += "      missing: " + g.missing + "\n";
-        for (const auto &c : g.checks) out += "      " + c.text + "\n";
+        for (const auto &m : g.missing) out += "      missing: " + m + "\n";
+        for (const auto &c : g.checks) {
+            std::string ci = c.ci_low && c.ci_high
+                                 ? fmt::format("[{}, {}]", fmt_num(*c.ci_low), fmt_num(*c.ci_high))
+                                 : "[no interval]";
+            out += fmt::format("      {} = {} {} {} {}: {}\n", c.name, fmt_num(c.value), ci, c.op,
+                               fmt_num(c.bound), verdict_label(c.verdict));
+        }
+        for (const auto &x : g.info) {
+            std::string ci = x.ci_low && x.ci_high
+                                 ? fmt::format(" [{}, {}]", fmt_num(*x.ci_low), fmt_num(*x.ci_high))
+                                 : "";
+            out += fmt::format("      (for reference) {} = {}{}\n", x.name, fmt_num(x.value), ci);
+        }
     }
     return out;
 }

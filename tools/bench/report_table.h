@@ -16,7 +16,9 @@ std::string fmt_num(double v);
 std::string fmt_range(const std::optional<Range> &r);
 
 // Tables for every scenario, in group order.
-std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat);
+// intervals: ratios carry their 95% interval (false with --quick).
+std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
+                          bool intervals = true);
 std::string format_goals(const std::vector<GoalResult> &goals);
 std::string format_skips(const std::vector<Skip> &skips);
 

@@ -6,14 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "latency_dist.h"
+
 namespace wfisbench {
 
-// p50/p99/max in microseconds; a backend that cannot measure it leaves it empty.
-struct Quantiles {
-    double p50 = 0;
-    double p99 = 0;
-    double max = 0;
-};
+// A latency distribution in microseconds (exact per-run percentiles, or
+// `approx` histogram figures); a backend that cannot measure it leaves it empty.
+using Quantiles = wfisvm::LatencyUs;
 
 // Which program runs the guest.
 enum class Backend { kKvm, kInkernel, kQemu, kSimulated };
@@ -32,8 +31,8 @@ struct RunPlan {
     bool qemu_irqchip = true;              // qemu:irqchip=on|off
     int vcpus = 1;
     double seconds = 1;
-    int repeat = 0;
-    int order = 0;  // position in the interleaved sequence
+    int repeat = 0;  // the block index 0..K-1
+    int order = 0;   // position in the run sequence (blocks in order, permuted within)
 };
 
 // One completed (or failed) run. Optional figures are null in the JSON.
@@ -59,6 +58,19 @@ struct RunResult {
     // Raise-to-ack latency distribution, when the runner provides one:
     // (upper edge us, cumulative fraction) points for the CDF plot.
     std::vector<std::pair<double, double>> wake_cdf;
+    // The workload window (guest WFIS MARK start .. end).
+    std::optional<double> workload_s;
+    std::optional<double> workload_cpu_pct;
+    // QEMU: worst-case error of workload_cpu_pct from sampling the process's
+    // schedstat at the MARK lines (sampling gaps x host cores / window).
+    std::optional<double> workload_cpu_error_pct;
+    std::optional<double> governor_cpu_pct;  // null: trap-loop governors, peers
+    std::optional<int64_t> kvm_halt_poll_ns;
+    std::optional<double> runq_wait_pct;  // vCPU threads' run-queue wait, % of window x vCPUs
+    bool disturbed = false;               // runq_wait_pct above the scenario's allowance
+    // The exact samples (ns) behind the two distributions, for pooling (not
+    // in the JSON); empty when the runner had none.
+    std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
 };
 
 }  // namespace wfisbench

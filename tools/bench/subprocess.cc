@@ -33,7 +33,8 @@ double tv_s(const timeval &tv) {
 
 ChildResult run_child(const std::vector<std::string> &argv, const std::string &stdout_path,
                       const std::string &stderr_path, double timeout_s,
-                      const std::string &watch_path, const std::function<void(pid_t)> &on_write) {
+                      const std::string &watch_path, const std::function<void(pid_t)> &on_write,
+                      int poll_ms) {
     ChildResult r;
     if (argv.empty()) {
         r.error = "empty command";
@@ -115,15 +116,18 @@ ChildResult run_child(const std::vector<std::string> &argv, const std::string &s
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
         int wait_ms =
             r.timed_out ? 10 : static_cast<int>(std::clamp<long long>(left_ms + 1, 1, 1000));
+        const bool sampling = poll_ms > 0 && on_write;
+        if (sampling) wait_ms = std::min(wait_ms, poll_ms);
         if (pidfd >= 0) {
             pollfd pfd[2] = {{pidfd, POLLIN, 0}, {ino, POLLIN, 0}};
             int nready = poll(pfd, ino >= 0 ? 2 : 1, wait_ms);
-            if (nready > 0 && ino >= 0 && (pfd[1].revents & POLLIN)) {
+            bool wrote = nready > 0 && ino >= 0 && (pfd[1].revents & POLLIN);
+            if (wrote) {
                 char buf[4096];
                 while (read(ino, buf, sizeof buf) > 0) {
                 }
-                on_write(pid);
             }
+            if (wrote || (sampling && !(nready > 0 && (pfd[0].revents & POLLIN)))) on_write(pid);
         } else {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min(wait_ms, 50)));
         }

@@ -24,10 +24,12 @@ struct ChildResult {
 // Kills the child (SIGKILL) after timeout_s. Never throws.
 // on_write (optional): `watch_path` is created empty before the start and
 // on_write(pid) runs whenever the child writes to it (inotify), so the caller
-// can act on output as it appears without polling.
+// can act on output as it appears without polling. poll_ms > 0: on_write
+// also runs at least every poll_ms while the child lives (for readers that
+// must sample the child's state on a short period).
 ChildResult run_child(const std::vector<std::string> &argv, const std::string &stdout_path,
                       const std::string &stderr_path, double timeout_s,
                       const std::string &watch_path = "",
-                      const std::function<void(pid_t)> &on_write = {});
+                      const std::function<void(pid_t)> &on_write = {}, int poll_ms = 0);
 
 }  // namespace wfisbench

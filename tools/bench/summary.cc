@@ -37,12 +37,31 @@ const char *metric_label(Metric m) {
             return "wake latency max us";
         case Metric::kWorkRate:
             return "work units/s";
+        case Metric::kWorkloadCpu:
+            return "workload CPU %";
+        case Metric::kGovernorCpu:
+            return "governor CPU %";
+        case Metric::kLateP90:
+            return "timer lateness p90 us";
+        case Metric::kLateP999:
+            return "timer lateness p99.9 us";
+        case Metric::kWakeP90:
+            return "wake latency p90 us";
+        case Metric::kWakeP999:
+            return "wake latency p99.9 us";
     }
     return "?";
 }
 
 std::optional<Range> Group::get(Metric m) const {
     return range_of(values[static_cast<int>(m)]);
+}
+
+std::optional<double> Group::in_block(Metric m, int b) const {
+    const int i = static_cast<int>(m);
+    for (size_t k = 0; k < blocks[i].size(); k++)
+        if (blocks[i][k] == b) return values[i][k];
+    return std::nullopt;
 }
 
 std::vector<Group> summarize(const std::vector<RunResult> &results) {
@@ -67,21 +86,35 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
         if (r.backend == Backend::kSimulated) g.backend = Backend::kSimulated;
         if (!r.ok) continue;
         g.ok_runs++;
+        if (r.disturbed) g.disturbed++;
         auto add = [&](Metric m, std::optional<double> v) {
-            if (v) g.values[static_cast<int>(m)].push_back(*v);
+            if (!v) return;
+            g.values[static_cast<int>(m)].push_back(*v);
+            g.blocks[static_cast<int>(m)].push_back(r.plan.repeat);
         };
         add(Metric::kCpu, r.host_cpu_pct);
-        if (r.timer_lateness_us) {
-            add(Metric::kLateP50, r.timer_lateness_us->p50);
-            add(Metric::kLateP99, r.timer_lateness_us->p99);
-            add(Metric::kLateMax, r.timer_lateness_us->max);
+        add(Metric::kWorkloadCpu, r.workload_cpu_pct);
+        add(Metric::kGovernorCpu, r.governor_cpu_pct);
+        if (const auto &l = r.timer_lateness_us) {
+            add(Metric::kLateP50, l->p50);
+            add(Metric::kLateP90, l->p90);
+            add(Metric::kLateP99, l->p99);
+            add(Metric::kLateP999, l->p999);
+            add(Metric::kLateMax, l->max);
+            if (!l->exact) g.approx = true;
         }
-        if (r.wake_latency_us) {
-            add(Metric::kWakeP50, r.wake_latency_us->p50);
-            add(Metric::kWakeP99, r.wake_latency_us->p99);
-            add(Metric::kWakeMax, r.wake_latency_us->max);
+        if (const auto &l = r.wake_latency_us) {
+            add(Metric::kWakeP50, l->p50);
+            add(Metric::kWakeP90, l->p90);
+            add(Metric::kWakeP99, l->p99);
+            add(Metric::kWakeP999, l->p999);
+            add(Metric::kWakeMax, l->max);
         }
         add(Metric::kWorkRate, r.work_rate);
+        g.pooled_timer_ns.insert(g.pooled_timer_ns.end(), r.timer_samples_ns.begin(),
+                                 r.timer_samples_ns.end());
+        g.pooled_wake_ns.insert(g.pooled_wake_ns.end(), r.wake_samples_ns.begin(),
+                                r.wake_samples_ns.end());
     }
     // Stable by scenario order of first appearance, governors in run order.
     std::vector<std::string> order;
@@ -124,6 +157,37 @@ std::optional<double> ratio(const std::vector<Group> &groups, const Group &g,
     auto a = g.get(m), b = ref->get(m);
     if (!a || !b || b->median <= 0) return std::nullopt;
     return a->median / b->median;
+}
+
+}  // namespace wfisbench
+
+namespace wfisbench {
+
+void order_groups(std::vector<Group> *groups, const std::vector<std::string> &scenarios,
+                  const std::vector<std::string> &governors) {
+    auto rank = [](const std::vector<std::string> &v, const std::string &x) {
+        return static_cast<size_t>(std::find(v.begin(), v.end(), x) - v.begin());
+    };
+    std::stable_sort(groups->begin(), groups->end(), [&](const Group &a, const Group &b) {
+        const size_t sa = rank(scenarios, a.scenario), sb = rank(scenarios, b.scenario);
+        if (sa != sb) return sa < sb;
+        return rank(governors, a.governor) < rank(governors, b.governor);
+    });
+}
+
+std::optional<Interval> paired_ratio(const std::vector<Group> &groups, const Group &g,
+                                     const std::string &ref_governor, Metric m) {
+    const Group *ref = find_group(groups, g.scenario, ref_governor);
+    if (ref == nullptr) return std::nullopt;
+    int blocks = 0;
+    for (const auto *x : {&g, ref})
+        for (int b : x->blocks[static_cast<int>(m)]) blocks = std::max(blocks, b + 1);
+    std::vector<std::optional<double>> a, r;
+    for (int b = 0; b < blocks; b++) {
+        a.push_back(g.in_block(m, b));
+        r.push_back(ref->in_block(m, b));
+    }
+    return ratio_interval(a, r);
 }
 
 }  // namespace wfisbench

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "intervals.h"
 #include "run_result.h"
 
 namespace wfisbench {
@@ -17,7 +18,23 @@ struct Range {
 std::optional<Range> range_of(std::vector<double> v);
 
 // The figures a group is summarised by.
-enum class Metric { kCpu, kLateP50, kLateP99, kLateMax, kWakeP50, kWakeP99, kWakeMax, kWorkRate };
+enum class Metric {
+    kCpu,
+    kLateP50,
+    kLateP99,
+    kLateMax,
+    kWakeP50,
+    kWakeP99,
+    kWakeMax,
+    kWorkRate,
+    kWorkloadCpu,
+    kGovernorCpu,
+    kLateP90,
+    kLateP999,
+    kWakeP90,
+    kWakeP999,
+};
+constexpr int kMetricCount = 14;
 const char *metric_label(Metric m);  // e.g. "host CPU %"
 
 struct Group {
@@ -26,13 +43,27 @@ struct Group {
     bool peer = false;
     int vcpus = 1;
     int runs = 0, ok_runs = 0;
+    int disturbed = 0;    // completed runs flagged disturbed
+    bool approx = false;  // some lateness figure came from the histogram
     int64_t lost = 0;
-    std::vector<double> values[8];  // per Metric, from completed runs only
+    std::vector<double> values[kMetricCount];  // per Metric, from completed runs only
+    std::vector<int> blocks[kMetricCount];     // the block (repeat) of each value
+    // Every completed run's exact samples, pooled (CDFs; pooled.h).
+    std::vector<uint32_t> pooled_timer_ns, pooled_wake_ns;
     std::optional<Range> get(Metric m) const;
+    // The value of metric m in block b, if that run completed and measured it.
+    std::optional<double> in_block(Metric m, int b) const;
 };
 
 // Groups in order of first appearance (scenario order, then governor order).
 std::vector<Group> summarize(const std::vector<RunResult> &results);
+
+// Reorders groups as the run declared them: scenarios in `scenarios` order,
+// and within each, governors in `governors` order (names not listed keep
+// their place after the listed ones). Blocks are permuted, so first
+// appearance alone would order rows at random.
+void order_groups(std::vector<Group> *groups, const std::vector<std::string> &scenarios,
+                  const std::vector<std::string> &governors);
 
 // The figure a scenario is judged by besides CPU: timer lateness p99 for
 // idle/tickless, wake latency p50 for pingpong/burst, work rate for compute.
@@ -41,6 +72,11 @@ Metric key_metric(const std::string &scenario);
 // median(group, m) / median(reference governor's group in the same scenario), if both exist.
 std::optional<double> ratio(const std::vector<Group> &groups, const Group &g,
                             const std::string &ref_governor, Metric m);
+
+// g's metric over the reference governor's in the same scenario, paired by
+// block, with its 95% interval (intervals.h); nullopt when either is absent.
+std::optional<Interval> paired_ratio(const std::vector<Group> &groups, const Group &g,
+                                     const std::string &ref_governor, Metric m);
 
 const Group *find_group(const std::vector<Group> &groups, const std::string &scenario,
                         const std::string &governor);

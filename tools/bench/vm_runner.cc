@@ -12,7 +12,7 @@
 namespace wfisbench {
 
 std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
-                                    const std::string &json_path) {
+                                    const std::string &json_path, const std::string &samples_path) {
     std::vector<std::string> a = {setup.vm_path, "--guest", setup.guest_path, "--mode"};
     switch (plan.backend) {
         case Backend::kInkernel:
@@ -34,6 +34,7 @@ std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
         a.insert(a.end(), {"--vcpus", std::to_string(plan.vcpus)});
     a.insert(a.end(), {"--seconds", fmt::format("{}", plan.seconds), "--seed",
                        std::to_string(setup.seed), "--json", json_path, "--quiet"});
+    if (!samples_path.empty()) a.insert(a.end(), {"--samples", samples_path});
     return a;
 }
 
@@ -61,10 +62,6 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
         *err = "wfisleep-vm JSON has an unknown backend '" + v.backend + "'";
         return false;
     }
-    auto q = [](const std::optional<wfisvm::LatencyUs> &l) -> std::optional<Quantiles> {
-        if (!l) return std::nullopt;
-        return Quantiles{l->p50, l->p99, l->max};
-    };
     auto i64 = [](const std::optional<uint64_t> &x) -> std::optional<int64_t> {
         if (!x) return std::nullopt;
         return static_cast<int64_t>(*x);
@@ -72,8 +69,13 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
     out->host_cpu_pct = v.host_cpu_pct;
     out->wall_s = v.wall_s;
     out->wakeups_per_s = v.wakeups_per_s;
-    out->timer_lateness_us = q(v.timer_lateness_us);
-    out->wake_latency_us = q(v.wake_latency_us);
+    out->timer_lateness_us = v.timer_lateness_us;
+    out->wake_latency_us = v.wake_latency_us;
+    out->workload_s = v.workload_s;
+    out->workload_cpu_pct = v.workload_cpu_pct;
+    out->governor_cpu_pct = v.governor_cpu_pct;
+    out->kvm_halt_poll_ns = i64(v.kvm_halt_poll_ns);
+    out->runq_wait_pct = v.runq_wait_pct;
     out->work_rate = v.work_rate;
     out->lost_interrupts = i64(v.lost_interrupts);
     out->exits = i64(v.exits);
@@ -93,11 +95,13 @@ RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
     r.plan = plan;
     r.backend = plan.backend;
     std::string base = fmt::format("{}/run-{:04d}", setup.work_dir, plan.order);
-    std::string json_path = base + ".json", err_path = base + ".stderr";
+    std::string json_path = base + ".json", err_path = base + ".stderr",
+                samples_path = base + ".samples";
     std::remove(json_path.c_str());
+    (void)std::remove(samples_path.c_str());  // absent is fine
     // Generous timeout: boot + run + report; the VM has its own as well.
-    ChildResult c =
-        run_child(vm_command(plan, setup, json_path), "", err_path, plan.seconds * 3 + 30);
+    ChildResult c = run_child(vm_command(plan, setup, json_path, samples_path), "", err_path,
+                              plan.seconds * 3 + 30);
     r.exit_code = c.exit_code;
     if (!c.started) {
         r.error = c.error;
@@ -129,6 +133,14 @@ RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
             r.error = fmt::format("wfisleep-vm exited {}: {}", c.exit_code, why);
         return r;
     }
+    // The exact samples, for the pooled CDFs (a runner without them, such as
+    // an older VM, leaves them empty).
+    std::string serr;
+    if (!wfisvm::read_samples(samples_path, &r.timer_samples_ns, &r.wake_samples_ns, &serr)) {
+        r.timer_samples_ns.clear();
+        r.wake_samples_ns.clear();
+    }
+    (void)std::remove(samples_path.c_str());  // absent is fine
     if (r.lost_interrupts.value_or(0) != 0) {
         r.error = fmt::format("{} interrupts lost", *r.lost_interrupts);
         return r;

@@ -15,9 +15,11 @@ struct VmSetup {
     std::string work_dir;  // per-run JSON and stderr files go here
 };
 
-// The wfisleep-vm command line for a plan (exposed for tests).
+// The wfisleep-vm command line for a plan (exposed for tests); samples_path
+// non-empty: --samples, the run's exact samples for pooling.
 std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
-                                    const std::string &json_path);
+                                    const std::string &json_path,
+                                    const std::string &samples_path = "");
 
 // Fills a result from wfisleep-vm's JSON text (exposed for tests). Returns
 // false with *err set when the text is not the documented object.

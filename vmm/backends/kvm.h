@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/kvm_stats.h"
 #include "hypervisor.h"
 
 namespace wfisvm {
@@ -86,9 +87,11 @@ class KvmVcpu final : public HvVcpu {
     void set_exit_deadline(uint64_t host_ns) override;
     uint64_t tsc_khz() override;
     bool sample_tsc(uint64_t *tsc, uint64_t *host_ns, uint64_t *window_ns) override;
+    std::optional<uint64_t> kernel_halt_poll_ns() const override;
 
   private:
     int fd_;
+    KvmStats stats_;  // opened in irqchip mode, where KVM halts in the kernel
     kvm_run *run_;
     size_t run_size_;
     uint32_t index_;

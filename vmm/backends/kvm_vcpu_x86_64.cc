@@ -42,7 +42,14 @@ std::string errno_text(const char *what) {
 }  // namespace
 
 KvmVcpu::KvmVcpu(int fd, kvm_run *run, size_t run_size, uint32_t index, bool irqchip)
-    : fd_(fd), run_(run), run_size_(run_size), index_(index), irqchip_(irqchip) {}
+    : fd_(fd), run_(run), run_size_(run_size), index_(index), irqchip_(irqchip) {
+    if (irqchip_) stats_.open(fd_);
+}
+
+std::optional<uint64_t> KvmVcpu::kernel_halt_poll_ns() const {
+    // Successful and failed polls together: every ns KVM spent polling.
+    return stats_.sum({"halt_poll_success_ns", "halt_poll_fail_ns"});
+}
 
 KvmVcpu::~KvmVcpu() {
     if (has_exit_timer_) timer_delete(exit_timer_);

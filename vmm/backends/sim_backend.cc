@@ -419,9 +419,9 @@ RunResult run_simulated(const RunOptions &opt) {
     }
     // Timer lateness from a histogram like the guest's report (lower bucket
     // edges); wake latency from exact samples, as the KVM backend does.
-    r.timer_lateness_us = histogram_percentiles(lateness);
+    r.timer_lateness_us = histogram_distribution(lateness);
     if (sc.workload == Workload::kPingpong || sc.workload == Workload::kBurst) {
-        r.wake_latency_us = sample_percentiles(&wake);
+        r.wake_latency_us = exact_distribution(std::move(wake));
     }
     if (compute) r.work_rate = static_cast<double>(units) / (static_cast<double>(run_ns) / 1e9);
     r.lost_interrupts =

@@ -1,0 +1,100 @@
+// intervals.cc - Walsh averages, the signed-rank null distribution and the interval.
+#include "intervals.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace wfisbench {
+
+const char *const kIntervalMethod =
+    "95% CI: exact Wilcoxon signed-rank interval of the Hodges-Lehmann estimate over paired "
+    "blocks (ratios on the log scale)";
+
+namespace {
+
+// P(T+ <= t) for t = 0..M under the null (each rank's sign a fair coin).
+std::vector<double> signed_rank_cdf(int n) {
+    const int m = n * (n + 1) / 2;
+    std::vector<double> p(static_cast<size_t>(m) + 1, 0.0);
+    p[0] = 1.0;
+    int top = 0;
+    for (int r = 1; r <= n; r++) {
+        top += r;
+        for (int s = top; s >= 0; s--) {
+            double with = s >= r ? p[static_cast<size_t>(s - r)] : 0.0;
+            p[static_cast<size_t>(s)] = 0.5 * (p[static_cast<size_t>(s)] + with);
+        }
+    }
+    for (size_t s = 1; s < p.size(); s++) p[s] += p[s - 1];
+    return p;
+}
+
+// Largest k >= 1 with P(T+ <= k - 1) <= alpha/2, with its coverage; 0 when none.
+int critical_rank(int n, double *coverage) {
+    constexpr double kHalfAlpha = 0.025;
+    if (n > 60) {  // normal approximation, continuity-corrected
+        const double mean = n * (n + 1) / 4.0;
+        const double sd = std::sqrt(n * (n + 1) * (2.0 * n + 1) / 24.0);
+        const int k = static_cast<int>(std::floor(mean - 1.959964 * sd + 0.5));
+        *coverage = 0.95;
+        return std::max(k, 1);
+    }
+    const std::vector<double> cdf = signed_rank_cdf(n);
+    int k = 0;
+    while (static_cast<size_t>(k) < cdf.size() && cdf[static_cast<size_t>(k)] <= kHalfAlpha) k++;
+    // cdf[k - 1] <= alpha/2 < cdf[k]: the interval uses ranks k and M + 1 - k.
+    if (k > 0) *coverage = 1.0 - 2.0 * cdf[static_cast<size_t>(k - 1)];
+    return k;
+}
+
+}  // namespace
+
+std::optional<Interval> location_interval(std::vector<double> x) {
+    if (x.empty()) return std::nullopt;
+    const int n = static_cast<int>(x.size());
+    std::vector<double> walsh;
+    walsh.reserve(x.size() * (x.size() + 1) / 2);
+    for (size_t i = 0; i < x.size(); i++)
+        for (size_t j = i; j < x.size(); j++) walsh.push_back((x[i] + x[j]) / 2);
+    std::sort(walsh.begin(), walsh.end());
+    Interval iv;
+    iv.n = n;
+    const size_t m = walsh.size();
+    iv.point = m % 2 ? walsh[m / 2] : (walsh[m / 2 - 1] + walsh[m / 2]) / 2;
+    double coverage = 0;
+    const int k = critical_rank(n, &coverage);
+    if (k >= 1 && static_cast<size_t>(k) <= m) {
+        iv.low = walsh[static_cast<size_t>(k - 1)];
+        iv.high = walsh[m - static_cast<size_t>(k)];
+        iv.coverage = coverage;
+    }
+    return iv;
+}
+
+std::optional<Interval> ratio_interval(const std::vector<std::optional<double>> &a,
+                                       const std::vector<std::optional<double>> &b) {
+    std::vector<double> logs;
+    for (size_t i = 0; i < a.size() && i < b.size(); i++)
+        if (a[i] && b[i] && *a[i] > 0 && *b[i] > 0) logs.push_back(std::log(*a[i] / *b[i]));
+    auto iv = location_interval(std::move(logs));
+    if (!iv) return std::nullopt;
+    iv->point = std::exp(iv->point);
+    if (iv->low) iv->low = std::exp(*iv->low);
+    if (iv->high) iv->high = std::exp(*iv->high);
+    return iv;
+}
+
+std::string format_interval(const std::optional<Interval> &iv, bool with_interval) {
+    if (!iv) return "-";
+    auto f = [](double v) {
+        if (std::fabs(v) >= 100) return fmt::format("{:.0f}", v);
+        if (std::fabs(v) >= 10) return fmt::format("{:.1f}", v);
+        return fmt::format("{:.2f}", v);
+    };
+    if (!with_interval || !iv->low || !iv->high) return f(iv->point);
+    return fmt::format("{} [{}, {}]", f(iv->point), f(*iv->low), f(*iv->high));
+}
+
+}  // namespace wfisbench

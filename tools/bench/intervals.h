@@ -1,0 +1,37 @@
+// intervals.h - 95% confidence intervals over paired blocks: the Hodges-Lehmann estimate with
+// its exact Wilcoxon signed-rank interval (normal approximation above 60 blocks).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wfisbench {
+
+// The method, as printed under every table and recorded in the JSON.
+extern const char *const kIntervalMethod;
+
+struct Interval {
+    double point = 0;                 // Hodges-Lehmann estimate: median of the Walsh averages
+    std::optional<double> low, high;  // nullopt: too few blocks for 95% (n < 6)
+    int n = 0;                        // blocks used
+    double coverage = 0;              // the interval's exact coverage (>= 0.95)
+};
+
+// Location of x (one value per block): the Hodges-Lehmann estimate and the
+// signed-rank interval [W(k), W(M+1-k)] of the M = n(n+1)/2 sorted Walsh
+// averages, k the largest with P(T+ < k) <= 2.5% under the null. Assumes
+// the values are symmetric about their centre; distribution-free otherwise.
+// nullopt when x is empty.
+std::optional<Interval> location_interval(std::vector<double> x);
+
+// Ratio a/b over paired blocks: the interval of the per-block log ratios,
+// exponentiated. Blocks where either value is missing or not > 0 are left
+// out. nullopt when no pair is left.
+std::optional<Interval> ratio_interval(const std::vector<std::optional<double>> &a,
+                                       const std::vector<std::optional<double>> &b);
+
+// "0.85 [0.80, 0.91]", "0.85" when there is no interval, "-" when absent.
+std::string format_interval(const std::optional<Interval> &iv, bool with_interval = true);
+
+}  // namespace wfisbench
