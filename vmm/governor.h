@@ -9,6 +9,8 @@
 
 namespace wfisvm {
 
+struct HostTimerSpec;  // spec.h
+
 // One instance per vCPU, created before the vCPU thread starts.
 // Thread-safety: idle() and stats() only on the vCPU thread (stats() also
 // after it stopped); kick() from any thread, including signal handlers'
@@ -30,6 +32,16 @@ class Governor {
 
     // Counters in the library's shape (models fill what applies).
     virtual wfisleep_stats stats() const = 0;
+
+    // host=macos: from now on every bounded sleep of this governor's waits
+    // (and of a model's own timer loop) ends late by the coalescing model
+    // (governors/coalescing_timer.h). Before the vCPU thread's first idle().
+    // seed: the run's seed mixed with the vCPU index. Default: no bounded
+    // sleeps to model.
+    virtual void use_host_timer(const HostTimerSpec &spec, uint64_t seed) {
+        (void)spec;
+        (void)seed;
+    }
 };
 
 }  // namespace wfisvm

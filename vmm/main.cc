@@ -73,6 +73,10 @@ int main(int argc, char **argv) {
     if (o.mode == Mode::kInkernel && o.governor_given)
         return usage_error(
             "--governor is not allowed with --mode inkernel (KVM halts in the kernel)");
+    if (o.mode == Mode::kInkernel && o.scenario.host_timer.kind == HostTimerKind::kMacos)
+        return usage_error("scenario '" + o.scenario.text +
+                           "': host=macos (a model of macOS timer coalescing on the governors' "
+                           "sleeps) cannot act on KVM's in-kernel halt; use --mode userspace");
     if (o.mode != Mode::kInkernel && hp_opt->count() > 0)
         return usage_error("--halt-poll-ns needs --mode inkernel");
     if (hp_opt->count() > 0) o.halt_poll_ns = halt_poll;

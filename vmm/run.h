@@ -90,6 +90,10 @@ struct RunResult {
     // JSON; --samples writes them): every vCPU's ring, and the device's first
     // LatencyStore::kDefaultExact latencies. Empty when not exact.
     std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
+    // Appended: the scenario's host timer ("host_timer": {kind, permille,
+    // max_us, shape}; the last three null for linux). macos is a MODEL of
+    // macOS coalescing on the governors' sleeps, not a Mac measurement.
+    HostTimerSpec host_timer;
 };
 
 // Writes r's exact samples as two text lines, "timer <ns> <ns> ..." and

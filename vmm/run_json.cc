@@ -1,6 +1,7 @@
 // run_json.cc - RunResult <-> the JSON object of docs/vmm-cli.md.
 #include <nlohmann/json.hpp>
 
+#include "host_timer_json.h"
 #include "latency_json.h"
 #include "run.h"
 
@@ -83,6 +84,7 @@ std::string run_result_json(const RunResult &r) {
         {"kvm_halt_poll_ns", opt(r.kvm_halt_poll_ns)},
         {"runq_wait_pct", opt(r.runq_wait_pct)},
         {"device_over_cap", opt(r.device_over_cap)},
+        {"host_timer", host_timer_json(r.host_timer)},
     };
     // Invalid UTF-8 in an error message (guest text) must not throw.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -140,6 +142,7 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
         r.kvm_halt_poll_ns = get_opt<uint64_t>(j, "kvm_halt_poll_ns");
         r.runq_wait_pct = get_opt<double>(j, "runq_wait_pct");
         r.device_over_cap = get_opt<uint64_t>(j, "device_over_cap");
+        if (j.contains("host_timer")) r.host_timer = host_timer_from_json(j.at("host_timer"));
         *out = std::move(r);
         return true;
     } catch (const std::exception &e) {

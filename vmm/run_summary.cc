@@ -38,6 +38,14 @@ std::string run_result_summary(const RunResult &r) {
                   r.backend.c_str(), r.backend == "simulated" ? " (SIMULATED, not a real VM)" : "",
                   r.scenario.c_str(), r.governor.c_str(), r.vcpus);
     s += buf;
+    if (r.host_timer.kind == HostTimerKind::kMacos) {
+        std::snprintf(
+            buf, sizeof buf,
+            "  host timer   MODEL of macOS coalescing (not a Mac measurement): sleeps end "
+            "late by min(%u/1000 x L, %u us), shape %s\n",
+            r.host_timer.permille, r.host_timer.max_us, coalesce_shape_name(r.host_timer.shape));
+        s += buf;
+    }
     std::snprintf(buf, sizeof buf, "  status       %s%s%s\n", r.ok ? "ok" : "error",
                   r.ok ? "" : ": ", r.error.c_str());
     s += buf;

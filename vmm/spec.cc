@@ -184,7 +184,71 @@ bool parse_adaptive(const std::string &head, const std::vector<KeyValue> &kvs, G
     return true;
 }
 
+// Keys every scenario accepts (the host-timer model), listed in errors.
+constexpr const char *kCommonScenarioKeys =
+    "host, coalesce_permille, coalesce_max_us, coalesce_shape";
+
+// Takes the common keys out of kvs into s; the rest stay for the workload.
+bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *kvs,
+                                ScenarioSpec *s, std::string *err) {
+    std::vector<KeyValue> rest;
+    uint64_t permille = s->host_timer.permille, max_us = s->host_timer.max_us;
+    std::vector<KeyValue> numeric;
+    bool coalesce_given = false;
+    for (const KeyValue &kv : *kvs) {
+        if (kv.key == "host") {
+            if (kv.value != "linux" && kv.value != "macos") {
+                *err = head + "host=" + kv.value +
+                       " is not a host-timer kind; accepted: linux, macos (a model of macOS "
+                       "timer coalescing)";
+                return false;
+            }
+            s->host_timer.kind =
+                kv.value == "linux" ? HostTimerKind::kLinux : HostTimerKind::kMacos;
+            s->host_given = true;
+        } else if (kv.key == "coalesce_shape") {
+            if (kv.value != "max" && kv.value != "uniform") {
+                *err =
+                    head + "coalesce_shape=" + kv.value + " is not a shape; accepted: max, uniform";
+                return false;
+            }
+            s->host_timer.shape = kv.value == "max" ? CoalesceShape::kMax : CoalesceShape::kUniform;
+            coalesce_given = true;
+        } else if (kv.key == "coalesce_permille" || kv.key == "coalesce_max_us") {
+            numeric.push_back(kv);
+            coalesce_given = true;
+        } else {
+            rest.push_back(kv);
+        }
+    }
+    const NumberKey keys[] = {{"coalesce_permille", 0, 1000, "per mille of the sleep", &permille},
+                              {"coalesce_max_us", 0, 1000000, "us", &max_us}};
+    if (!parse_number_keys(head, numeric, keys, err)) return false;
+    if (coalesce_given && s->host_given && s->host_timer.kind == HostTimerKind::kLinux) {
+        *err = head +
+               "coalesce_* keys model macOS; accepted with host=macos (or no host= and "
+               "--host-timer macos), not with host=linux";
+        return false;
+    }
+    s->host_timer.permille = u32(permille);
+    s->host_timer.max_us = u32(max_us);
+    *kvs = std::move(rest);
+    return true;
+}
+
 }  // namespace
+
+const char *host_timer_name(HostTimerKind kind) {
+    return kind == HostTimerKind::kMacos ? "macos" : "linux";
+}
+
+const char *coalesce_shape_name(CoalesceShape shape) {
+    return shape == CoalesceShape::kUniform ? "uniform" : "max";
+}
+
+void apply_default_host_timer(ScenarioSpec *scenario, HostTimerKind kind) {
+    if (!scenario->host_given) scenario->host_timer.kind = kind;
+}
 
 bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err) {
     std::string scratch;
@@ -194,18 +258,19 @@ bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err
     const std::string head = "scenario " + quote(text) + ": ";
     ScenarioSpec s;
     s.text = text;
+    if (!parse_common_scenario_keys(head, &sp.kvs, &s, err)) return false;
     uint64_t a = 0, b = 0;
     if (sp.name == "idle") {
         s.workload = Workload::kIdle;
         a = s.hz;
         const NumberKey keys[] = {{"hz", 1, 10000, "Hz", &a}};
-        if (!parse_number_keys(head, sp.kvs, keys, err)) return false;
+        if (!parse_number_keys(head, sp.kvs, keys, err, kCommonScenarioKeys)) return false;
         s.hz = u32(a);
     } else if (sp.name == "tickless") {
         s.workload = Workload::kTickless;
         a = s.mean_ms;
         const NumberKey keys[] = {{"mean_ms", 1, 10000, "ms", &a}};
-        if (!parse_number_keys(head, sp.kvs, keys, err)) return false;
+        if (!parse_number_keys(head, sp.kvs, keys, err, kCommonScenarioKeys)) return false;
         s.mean_ms = u32(a);
     } else if (sp.name == "pingpong") {
         s.workload = Workload::kPingpong;
@@ -223,7 +288,9 @@ bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err
             }
         }
         const NumberKey keys[] = {{"rate", 1, 100000, "requests/s", &a}};
-        if (!parse_number_keys(head, numeric, keys, err, "dist")) return false;
+        if (!parse_number_keys(head, numeric, keys, err,
+                               (std::string("dist, ") + kCommonScenarioKeys).c_str()))
+            return false;
         s.rate = u32(a);
     } else if (sp.name == "burst") {
         s.workload = Workload::kBurst;
@@ -231,7 +298,7 @@ bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err
         b = s.think_us;
         const NumberKey keys[] = {{"len", 1, 100000, "requests", &a},
                                   {"think_us", 0, 1000000, "us", &b}};
-        if (!parse_number_keys(head, sp.kvs, keys, err)) return false;
+        if (!parse_number_keys(head, sp.kvs, keys, err, kCommonScenarioKeys)) return false;
         s.len = u32(a);
         s.think_us = u32(b);
     } else if (sp.name == "compute") {
@@ -239,7 +306,7 @@ bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err
         a = s.busy;
         b = s.idle;
         const NumberKey keys[] = {{"busy", 1, 64, "vCPUs", &a}, {"idle", 0, 63, "vCPUs", &b}};
-        if (!parse_number_keys(head, sp.kvs, keys, err)) return false;
+        if (!parse_number_keys(head, sp.kvs, keys, err, kCommonScenarioKeys)) return false;
         if (a + b > 64) {
             *err = head + "busy+idle=" + std::to_string(a + b) +
                    " vCPUs is too many; accepted: busy+idle <= 64";
@@ -325,6 +392,14 @@ std::string spec_help() {
     h += "                              think_us 0..1000000 between chains, default 200\n";
     h += "  compute[:busy=N,idle=N]     busy vCPUs doing work beside idle ones; busy 1..64,\n";
     h += "                              default 1; idle 0..63, default 3; busy+idle <= 64\n";
+    h += "Every scenario also accepts the host-timer model:\n";
+    h += "  host=linux|macos            linux (default): the real host's timer; macos: the real\n";
+    h += "                              host plus a MODEL of macOS timer coalescing (not a Mac\n";
+    h += "                              measurement): each bounded sleep of length L of every\n";
+    h += "                              governor ends late by min(permille/1000 x L, max_us) x U\n";
+    h += "  coalesce_permille=N         0..1000, default 125\n";
+    h += "  coalesce_max_us=N           0..1000000, default 1000\n";
+    h += "  coalesce_shape=max|uniform  U = 1 (max, default) or uniform in [0, 1] (seeded)\n";
     h += "Governor specs:\n";
     h += "  off                         return to the guest at once (library policy)\n";
     h += "  seed[:max_us=N,grace_ms=N,strict=0|1]\n";

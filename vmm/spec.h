@@ -12,19 +12,49 @@ namespace wfisvm {
 
 enum class Workload { kIdle, kTickless, kPingpong, kBurst, kCompute };
 
+// Whose timer ends the governors' bounded sleeps: the real host (linux), or
+// the real host plus a MODEL of macOS timer coalescing (not a Mac
+// measurement): each bounded sleep of length L ends late by
+// min(permille/1000 x L, max_us) x U, U = 1 (shape max) or uniform in [0, 1].
+enum class HostTimerKind { kLinux, kMacos };
+enum class CoalesceShape { kMax, kUniform };
+struct HostTimerSpec {
+    HostTimerKind kind = HostTimerKind::kLinux;
+    uint32_t permille = 125;  // coalesce_permille
+    uint32_t max_us = 1000;   // coalesce_max_us
+    CoalesceShape shape = CoalesceShape::kMax;
+};
+
+// The model's seed for one vCPU of a run (shape uniform draws from it).
+inline uint64_t host_timer_seed(uint64_t run_seed, uint32_t vcpu) {
+    return run_seed * 0x100000001b3ULL + vcpu;
+}
+
+// "linux"/"macos", "max"/"uniform".
+const char *host_timer_name(HostTimerKind kind);
+const char *coalesce_shape_name(CoalesceShape shape);
+
 // A parsed scenario; `text` echoes the spec exactly as given.
 struct ScenarioSpec {
     std::string text;
     Workload workload = Workload::kIdle;
-    uint32_t hz = 1000;          // idle
-    uint32_t mean_ms = 10;       // tickless
-    uint32_t rate = 2000;        // pingpong: requests per second (all vCPUs)
-    bool poisson = true;         // pingpong: dist=poisson|fixed
-    uint32_t len = 64;           // burst: requests per chain
-    uint32_t think_us = 200;     // burst: pause between chains
-    uint32_t busy = 1;           // compute: busy vCPUs
-    uint32_t idle = 3;           // compute: idle vCPUs
+    uint32_t hz = 1000;       // idle
+    uint32_t mean_ms = 10;    // tickless
+    uint32_t rate = 2000;     // pingpong: requests per second (all vCPUs)
+    bool poisson = true;      // pingpong: dist=poisson|fixed
+    uint32_t len = 64;        // burst: requests per chain
+    uint32_t think_us = 200;  // burst: pause between chains
+    uint32_t busy = 1;        // compute: busy vCPUs
+    uint32_t idle = 3;        // compute: idle vCPUs
+    // Every scenario: the host-timer model (host=, coalesce_*=). host_given:
+    // the spec named host= itself (a global default applies otherwise).
+    HostTimerSpec host_timer;
+    bool host_given = false;
 };
+
+// Sets the host-timer kind of a scenario that did not name host= itself
+// (the bench's and the VMM's --host-timer flag).
+void apply_default_host_timer(ScenarioSpec *scenario, HostTimerKind kind);
 
 enum class GovernorKind { kOff, kSeed, kAdaptive, kDeadline, kQemu10, kQemu11, kKvmHaltpoll };
 

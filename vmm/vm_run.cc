@@ -133,6 +133,7 @@ RunResult run_kvm(const RunOptions &o) {
     r.scenario = o.scenario.text;
     r.governor = o.mode == Mode::kInkernel ? "kvm" : o.governor.text;
     r.vcpus = o.vcpus;
+    r.host_timer = o.scenario.host_timer;
     r.seconds = o.seconds;
     if (o.mode == Mode::kSimulated) return error_result(r, "run_kvm: simulated mode is not KVM");
     if (o.vcpus == 0 || o.vcpus > 64) return error_result(r, "--vcpus must be 1..64");
@@ -193,6 +194,10 @@ RunResult run_kvm(const RunOptions &o) {
             c->governor = make_governor(o.governor, cfg.cfg, wfisleep_now_ns());
             if (!c->governor)
                 return error_result(r, "cannot create governor '" + o.governor.text + "'");
+            // The model of macOS coalescing acts on the governor's waits only:
+            // the VMM's own timers (pv timer, devices) keep the real host's.
+            if (o.scenario.host_timer.kind == HostTimerKind::kMacos)
+                c->governor->use_host_timer(o.scenario.host_timer, host_timer_seed(o.seed, i));
         }
         c->irq.attach(c->hv, c->governor.get());
         vm.cpus.push_back(std::move(c));

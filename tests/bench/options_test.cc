@@ -150,3 +150,31 @@ TEST(BenchOptions, HelpDocumentsEveryFlag) {
                              "qemu:irqchip=off", "pingpong",   "compute",   "kvm-haltpoll"})
         EXPECT_NE(p.message.find(flag), std::string::npos) << flag;
 }
+
+TEST(BenchOptions, HostTimerFlagSetsTheDefaultOfScenariosWithoutHost) {
+    Options o;
+    ASSERT_EQ(parse({"--scenario", "idle:hz=1000", "--scenario", "idle:hz=250,host=linux",
+                     "--scenario", "tickless", "--host-timer", "macos"},
+                    &o)
+                  .exit_code,
+              -1);
+    EXPECT_EQ(o.host_timer, "macos");
+    EXPECT_EQ(o.scenarios,
+              (std::vector<std::string>{"idle:hz=1000,host=macos", "idle:hz=250,host=linux",
+                                        "tickless:host=macos"}));
+    ASSERT_EQ(parse({"--scenario", "idle:hz=1000", "--host-timer=linux"}, &o).exit_code, -1);
+    EXPECT_EQ(o.scenarios, std::vector<std::string>{"idle:hz=1000"});
+    const ParseOutcome bad = parse({"--host-timer", "darwin"}, &o);
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.message.find("darwin"), std::string::npos) << bad.message;
+    EXPECT_NE(bad.message.find("linux, macos"), std::string::npos) << bad.message;
+    EXPECT_EQ(bad.message.find('\n'), std::string::npos) << bad.message;
+}
+
+TEST(BenchOptions, ScenarioWithDefaultKeepsAGivenKey) {
+    EXPECT_EQ(scenario_with_default("idle", "host", "macos"), "idle:host=macos");
+    EXPECT_EQ(scenario_with_default("idle:hz=5", "host", "macos"), "idle:hz=5,host=macos");
+    EXPECT_EQ(scenario_with_default("idle:host=linux", "host", "macos"), "idle:host=linux");
+    EXPECT_EQ(scenario_with_default("idle:hz=5,host=linux", "host", "macos"),
+              "idle:hz=5,host=linux");
+}

@@ -121,6 +121,50 @@ TEST(ScenarioSpec, BadShapesAreRejected) {
     scenario_bad("spin", {"unknown scenario"});
 }
 
+TEST(ScenarioSpec, HostTimerModelKeys) {
+    const ScenarioSpec d = scenario_ok("idle");
+    EXPECT_EQ(d.host_timer.kind, HostTimerKind::kLinux);
+    EXPECT_FALSE(d.host_given);
+    const ScenarioSpec m = scenario_ok("idle:hz=1000,host=macos");
+    EXPECT_EQ(m.host_timer.kind, HostTimerKind::kMacos);
+    EXPECT_TRUE(m.host_given);
+    EXPECT_EQ(m.host_timer.permille, 125u);
+    EXPECT_EQ(m.host_timer.max_us, 1000u);
+    EXPECT_EQ(m.host_timer.shape, CoalesceShape::kMax);
+    // Every workload accepts them, in any order.
+    const ScenarioSpec u = scenario_ok(
+        "pingpong:coalesce_shape=uniform,rate=500,host=macos,coalesce_permille=50,coalesce_max_us="
+        "300");
+    EXPECT_EQ(u.workload, Workload::kPingpong);
+    EXPECT_EQ(u.rate, 500u);
+    EXPECT_EQ(u.host_timer.shape, CoalesceShape::kUniform);
+    EXPECT_EQ(u.host_timer.permille, 50u);
+    EXPECT_EQ(u.host_timer.max_us, 300u);
+    for (const char *t : {"tickless:host=macos", "burst:host=linux", "compute:host=macos,busy=2"})
+        scenario_ok(t);
+    // Coalesce keys without host= wait for a global default.
+    ScenarioSpec g = scenario_ok("idle:coalesce_permille=200");
+    EXPECT_FALSE(g.host_given);
+    apply_default_host_timer(&g, HostTimerKind::kMacos);
+    EXPECT_EQ(g.host_timer.kind, HostTimerKind::kMacos);
+    EXPECT_EQ(g.host_timer.permille, 200u);
+    ScenarioSpec keep = scenario_ok("idle:host=linux");
+    apply_default_host_timer(&keep, HostTimerKind::kMacos);
+    EXPECT_EQ(keep.host_timer.kind, HostTimerKind::kLinux) << "a given host= wins";
+}
+
+TEST(ScenarioSpec, HostTimerModelErrors) {
+    scenario_bad("idle:host=darwin", {"host=darwin", "linux, macos"});
+    scenario_bad("idle:host=macos,coalesce_shape=gauss", {"coalesce_shape=gauss", "max, uniform"});
+    scenario_bad("idle:host=macos,coalesce_permille=1001", {"coalesce_permille=1001", "0..1000"});
+    scenario_bad("idle:host=macos,coalesce_max_us=x", {"coalesce_max_us=x", "not a number"});
+    scenario_bad("idle:host=linux,coalesce_permille=10", {"host=linux", "host=macos"});
+    scenario_bad("idle:host=macos,host=linux", {"given twice"});
+    // The unknown-key error lists the common keys beside the workload's.
+    scenario_bad("idle:hoster=1", {"hoster", "hz", "host", "coalesce_shape"});
+    scenario_bad("pingpong:x=1", {"rate", "dist", "coalesce_max_us"});
+}
+
 TEST(ScenarioSpec, NullErrorIsAllowed) {
     ScenarioSpec s;
     EXPECT_FALSE(parse_scenario("idle:hz=0", &s, nullptr));

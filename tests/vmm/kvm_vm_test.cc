@@ -63,6 +63,29 @@ TEST(KvmVm, BootsToIdleInUserspaceMode) {
     std::printf("guest TSC -> host clock mapping error at run end: %.3f us\n", *r.tsc_map_error_us);
 }
 
+// host=macos: the coalescing model lengthens the governor's sleeps, so the
+// guest's ticks arrive late by about the model's share; host=linux does not.
+TEST(KvmVm, HostTimerModelMakesTheGovernorsTicksLate) {
+    REQUIRE_KVM();
+    // 500 Hz: each sleep ~2 ms; 1000 permille capped at 1 ms -> ~1 ms late.
+    RunResult mac =
+        run_ok(options("idle:hz=500,host=macos,coalesce_permille=1000,"
+                       "coalesce_max_us=1000",
+                       "deadline", Mode::kUserspace));
+    RunResult lin = run_ok(options("idle:hz=500", "deadline", Mode::kUserspace));
+    ASSERT_TRUE(mac.timer_lateness_us && lin.timer_lateness_us);
+    ASSERT_TRUE(mac.timer_lateness_us->p50 && lin.timer_lateness_us->p50);
+    EXPECT_EQ(mac.host_timer.kind, HostTimerKind::kMacos);
+    EXPECT_EQ(lin.host_timer.kind, HostTimerKind::kLinux);
+    EXPECT_GE(*mac.timer_lateness_us->p50, 900.0);
+    EXPECT_LT(*lin.timer_lateness_us->p50, 900.0);
+    const std::string j = run_result_json(mac);
+    EXPECT_NE(
+        j.find(R"("host_timer":{"kind":"macos","max_us":1000,"permille":1000,"shape":"max"})"),
+        std::string::npos)
+        << j;
+}
+
 TEST(KvmVm, BootsToIdleInInkernelMode) {
     REQUIRE_KVM();
     RunOptions o = options("idle:hz=250", "adaptive", Mode::kInkernel);

@@ -1,6 +1,7 @@
 // bench_json.cc - serialises runs, summary and goals; unmeasured figures become null.
 #include "bench_json.h"
 
+#include "host_timer_json.h"
 #include "latency_json.h"
 #include "machine_info.h"
 #include "pooled.h"
@@ -61,6 +62,10 @@ json run_json(const RunResult &r, uint64_t seed) {
     j["kvm_halt_poll_ns"] = opt(r.kvm_halt_poll_ns);
     j["runq_wait_pct"] = opt(r.runq_wait_pct);
     j["disturbed"] = r.disturbed;
+    wfisvm::ScenarioSpec spec;
+    std::string err;
+    const bool parsed = wfisvm::parse_scenario(r.plan.scenario, &spec, &err);
+    j["host_timer"] = parsed ? wfisvm::host_timer_json(spec.host_timer) : json(nullptr);
     if (!r.wake_cdf.empty()) {
         json cdf = json::array();
         for (const auto &[us, frac] : r.wake_cdf) cdf.push_back({us, frac});

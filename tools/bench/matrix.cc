@@ -78,6 +78,9 @@ std::string peer_skip_reason(const std::string &peer, const std::string &scenari
     wfisvm::ScenarioSpec s;
     std::string err;
     if (!wfisvm::parse_scenario(scenario, &s, &err)) return "bad scenario: " + err;
+    if (s.host_timer.kind == wfisvm::HostTimerKind::kMacos)
+        return "host=macos is a model of macOS timer coalescing applied to the governors' waits "
+               "in wfisleep-vm; the peers halt in KVM or QEMU, where the model cannot act";
     if (peer.rfind("inkernel", 0) == 0) {
         if (!host.vm) return "wfisleep-vm not found at '" + host.vm_path + "'";
         return {};

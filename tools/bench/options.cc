@@ -35,6 +35,7 @@ std::string help_text() {
         "                      [--repeat K | --quick] [--peers | --no-peers] [--seed N]\n"
         "                      [--json FILE] [--plot FILE] [--vm PATH] [--guest PATH] [--qemu "
         "PATH]\n"
+        "                      [--host-timer linux|macos]\n"
         "\n"
         "Runs K blocks; each block runs every (scenario, governor) pair once, each in a\n"
         "fresh real VM (wfisleep-vm --json), in a permutation drawn from --seed. Prints\n"
@@ -74,6 +75,9 @@ std::string help_text() {
          "                 our device); a peer that cannot run is skipped with the reason.\n"
          "  --no-peers     no peers, even with the default matrix\n"
          "  --seed N       seed for random arrivals (default 1), recorded in the JSON\n"
+         "  --host-timer K linux (default) or macos: the host= of every scenario that\n"
+         "                 gives none. macos is a MODEL of macOS timer coalescing on the\n"
+         "                 governors' sleeps, not a Mac measurement; peers skip it\n"
          "  --json FILE    write every run and the machine description as JSON\n"
          "  --plot FILE    draw the plots with gnuplot; PNG or SVG by the extension\n"
          "  --vm PATH      wfisleep-vm to run (default: the build tree's, then $PATH)\n"
@@ -152,6 +156,19 @@ ParseOutcome bad(std::string msg) {
 
 }  // namespace
 
+std::string scenario_with_default(const std::string &scenario, const std::string &key,
+                                  const std::string &value) {
+    wfisvm::ScenarioSpec spec;
+    std::string err;
+    if (!wfisvm::parse_scenario(scenario, &spec, &err)) return scenario;
+    // Only keys the grammar knows are asked for; a given key is left alone.
+    const std::string rest = scenario.find(':') == std::string::npos
+                                 ? std::string()
+                                 : "," + scenario.substr(scenario.find(':') + 1);
+    if (rest.find("," + key + "=") != std::string::npos) return scenario;
+    return scenario + (rest.empty() ? ":" : ",") + key + "=" + value;
+}
+
 ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     Options o;
     bool peers_flag = false, no_peers_flag = false, repeat_given = false;
@@ -173,16 +190,17 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             (flag == "--peers" ? peers_flag : flag == "--quick" ? o.quick : no_peers_flag) = true;
             continue;
         }
-        static const char *const kValued[] = {"--scenario", "--governor", "--seconds", "--vcpus",
-                                              "--repeat",   "--seed",     "--json",    "--plot",
-                                              "--vm",       "--guest",    "--qemu"};
+        static const char *const kValued[] = {
+            "--scenario", "--governor", "--seconds", "--vcpus", "--repeat", "--seed",
+            "--json",     "--plot",     "--vm",      "--guest", "--qemu",   "--host-timer"};
         bool known = false;
         for (const char *k : kValued) known = known || flag == k;
         if (!known) {
             if (flag.rfind("-", 0) != 0) return bad(fmt::format("unexpected argument '{}'", flag));
             return bad(fmt::format(
                 "unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus --repeat "
-                "--quick --peers --no-peers --seed --json --plot --vm --guest --qemu --help",
+                "--quick --peers --no-peers --seed --json --plot --vm --guest --qemu --host-timer "
+                "--help",
                 flag));
         }
         if (!has_inline) {
@@ -220,6 +238,12 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
                 return bad(
                     fmt::format("--plot '{}': the file name must end in .png or .svg", value));
             o.plot_path = value;
+        } else if (flag == "--host-timer") {
+            if (value != "linux" && value != "macos")
+                return bad(fmt::format(
+                    "--host-timer '{}': accepted: linux, macos (a model of macOS coalescing)",
+                    value));
+            o.host_timer = value;
         } else if (flag == "--vm" || flag == "--guest" || flag == "--qemu") {
             if (value.empty()) return bad(fmt::format("{} needs a path", flag));
             (flag == "--vm" ? o.vm_path : flag == "--guest" ? o.guest_path : o.qemu_path) = value;
@@ -231,6 +255,17 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     if (o.scenarios.empty()) o.scenarios = default_scenarios();
     if (o.governors.empty()) o.governors = default_governors();
     o.peers = !no_peers_flag && (peers_flag || o.default_matrix);
+    if (o.host_timer == "macos") {
+        std::vector<std::string> applied;
+        for (const auto &sc : o.scenarios) {
+            std::string with = scenario_with_default(sc, "host", "macos");
+            // The default matrix already holds some macOS rows: keep one each.
+            bool seen = false;
+            for (const auto &a : applied) seen = seen || a == with;
+            if (!seen || !o.default_matrix) applied.push_back(with);
+        }
+        o.scenarios = std::move(applied);
+    }
     // Duplicates would run twice under one name and blur the table.
     for (auto *list : {&o.scenarios, &o.governors}) {
         for (size_t i = 0; i < list->size(); i++)

@@ -22,7 +22,16 @@ struct Options {
     std::string guest_path;       // wfis-guest.elf
     std::string qemu_path;        // qemu-system-x86_64
     bool default_matrix = false;  // neither --scenario nor --governor given
+    // --host-timer: the host-timer kind of scenarios that give no host= key
+    // ("linux" or "macos"; macos is a MODEL of macOS coalescing). Already
+    // applied to `scenarios` (as ",host=macos") by parse_options.
+    std::string host_timer = "linux";
 };
+
+// `scenario` with ",key=value" (or ":key=value") appended when it does not
+// give `key` itself; unchanged otherwise. The scenario must parse.
+std::string scenario_with_default(const std::string &scenario, const std::string &key,
+                                  const std::string &value);
 
 // The default matrix (about 7 minutes here with the default seconds/repeat).
 std::vector<std::string> default_scenarios();

@@ -40,7 +40,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                           bool intervals) {
     std::string out;
     size_t i = 0;
-    bool any_trap_loop = false, any_approx = false, any_disturbed = false;
+    bool any_trap_loop = false, any_approx = false, any_disturbed = false, any_macos = false;
     while (i < groups.size()) {
         size_t j = i;
         while (j < groups.size() && groups[j].scenario == groups[i].scenario) j++;
@@ -51,6 +51,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             any_work = any_work || groups[k].get(Metric::kWorkRate).has_value();
         }
         Metric key = key_metric(sc);
+        any_macos = any_macos || sc.find("host=macos") != std::string::npos;
         out += fmt::format(
             "\n== {}  ({} vCPU{}, {} s x {} blocks; median (min-max) of completed runs)\n", sc,
             groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat);
@@ -118,6 +119,10 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         out +=
             "governor CPU % 'trap loop': off and qemu10 are busy in KVM_RUN round trips, not "
             "in a poll or spin phase.\n";
+    if (any_macos)
+        out +=
+            "host=macos rows: the real Linux host plus a MODEL of macOS timer coalescing on every "
+            "governor's bounded sleep, not a Mac measurement.\n";
     if (any_disturbed)
         out +=
             "dist = runs flagged disturbed (vCPU run-queue wait above the scenario's "

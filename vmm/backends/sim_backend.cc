@@ -285,6 +285,7 @@ RunResult run_simulated(const RunOptions &opt) {
     RunResult r;
     r.backend = "simulated";
     r.scenario = opt.scenario.text;
+    r.host_timer = opt.scenario.host_timer;
     r.governor = opt.governor.text;
     r.seconds = opt.seconds;
     r.guest_timer = "simulated";
@@ -338,6 +339,8 @@ RunResult run_simulated(const RunOptions &opt) {
             v->index = i;
             v->busy = compute && i < sc.busy;
             v->gov = make_governor(opt.governor, config, sh.start_ns);
+            if (v->gov && sc.host_timer.kind == HostTimerKind::kMacos)
+                v->gov->use_host_timer(sc.host_timer, host_timer_seed(opt.seed, i));
             vcpus.push_back(std::move(v));
         }
     } catch (const std::exception &e) {

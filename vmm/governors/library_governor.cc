@@ -5,6 +5,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "governors/coalescing_timer.h"
+#include "vcpu.h"
+
 namespace wfisvm {
 
 LibraryGovernor::LibraryGovernor(const wfisleep_config *config, uint64_t now_ns)
@@ -61,6 +64,11 @@ std::map<std::string, std::string> library_vars(const GovernorSpec &spec) {
                                                             : "adaptive";
     vars.emplace("WFISLEEP_POLICY", policy);  // keeps an explicit value
     return vars;
+}
+
+void LibraryGovernor::use_host_timer(const HostTimerSpec &spec, uint64_t seed) {
+    host_timer_ = std::make_unique<CoalescingTimer>(spec, seed);
+    host_timer_->install(&vcpu_->waiter);
 }
 
 const char *LibraryGovernor::policy() const {

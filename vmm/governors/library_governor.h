@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "governor.h"
@@ -10,6 +11,8 @@
 #include "wfisleep/wfisleep.h"
 
 namespace wfisvm {
+
+class CoalescingTimer;  // governors/coalescing_timer.h
 
 // Forwards idle/kick/stats to wfisleep_vcpu_idle/_kick/_stats. Thread-safety
 // as Governor.
@@ -29,6 +32,7 @@ class LibraryGovernor final : public Governor {
     void idle(bool has_work, uint64_t deadline_ns) override;
     void kick() override;
     wfisleep_stats stats() const override;
+    void use_host_timer(const HostTimerSpec &spec, uint64_t seed) override;
 
     // "off", "seed" or "adaptive": what the config actually runs.
     const char *policy() const;
@@ -37,6 +41,7 @@ class LibraryGovernor final : public Governor {
     wfisleep_config *owned_ = nullptr;
     const wfisleep_config *config_ = nullptr;
     wfisleep_vcpu *vcpu_ = nullptr;
+    std::unique_ptr<CoalescingTimer> host_timer_;  // host=macos only
 };
 
 // spec.vars with WFISLEEP_POLICY taken from spec.kind when absent (a

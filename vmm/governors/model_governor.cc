@@ -3,6 +3,9 @@
 
 #include <new>
 
+#include "governors/coalescing_timer.h"
+#include "vcpu.h"
+
 namespace wfisvm {
 
 ModelGovernor::ModelGovernor(uint64_t now_ns) {
@@ -33,6 +36,11 @@ ModelGovernor::WaitResult ModelGovernor::run(const wfisleep_plan &plan, bool has
     int kicked = 0;
     const uint64_t spent = wfisleep_vcpu_wait(vcpu_, &plan, &kicked);
     return {spent, kicked != 0};
+}
+
+void ModelGovernor::use_host_timer(const HostTimerSpec &spec, uint64_t seed) {
+    host_timer_ = std::make_unique<CoalescingTimer>(spec, seed);
+    host_timer_->install(&vcpu_->waiter);
 }
 
 wfisleep_stats ModelGovernor::stats() const {

@@ -2,11 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "governor.h"
 #include "wfisleep/wfisleep.h"
 
 namespace wfisvm {
+
+class CoalescingTimer;  // governors/coalescing_timer.h
 
 // A model decides a wfisleep_plan per idle trap; this base runs it through
 // wfisleep_vcpu_wait on a vCPU made from an "off" config, so every governor
@@ -22,6 +25,7 @@ class ModelGovernor : public Governor {
 
     void kick() override;
     wfisleep_stats stats() const override;
+    void use_host_timer(const HostTimerSpec &spec, uint64_t seed) override;
 
   protected:
     // How one wait ended.
@@ -40,6 +44,7 @@ class ModelGovernor : public Governor {
   private:
     wfisleep_config *config_ = nullptr;
     wfisleep_vcpu *vcpu_ = nullptr;
+    std::unique_ptr<CoalescingTimer> host_timer_;  // host=macos only
     uint64_t idle_calls_ = 0;
     uint64_t sleeps_ = 0;
     uint64_t work_returns_ = 0;

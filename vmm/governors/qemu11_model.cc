@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "governors/coalescing_timer.h"
+
 namespace wfisvm {
 
 namespace {
@@ -55,6 +57,13 @@ void Qemu11Governor::idle(bool has_work, uint64_t deadline_ns) {
     ++generation_;
 }
 
+void Qemu11Governor::use_host_timer(const HostTimerSpec &spec, uint64_t seed) {
+    ModelGovernor::use_host_timer(spec, seed);
+    std::lock_guard<std::mutex> lock(mu_);
+    // Its own instance: the main loop is another thread than the vCPU's.
+    loop_timer_ = std::make_unique<CoalescingTimer>(spec, seed ^ 0x9e3779b97f4a7c15ULL);
+}
+
 void Qemu11Governor::timer_loop() {
     std::unique_lock<std::mutex> lock(mu_);
     while (!stop_) {
@@ -72,7 +81,9 @@ void Qemu11Governor::timer_loop() {
         // One main-loop poll with a whole-millisecond timeout; a re-arm or stop
         // interrupts it (QEMU's notifier), then the loop recomputes.
         const uint64_t gen = generation_;
-        const auto timeout = std::chrono::nanoseconds(qemu11_timer_fire_ns(now, armed_ns_) - now);
+        uint64_t fire = qemu11_timer_fire_ns(now, armed_ns_);
+        if (loop_timer_) fire = loop_timer_->late_deadline(now, fire);  // the poll's timeout
+        const auto timeout = std::chrono::nanoseconds(fire - now);
         cv_.wait_for(lock, timeout, [&] { return stop_ || generation_ != gen; });
     }
 }

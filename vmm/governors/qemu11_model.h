@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -32,16 +33,19 @@ class Qemu11Governor final : public ModelGovernor {
     ~Qemu11Governor() override;
 
     void idle(bool has_work, uint64_t deadline_ns) override;
+    // Also models the main loop's timed poll (QEMU's timer runs there).
+    void use_host_timer(const HostTimerSpec &spec, uint64_t seed) override;
 
   private:
     void timer_loop();
 
     std::mutex mu_;
     std::condition_variable cv_;
-    uint64_t armed_ns_ = WFISLEEP_NO_DEADLINE;  // guarded by mu_
-    uint64_t generation_ = 0;                   // guarded by mu_: bumps on every (dis)arm
-    bool stop_ = false;                         // guarded by mu_
-    std::thread timer_;                         // last member: starts after the rest exists
+    uint64_t armed_ns_ = WFISLEEP_NO_DEADLINE;     // guarded by mu_
+    uint64_t generation_ = 0;                      // guarded by mu_: bumps on every (dis)arm
+    bool stop_ = false;                            // guarded by mu_
+    std::unique_ptr<CoalescingTimer> loop_timer_;  // guarded by mu_; host=macos only
+    std::thread timer_;                            // last member: starts after the rest exists
 };
 
 }  // namespace wfisvm
