@@ -30,6 +30,12 @@ class Governor {
     // An interrupt became pending: end the current or next idle() early.
     virtual void kick() = 0;
 
+    // The vCPU left the guest on a halt, before has_work is sampled (vCPU
+    // thread). A governor whose real counterpart keeps no stale kick drops
+    // a pending one here (race-free: a kick after this call is kept); one
+    // that keeps it (QEMU 10.x's pending SIG_IPI) does nothing.
+    virtual void trap_begin() {}
+
     // Counters in the library's shape (models fill what applies).
     virtual wfisleep_stats stats() const = 0;
 

@@ -1,6 +1,8 @@
 // irq_state.cc - pending vectors and the race-free kick of a vCPU (protocol in irq_state.h).
 #include "irq_state.h"
 
+#include "wfis_guest_abi.h"
+
 namespace wfisvm {
 
 namespace {
@@ -18,7 +20,13 @@ void IrqState::raise(uint8_t vector) {
     // until the vCPU takes it, so the vCPU will deliver it anyway. Kicking
     // again would only abort KVM_RUN before the queued injection reaches
     // the guest (a storm of kicks would then starve the vCPU).
-    if (pending_.fetch_or(bit(vector), std::memory_order_seq_cst) & bit(vector)) return;
+    if (pending_.fetch_or(bit(vector), std::memory_order_seq_cst) & bit(vector)) {
+        // QEMU kicks on every cross-thread interrupt (cpu_interrupt ->
+        // qemu_cpu_kick), but the guest's own timer is not one of them.
+        if (kicks_ == KickPattern::kQemu && vector != WFIS_VEC_TIMER && governor_)
+            governor_->kick();
+        return;
+    }
     kick();
 }
 

@@ -7,6 +7,7 @@
 
 #include "governor.h"
 #include "hypervisor.h"
+#include "spec.h"
 
 namespace wfisvm {
 
@@ -33,13 +34,17 @@ constexpr uint8_t kLastVector = 0x5f;
 // generation implies a visible bit.
 class IrqState {
   public:
-    // Before any raise(): the vCPU and (userspace mode) its governor.
-    void attach(HvVcpu *vcpu, Governor *governor) {
+    // Before any raise(): the vCPU, (userspace mode) its governor and the
+    // scenario's kick pattern (spec.h).
+    void attach(HvVcpu *vcpu, Governor *governor, KickPattern kicks = KickPattern::kVector) {
         vcpu_ = vcpu;
         governor_ = governor;
+        kicks_ = kicks;
     }
 
     // Any thread: make `vector` pending and wake the vCPU wherever it is.
+    // kicks=qemu: a device vector that was pending already still kicks the
+    // governor (its wake word), but forces no KVM_RUN exit.
     void raise(uint8_t vector);
     // vCPU thread: make `vector` pending without a kick (its own timer).
     void raise_local(uint8_t vector);
@@ -61,6 +66,7 @@ class IrqState {
     std::atomic<bool> in_run_{false};
     HvVcpu *vcpu_ = nullptr;
     Governor *governor_ = nullptr;
+    KickPattern kicks_ = KickPattern::kVector;
 };
 
 }  // namespace wfisvm

@@ -94,6 +94,8 @@ struct RunResult {
     // max_us, shape}; the last three null for linux). macos is a MODEL of
     // macOS coalescing on the governors' sleeps, not a Mac measurement.
     HostTimerSpec host_timer;
+    // Appended: the scenario's kick pattern, "vector" or "qemu" ("kicks").
+    std::string kicks = "vector";
 };
 
 // Writes r's exact samples as two text lines, "timer <ns> <ns> ..." and

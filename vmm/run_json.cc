@@ -85,6 +85,7 @@ std::string run_result_json(const RunResult &r) {
         {"runq_wait_pct", opt(r.runq_wait_pct)},
         {"device_over_cap", opt(r.device_over_cap)},
         {"host_timer", host_timer_json(r.host_timer)},
+        {"kicks", r.kicks},
     };
     // Invalid UTF-8 in an error message (guest text) must not throw.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -142,6 +143,7 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
         r.kvm_halt_poll_ns = get_opt<uint64_t>(j, "kvm_halt_poll_ns");
         r.runq_wait_pct = get_opt<double>(j, "runq_wait_pct");
         r.device_over_cap = get_opt<uint64_t>(j, "device_over_cap");
+        r.kicks = j.value("kicks", std::string("vector"));
         if (j.contains("host_timer")) r.host_timer = host_timer_from_json(j.at("host_timer"));
         *out = std::move(r);
         return true;

@@ -162,7 +162,7 @@ bool parse_adaptive(const std::string &head, const std::vector<KeyValue> &kvs, G
         if (!accepted.empty()) accepted += ", ";
         accepted += adaptive_key(t.name);
     }
-    if (accepted.empty()) accepted = "no keys";
+    accepted += std::string(accepted.empty() ? "" : ", ") + "trap_begin";
     wfisleep::AdaptiveParams params;  // defaults, overwritten by given keys
     for (const KeyValue &kv : kvs) {
         const wfisleep::Tunable<wfisleep::AdaptiveParams> *match = nullptr;
@@ -186,7 +186,7 @@ bool parse_adaptive(const std::string &head, const std::vector<KeyValue> &kvs, G
 
 // Keys every scenario accepts (the host-timer model), listed in errors.
 constexpr const char *kCommonScenarioKeys =
-    "host, coalesce_permille, coalesce_max_us, coalesce_shape";
+    "host, coalesce_permille, coalesce_max_us, coalesce_shape, kicks";
 
 // Takes the common keys out of kvs into s; the rest stay for the workload.
 bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *kvs,
@@ -206,6 +206,15 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
             s->host_timer.kind =
                 kv.value == "linux" ? HostTimerKind::kLinux : HostTimerKind::kMacos;
             s->host_given = true;
+        } else if (kv.key == "kicks") {
+            if (kv.value != "vector" && kv.value != "qemu") {
+                *err = head + "kicks=" + kv.value +
+                       " is not a kick pattern; accepted: vector (kick on a newly pending "
+                       "vector), qemu (kick on every device interrupt)";
+                return false;
+            }
+            s->kicks = kv.value == "vector" ? KickPattern::kVector : KickPattern::kQemu;
+            s->kicks_given = true;
         } else if (kv.key == "coalesce_shape") {
             if (kv.value != "max" && kv.value != "uniform") {
                 *err =
@@ -240,6 +249,10 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
 
 const char *host_timer_name(HostTimerKind kind) {
     return kind == HostTimerKind::kMacos ? "macos" : "linux";
+}
+
+const char *kick_pattern_name(KickPattern kicks) {
+    return kicks == KickPattern::kQemu ? "qemu" : "vector";
 }
 
 const char *coalesce_shape_name(CoalesceShape shape) {
@@ -336,8 +349,25 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
         if (!sp.kvs.empty()) return unknown_key(head, sp.kvs.front(), "no keys", err);
         return true;
     };
+    // Library policies take trap_begin=0|1 beside their own keys.
+    const bool library = sp.name == "off" || sp.name == "seed" || sp.name == "adaptive";
+    if (library) {
+        std::vector<KeyValue> rest;
+        for (const KeyValue &kv : sp.kvs) {
+            if (kv.key != "trap_begin") {
+                rest.push_back(kv);
+                continue;
+            }
+            uint64_t v = 1;
+            const NumberKey key[] = {{"trap_begin", 0, 1, "0|1", &v}};
+            if (!parse_number_keys(head, {kv}, key, err)) return false;
+            g.trap_begin = v != 0;
+        }
+        sp.kvs = std::move(rest);
+    }
     if (sp.name == "off") {
-        if (!no_keys(GovernorKind::kOff)) return false;
+        g.kind = GovernorKind::kOff;
+        if (!sp.kvs.empty()) return unknown_key(head, sp.kvs.front(), "trap_begin", err);
         g.vars["WFISLEEP_POLICY"] = "off";
     } else if (sp.name == "seed") {
         g.kind = GovernorKind::kSeed;
@@ -345,7 +375,7 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
         const NumberKey keys[] = {{"max_us", 1, 10000, "us", &max_us},
                                   {"grace_ms", 0, 600000, "ms", &grace_ms},
                                   {"strict", 0, 1, "0|1", &strict}};
-        if (!parse_number_keys(head, sp.kvs, keys, err)) return false;
+        if (!parse_number_keys(head, sp.kvs, keys, err, "trap_begin")) return false;
         g.vars["WFISLEEP_POLICY"] = "seed";
         g.vars["HVF_WFI_SLEEP"] = std::to_string(max_us);
         g.vars["WFISLEEP_BOOT_GRACE_MS"] = std::to_string(grace_ms);
@@ -400,7 +430,12 @@ std::string spec_help() {
     h += "  coalesce_permille=N         0..1000, default 125\n";
     h += "  coalesce_max_us=N           0..1000000, default 1000\n";
     h += "  coalesce_shape=max|uniform  U = 1 (max, default) or uniform in [0, 1] (seeded)\n";
+    h += "  kicks=vector|qemu           which device interrupts kick the governor: vector\n";
+    h += "                              (default) only a newly pending one; qemu every one,\n";
+    h += "                              also while the vCPU runs guest code (QEMU's pattern)\n";
     h += "Governor specs:\n";
+    h += "  off, seed and adaptive also take trap_begin=0|1 (default 1): drop a stale kick\n";
+    h += "  at each HLT exit (wfisleep_vcpu_trap_begin), as the QEMU glue does\n";
     h += "  off                         return to the guest at once (library policy)\n";
     h += "  seed[:max_us=N,grace_ms=N,strict=0|1]\n";
     h += "                              the design document's v2 (library policy); max_us\n";

@@ -25,6 +25,15 @@ struct HostTimerSpec {
     CoalesceShape shape = CoalesceShape::kMax;
 };
 
+// When a device interrupt kicks the target vCPU's governor. vector (the test
+// bed's own): only when the vector becomes newly pending. qemu (QEMU's
+// pattern): on every device interrupt raised, also while the vCPU runs
+// guest code; a KVM_RUN exit is still forced only for a newly pending
+// vector, and timer vectors never kick. The kicks that find no halt are
+// stale; each governor keeps or drops them as its real counterpart does.
+enum class KickPattern { kVector, kQemu };
+const char *kick_pattern_name(KickPattern kicks);  // "vector" / "qemu"
+
 // The model's seed for one vCPU of a run (shape uniform draws from it).
 inline uint64_t host_timer_seed(uint64_t run_seed, uint32_t vcpu) {
     return run_seed * 0x100000001b3ULL + vcpu;
@@ -50,6 +59,9 @@ struct ScenarioSpec {
     // the spec named host= itself (a global default applies otherwise).
     HostTimerSpec host_timer;
     bool host_given = false;
+    // Every scenario: kicks=vector|qemu; kicks_given as host_given.
+    KickPattern kicks = KickPattern::kVector;
+    bool kicks_given = false;
 };
 
 // Sets the host-timer kind of a scenario that did not name host= itself
@@ -72,6 +84,10 @@ struct GovernorSpec {
     uint64_t halt_poll_grow = 2;
     uint64_t halt_poll_grow_start = 10000;
     uint64_t halt_poll_shrink = 0;
+    // Library policies: call wfisleep_vcpu_trap_begin at each HLT exit
+    // before has_work is sampled (drops a stale kick), as the QEMU glue
+    // does; trap_begin=0 turns it off (the stale kick ends the next wait).
+    bool trap_begin = true;
 };
 
 // Parse; on error return false and set *err to one line naming the spec, the

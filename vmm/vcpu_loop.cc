@@ -36,6 +36,9 @@ bool deliver(VcpuRuntime *cpu, std::string *err) {
 // Userspace mode HLT: wait in the governor until the timer is due or a kick.
 void idle(VmContext *vm, VcpuRuntime *cpu) {
     cpu->halts++;
+    // Before has_work is sampled: a governor that drops stale kicks drops
+    // them now, and a kick raised after this is kept for its wait.
+    cpu->governor->trap_begin();
     if (!cpu->hv->interrupts_enabled()) {
         vm->park();  // cli; hlt: nothing can wake it
         return;

@@ -134,6 +134,7 @@ RunResult run_kvm(const RunOptions &o) {
     r.governor = o.mode == Mode::kInkernel ? "kvm" : o.governor.text;
     r.vcpus = o.vcpus;
     r.host_timer = o.scenario.host_timer;
+    r.kicks = kick_pattern_name(o.scenario.kicks);
     r.seconds = o.seconds;
     if (o.mode == Mode::kSimulated) return error_result(r, "run_kvm: simulated mode is not KVM");
     if (o.vcpus == 0 || o.vcpus > 64) return error_result(r, "--vcpus must be 1..64");
@@ -199,7 +200,7 @@ RunResult run_kvm(const RunOptions &o) {
             if (o.scenario.host_timer.kind == HostTimerKind::kMacos)
                 c->governor->use_host_timer(o.scenario.host_timer, host_timer_seed(o.seed, i));
         }
-        c->irq.attach(c->hv, c->governor.get());
+        c->irq.attach(c->hv, c->governor.get(), o.scenario.kicks);
         vm.cpus.push_back(std::move(c));
     }
     VmContext *vmp = &vm;

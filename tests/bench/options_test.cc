@@ -178,3 +178,18 @@ TEST(BenchOptions, ScenarioWithDefaultKeepsAGivenKey) {
     EXPECT_EQ(scenario_with_default("idle:hz=5,host=linux", "host", "macos"),
               "idle:hz=5,host=linux");
 }
+
+TEST(BenchOptions, KicksFlagSetsTheDefaultOfScenariosWithoutKicks) {
+    Options o;
+    ASSERT_EQ(parse({"--scenario", "pingpong:rate=2000", "--scenario", "idle:kicks=vector",
+                     "--kicks", "qemu", "--host-timer", "macos"},
+                    &o)
+                  .exit_code,
+              -1);
+    EXPECT_EQ(o.scenarios, (std::vector<std::string>{"pingpong:rate=2000,host=macos,kicks=qemu",
+                                                     "idle:kicks=vector,host=macos"}));
+    const ParseOutcome bad = parse({"--kicks", "ipi"}, &o);
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.message.find("ipi"), std::string::npos) << bad.message;
+    EXPECT_NE(bad.message.find("vector, qemu"), std::string::npos) << bad.message;
+}

@@ -165,6 +165,17 @@ TEST(ScenarioSpec, HostTimerModelErrors) {
     scenario_bad("pingpong:x=1", {"rate", "dist", "coalesce_max_us"});
 }
 
+TEST(ScenarioSpec, KickPatternKey) {
+    EXPECT_EQ(scenario_ok("pingpong").kicks, KickPattern::kVector);
+    EXPECT_FALSE(scenario_ok("pingpong").kicks_given);
+    const ScenarioSpec q = scenario_ok("pingpong:rate=2000,kicks=qemu");
+    EXPECT_EQ(q.kicks, KickPattern::kQemu);
+    EXPECT_TRUE(q.kicks_given);
+    EXPECT_EQ(scenario_ok("idle:kicks=vector,host=macos").kicks, KickPattern::kVector);
+    scenario_bad("pingpong:kicks=ipi", {"kicks=ipi", "vector", "qemu"});
+    scenario_bad("burst:kick=qemu", {"kick", "kicks"});
+}
+
 TEST(ScenarioSpec, NullErrorIsAllowed) {
     ScenarioSpec s;
     EXPECT_FALSE(parse_scenario("idle:hz=0", &s, nullptr));
@@ -216,6 +227,22 @@ TEST(GovernorSpec, LibraryPoliciesMapToConfigVars) {
     EXPECT_EQ(ad.kind, GovernorKind::kAdaptive);
     EXPECT_EQ(ad.vars.size(), 1u);
     EXPECT_EQ(library_policy(ad), "adaptive");
+}
+
+TEST(GovernorSpec, LibraryPoliciesTakeTrapBegin) {
+    EXPECT_TRUE(governor_ok("adaptive").trap_begin);
+    EXPECT_FALSE(governor_ok("adaptive:trap_begin=0").trap_begin);
+    EXPECT_FALSE(governor_ok("off:trap_begin=0").trap_begin);
+    EXPECT_FALSE(governor_ok("seed:max_us=100,trap_begin=0").trap_begin);
+    const GovernorSpec a = governor_ok("adaptive:trap_begin=1,poll_max_ns=50000");
+    EXPECT_TRUE(a.trap_begin);
+    EXPECT_EQ(a.vars.count("trap_begin"), 0u) << "not a library variable";
+    governor_bad("adaptive:trap_begin=2", {"trap_begin=2", "0..1"});
+    governor_bad("off:trap_begin=yes", {"trap_begin=yes", "not a number"});
+    governor_bad("off:poll=1", {"poll", "trap_begin"});
+    governor_bad("adaptive:nope=1", {"nope", "trap_begin"});
+    // A model's stale-kick behaviour is its counterpart's, not a key.
+    governor_bad("qemu10:trap_begin=0", {"trap_begin"});
 }
 
 TEST(GovernorSpec, SeedErrors) {
@@ -275,7 +302,7 @@ TEST(GovernorSpec, ModelsTakeNoLibraryVars) {
     EXPECT_TRUE(governor_ok("qemu11").vars.empty());
     governor_bad("deadline:x=1", {"\"x\"", "no keys"});
     governor_bad("qemu10:min_ms=1", {"no keys"});
-    governor_bad("off:x=1", {"no keys"});
+    governor_bad("off:x=1", {"\"x\"", "trap_begin"});
 }
 
 TEST(GovernorSpec, KvmHaltpollDefaultsAndKeys) {

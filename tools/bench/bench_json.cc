@@ -66,6 +66,7 @@ json run_json(const RunResult &r, uint64_t seed) {
     std::string err;
     const bool parsed = wfisvm::parse_scenario(r.plan.scenario, &spec, &err);
     j["host_timer"] = parsed ? wfisvm::host_timer_json(spec.host_timer) : json(nullptr);
+    j["kicks"] = parsed ? json(wfisvm::kick_pattern_name(spec.kicks)) : json(nullptr);
     if (!r.wake_cdf.empty()) {
         json cdf = json::array();
         for (const auto &[us, frac] : r.wake_cdf) cdf.push_back({us, frac});

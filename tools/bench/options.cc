@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <tuple>
 
 #include "spec.h"
 
@@ -35,7 +36,7 @@ std::string help_text() {
         "                      [--repeat K | --quick] [--peers | --no-peers] [--seed N]\n"
         "                      [--json FILE] [--plot FILE] [--vm PATH] [--guest PATH] [--qemu "
         "PATH]\n"
-        "                      [--host-timer linux|macos]\n"
+        "                      [--host-timer linux|macos] [--kicks vector|qemu]\n"
         "\n"
         "Runs K blocks; each block runs every (scenario, governor) pair once, each in a\n"
         "fresh real VM (wfisleep-vm --json), in a permutation drawn from --seed. Prints\n"
@@ -78,6 +79,9 @@ std::string help_text() {
          "  --host-timer K linux (default) or macos: the host= of every scenario that\n"
          "                 gives none. macos is a MODEL of macOS timer coalescing on the\n"
          "                 governors' sleeps, not a Mac measurement; peers skip it\n"
+         "  --kicks P      vector (default) or qemu: the kicks= of every scenario that\n"
+         "                 gives none (qemu: QEMU's pattern, a kick on every device\n"
+         "                 interrupt, also while the vCPU runs guest code)\n"
          "  --json FILE    write every run and the machine description as JSON\n"
          "  --plot FILE    draw the plots with gnuplot; PNG or SVG by the extension\n"
          "  --vm PATH      wfisleep-vm to run (default: the build tree's, then $PATH)\n"
@@ -191,8 +195,8 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             continue;
         }
         static const char *const kValued[] = {
-            "--scenario", "--governor", "--seconds", "--vcpus", "--repeat", "--seed",
-            "--json",     "--plot",     "--vm",      "--guest", "--qemu",   "--host-timer"};
+            "--scenario", "--governor", "--seconds", "--vcpus", "--repeat",     "--seed", "--json",
+            "--plot",     "--vm",       "--guest",   "--qemu",  "--host-timer", "--kicks"};
         bool known = false;
         for (const char *k : kValued) known = known || flag == k;
         if (!known) {
@@ -200,7 +204,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             return bad(fmt::format(
                 "unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus --repeat "
                 "--quick --peers --no-peers --seed --json --plot --vm --guest --qemu --host-timer "
-                "--help",
+                "--kicks --help",
                 flag));
         }
         if (!has_inline) {
@@ -244,6 +248,10 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
                     "--host-timer '{}': accepted: linux, macos (a model of macOS coalescing)",
                     value));
             o.host_timer = value;
+        } else if (flag == "--kicks") {
+            if (value != "vector" && value != "qemu")
+                return bad(fmt::format("--kicks '{}': accepted: vector, qemu", value));
+            o.kicks = value;
         } else if (flag == "--vm" || flag == "--guest" || flag == "--qemu") {
             if (value.empty()) return bad(fmt::format("{} needs a path", flag));
             (flag == "--vm" ? o.vm_path : flag == "--guest" ? o.guest_path : o.qemu_path) = value;
@@ -255,11 +263,16 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     if (o.scenarios.empty()) o.scenarios = default_scenarios();
     if (o.governors.empty()) o.governors = default_governors();
     o.peers = !no_peers_flag && (peers_flag || o.default_matrix);
-    if (o.host_timer == "macos") {
+    // The global defaults become explicit keys, so the scenario text in the
+    // output and the JSON says what ran.
+    for (const auto &[key, value, neutral] :
+         {std::tuple<std::string, std::string, std::string>{"host", o.host_timer, "linux"},
+          {"kicks", o.kicks, "vector"}}) {
+        if (value == neutral) continue;
         std::vector<std::string> applied;
         for (const auto &sc : o.scenarios) {
-            std::string with = scenario_with_default(sc, "host", "macos");
-            // The default matrix already holds some macOS rows: keep one each.
+            std::string with = scenario_with_default(sc, key, value);
+            // The default matrix already holds such rows: keep one each.
             bool seen = false;
             for (const auto &a : applied) seen = seen || a == with;
             if (!seen || !o.default_matrix) applied.push_back(with);

@@ -26,6 +26,9 @@ struct Options {
     // ("linux" or "macos"; macos is a MODEL of macOS coalescing). Already
     // applied to `scenarios` (as ",host=macos") by parse_options.
     std::string host_timer = "linux";
+    // --kicks: the kick pattern of scenarios that give no kicks= key
+    // ("vector" or "qemu"), applied to `scenarios` the same way.
+    std::string kicks = "vector";
 };
 
 // `scenario` with ",key=value" (or ":key=value") appended when it does not

@@ -196,6 +196,7 @@ void vcpu_main(SimShared &sh, SimVcpu &v, GuestTimer timer) {
         // The guest halts: an idle trap reaches the governor.
         ++v.idle_traps;
         ++v.exits;
+        v.gov->trap_begin();  // as the KVM loop does, before has_work is sampled
         const bool has_work = v.dev_pending.load(std::memory_order_acquire) ||
                               (deadline != WFISLEEP_NO_DEADLINE && now_ns() >= deadline);
         v.gov->idle(has_work, deadline);
@@ -286,6 +287,7 @@ RunResult run_simulated(const RunOptions &opt) {
     r.backend = "simulated";
     r.scenario = opt.scenario.text;
     r.host_timer = opt.scenario.host_timer;
+    r.kicks = kick_pattern_name(opt.scenario.kicks);
     r.governor = opt.governor.text;
     r.seconds = opt.seconds;
     r.guest_timer = "simulated";

@@ -12,7 +12,9 @@ namespace wfisvm {
 // No minimum threshold and no polling (libkrun's recv_timeout, anchors.md).
 wfisleep_plan deadline_model_plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns);
 
-// Our model of libkrun's behaviour, not libkrun's code.
+// Our model of libkrun's behaviour, not libkrun's code. Keeps a stale kick
+// (no trap_begin): a message sent to libkrun's channel stays queued until
+// the next recv_timeout takes it.
 class DeadlineGovernor final : public ModelGovernor {
   public:
     explicit DeadlineGovernor(uint64_t now_ns) : ModelGovernor(now_ns) {}

@@ -51,6 +51,9 @@ class KvmHaltpollGovernor final : public ModelGovernor {
     KvmHaltpollGovernor(uint64_t now_ns, const HaltPollParams &p)
         : ModelGovernor(now_ns), state_(p) {}
     void idle(bool has_work, uint64_t deadline_ns) override;
+    // KVM's halt re-checks for pending work (kvm_vcpu_check_block); a kick
+    // that found the vCPU in guest mode only forced an exit.
+    void trap_begin() override { drop_stale_kick(); }
 
   protected:
     void fill_stats(wfisleep_stats *s) const override { s->poll_window_ns = state_.window_ns(); }

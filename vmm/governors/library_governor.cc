@@ -46,6 +46,10 @@ void LibraryGovernor::idle(bool has_work, uint64_t deadline_ns) {
     wfisleep_vcpu_idle(vcpu_, has_work ? 1 : 0, deadline_ns);
 }
 
+void LibraryGovernor::trap_begin() {
+    if (trap_begin_) wfisleep_vcpu_trap_begin(vcpu_);
+}
+
 void LibraryGovernor::kick() {
     wfisleep_vcpu_kick(vcpu_);
 }

@@ -31,6 +31,9 @@ class LibraryGovernor final : public Governor {
 
     void idle(bool has_work, uint64_t deadline_ns) override;
     void kick() override;
+    // wfisleep_vcpu_trap_begin unless turned off (set_trap_begin(false)).
+    void trap_begin() override;
+    void set_trap_begin(bool on) { trap_begin_ = on; }
     wfisleep_stats stats() const override;
     void use_host_timer(const HostTimerSpec &spec, uint64_t seed) override;
 
@@ -42,6 +45,7 @@ class LibraryGovernor final : public Governor {
     const wfisleep_config *config_ = nullptr;
     wfisleep_vcpu *vcpu_ = nullptr;
     std::unique_ptr<CoalescingTimer> host_timer_;  // host=macos only
+    bool trap_begin_ = true;
 };
 
 // spec.vars with WFISLEEP_POLICY taken from spec.kind when absent (a

@@ -18,8 +18,12 @@ std::unique_ptr<Governor> make_governor(const GovernorSpec &spec, const wfisleep
         case GovernorKind::kAdaptive:
             // Without a caller's config, parse spec.vars here (tests, simple
             // embedders); the VMM passes one shared config for all vCPUs.
-            if (config) return std::make_unique<LibraryGovernor>(config, now_ns);
-            return std::make_unique<LibraryGovernor>(library_vars(spec), now_ns);
+            {
+                auto gov = config ? std::make_unique<LibraryGovernor>(config, now_ns)
+                                  : std::make_unique<LibraryGovernor>(library_vars(spec), now_ns);
+                gov->set_trap_begin(spec.trap_begin);
+                return gov;
+            }
         case GovernorKind::kDeadline:
             return std::make_unique<DeadlineGovernor>(now_ns);
         case GovernorKind::kQemu10:

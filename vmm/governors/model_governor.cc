@@ -25,6 +25,10 @@ ModelGovernor::~ModelGovernor() {
     wfisleep_config_free(config_);
 }
 
+void ModelGovernor::drop_stale_kick() {
+    wfisleep_vcpu_trap_begin(vcpu_);
+}
+
 void ModelGovernor::kick() {
     wfisleep_vcpu_kick(vcpu_);
 }

@@ -38,6 +38,10 @@ class ModelGovernor : public Governor {
     // pending kick for the next wait). Owner thread.
     WaitResult run(const wfisleep_plan &plan, bool has_work);
 
+    // For models whose counterpart keeps no stale kick: their trap_begin()
+    // drops a pending one (counted as the library's stale_kicks).
+    void drop_stale_kick();
+
     // Lets a model add its own counters (e.g. the poll window). Owner thread.
     virtual void fill_stats(wfisleep_stats *) const {}
 

@@ -16,7 +16,9 @@ inline constexpr uint64_t kQemu10MinSleepNs = 2'000'000;
 // kQemu10MinSleepNs away -> return at once; else sleep, kickable, until it.
 wfisleep_plan qemu10_model_plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns);
 
-// Our model of QEMU 10's pselect-based hvf_wfi, not QEMU's code.
+// Our model of QEMU 10's pselect-based hvf_wfi, not QEMU's code. Keeps a
+// stale kick (no trap_begin): QEMU's SIG_IPI stays pending until the next
+// pselect unblocks it, which then returns at once.
 class Qemu10Governor final : public ModelGovernor {
   public:
     explicit Qemu10Governor(uint64_t now_ns) : ModelGovernor(now_ns) {}

@@ -33,6 +33,9 @@ class Qemu11Governor final : public ModelGovernor {
     ~Qemu11Governor() override;
 
     void idle(bool has_work, uint64_t deadline_ns) override;
+    // QEMU's halt waits on a condition variable for a new interrupt: a
+    // kick that found the vCPU running leaves nothing behind.
+    void trap_begin() override { drop_stale_kick(); }
     // Also models the main loop's timed poll (QEMU's timer runs there).
     void use_host_timer(const HostTimerSpec &spec, uint64_t seed) override;
 
