@@ -96,6 +96,9 @@ struct RunResult {
     HostTimerSpec host_timer;
     // Appended: the scenario's kick pattern, "vector" or "qemu" ("kicks").
     std::string kicks = "vector";
+    // Appended: each vCPU thread's timer slack (prctl) read at its end,
+    // userspace mode only ("vcpu_timer_slack_ns").
+    std::vector<std::optional<uint64_t>> vcpu_timer_slack_ns;
 };
 
 // Writes r's exact samples as two text lines, "timer <ns> <ns> ..." and

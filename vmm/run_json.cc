@@ -55,6 +55,8 @@ std::string run_result_json(const RunResult &r) {
                            {"work_returns", s.work_returns},
                            {"late_wakes", s.late_wakes}});
     }
+    json slack = json::array();
+    for (const auto &v : r.vcpu_timer_slack_ns) slack.push_back(opt(v));
     json j = {
         {"backend", r.backend},
         {"scenario", r.scenario},
@@ -86,6 +88,7 @@ std::string run_result_json(const RunResult &r) {
         {"device_over_cap", opt(r.device_over_cap)},
         {"host_timer", host_timer_json(r.host_timer)},
         {"kicks", r.kicks},
+        {"vcpu_timer_slack_ns", slack},
     };
     // Invalid UTF-8 in an error message (guest text) must not throw.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -144,6 +147,10 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
         r.runq_wait_pct = get_opt<double>(j, "runq_wait_pct");
         r.device_over_cap = get_opt<uint64_t>(j, "device_over_cap");
         r.kicks = j.value("kicks", std::string("vector"));
+        if (j.contains("vcpu_timer_slack_ns"))
+            for (const auto &v : j.at("vcpu_timer_slack_ns"))
+                r.vcpu_timer_slack_ns.push_back(
+                    v.is_null() ? std::nullopt : std::optional<uint64_t>(v.get<uint64_t>()));
         if (j.contains("host_timer")) r.host_timer = host_timer_from_json(j.at("host_timer"));
         *out = std::move(r);
         return true;

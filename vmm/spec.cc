@@ -162,7 +162,7 @@ bool parse_adaptive(const std::string &head, const std::vector<KeyValue> &kvs, G
         if (!accepted.empty()) accepted += ", ";
         accepted += adaptive_key(t.name);
     }
-    accepted += std::string(accepted.empty() ? "" : ", ") + "trap_begin";
+    accepted += std::string(accepted.empty() ? "" : ", ") + "slack_ns, trap_begin";
     wfisleep::AdaptiveParams params;  // defaults, overwritten by given keys
     for (const KeyValue &kv : kvs) {
         const wfisleep::Tunable<wfisleep::AdaptiveParams> *match = nullptr;
@@ -344,30 +344,29 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
     const std::string head = "governor " + quote(text) + ": ";
     GovernorSpec g;
     g.text = text;
-    auto no_keys = [&](GovernorKind kind) {
-        g.kind = kind;
-        if (!sp.kvs.empty()) return unknown_key(head, sp.kvs.front(), "no keys", err);
-        return true;
-    };
-    // Library policies take trap_begin=0|1 beside their own keys.
+    // Keys beside a governor's own: slack_ns (every governor), trap_begin
+    // (library policies). They are taken out before the governor's keys.
     const bool library = sp.name == "off" || sp.name == "seed" || sp.name == "adaptive";
-    if (library) {
-        std::vector<KeyValue> rest;
-        for (const KeyValue &kv : sp.kvs) {
-            if (kv.key != "trap_begin") {
-                rest.push_back(kv);
-                continue;
-            }
-            uint64_t v = 1;
-            const NumberKey key[] = {{"trap_begin", 0, 1, "0|1", &v}};
-            if (!parse_number_keys(head, {kv}, key, err)) return false;
-            g.trap_begin = v != 0;
-        }
+    const std::string common = library ? "slack_ns, trap_begin" : "slack_ns";
+    {
+        std::vector<KeyValue> rest, mine;
+        for (const KeyValue &kv : sp.kvs)
+            (kv.key == "slack_ns" || (library && kv.key == "trap_begin") ? mine : rest)
+                .push_back(kv);
+        uint64_t trap = 1;
+        const NumberKey keys[] = {{"slack_ns", 1, 1000000000, "ns", &g.slack_ns},
+                                  {"trap_begin", 0, 1, "0|1", &trap}};
+        if (!parse_number_keys(head, mine, keys, err)) return false;
+        g.trap_begin = trap != 0;
         sp.kvs = std::move(rest);
     }
+    auto no_keys = [&](GovernorKind kind) {
+        g.kind = kind;
+        if (!sp.kvs.empty()) return unknown_key(head, sp.kvs.front(), common, err);
+        return true;
+    };
     if (sp.name == "off") {
-        g.kind = GovernorKind::kOff;
-        if (!sp.kvs.empty()) return unknown_key(head, sp.kvs.front(), "trap_begin", err);
+        if (!no_keys(GovernorKind::kOff)) return false;
         g.vars["WFISLEEP_POLICY"] = "off";
     } else if (sp.name == "seed") {
         g.kind = GovernorKind::kSeed;
@@ -375,7 +374,7 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
         const NumberKey keys[] = {{"max_us", 1, 10000, "us", &max_us},
                                   {"grace_ms", 0, 600000, "ms", &grace_ms},
                                   {"strict", 0, 1, "0|1", &strict}};
-        if (!parse_number_keys(head, sp.kvs, keys, err, "trap_begin")) return false;
+        if (!parse_number_keys(head, sp.kvs, keys, err, common.c_str())) return false;
         g.vars["WFISLEEP_POLICY"] = "seed";
         g.vars["HVF_WFI_SLEEP"] = std::to_string(max_us);
         g.vars["WFISLEEP_BOOT_GRACE_MS"] = std::to_string(grace_ms);
@@ -399,7 +398,7 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
             {"grow", 0, 64, "factor, 0 = never grow", &g.halt_poll_grow},
             {"grow_start", 0, 10000000, "ns", &g.halt_poll_grow_start},
             {"shrink", 0, 64, "divisor, 0 = reset to 0", &g.halt_poll_shrink}};
-        if (!parse_number_keys(head, sp.kvs, keys, err)) return false;
+        if (!parse_number_keys(head, sp.kvs, keys, err, common.c_str())) return false;
     } else {
         *err = head + "unknown governor " + quote(sp.name) +
                "; accepted: off, seed, adaptive, deadline, qemu10, qemu11, kvm-haltpoll";
@@ -434,6 +433,8 @@ std::string spec_help() {
     h += "                              (default) only a newly pending one; qemu every one,\n";
     h += "                              also while the vCPU runs guest code (QEMU's pattern)\n";
     h += "Governor specs:\n";
+    h += "  every governor takes slack_ns=N (1..1000000000, default 1): the vCPU thread's\n";
+    h += "  timer slack, set by the VMM before the first idle (no effect under host=macos)\n";
     h += "  off, seed and adaptive also take trap_begin=0|1 (default 1): drop a stale kick\n";
     h += "  at each HLT exit (wfisleep_vcpu_trap_begin), as the QEMU glue does\n";
     h += "  off                         return to the guest at once (library policy)\n";

@@ -88,6 +88,10 @@ struct GovernorSpec {
     // before has_work is sampled (drops a stale kick), as the QEMU glue
     // does; trap_begin=0 turns it off (the stale kick ends the next wait).
     bool trap_begin = true;
+    // Every governor: the vCPU thread's timer slack (prctl PR_SET_TIMERSLACK),
+    // set by the VMM before the first idle so every governor waits with the
+    // same precision; the library gets WFISLEEP_TIMER_SLACK_NS=keep.
+    uint64_t slack_ns = 1;
 };
 
 // Parse; on error return false and set *err to one line naming the spec, the

@@ -4,6 +4,7 @@
 
 #include "hex_text.h"
 #include "host_usage.h"
+#include "thread_slack.h"
 #include "vm_context.h"
 #include "wfis_guest_abi.h"
 #include "wfisleep/wfisleep.h"
@@ -80,6 +81,9 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
         return;
     }
     cpu->timer.set_map(map);
+    // Every governor waits with the same timer precision (its slack_ns,
+    // default 1 ns), set here before the first idle, not by the library.
+    if (userspace) set_thread_timer_slack(governor_slack_ns(vm->opts.governor, vm->opts.scenario));
     HostUsage start = thread_usage();
 
     while (!vm->stop.load(std::memory_order_acquire)) {
@@ -133,6 +137,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
     cpu->usage.cpu_ns = end.cpu_ns - start.cpu_ns;
     cpu->usage.voluntary_switches = end.voluntary_switches - start.voluntary_switches;
     measure_tsc_map_error(cpu);
+    cpu->timer_slack_ns = thread_timer_slack();  // after every idle: what the waits had
     cpu->hv->unbind_thread();
     vm->thread_done();
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,7 +39,8 @@ struct VcpuRuntime {
     uint64_t injected_timer = 0, injected_device = 0;
     std::atomic<uint64_t> msi_delivered{0};  // inkernel: device MSIs accepted
     HostUsage usage;
-    double tsc_map_error_ns = -1;  // |predicted - measured| at the end, -1 = unknown
+    double tsc_map_error_ns = -1;            // |predicted - measured| at the end, -1 = unknown
+    std::optional<uint64_t> timer_slack_ns;  // the thread's, read at its end
     // Workload window: edges this thread has taken (vCPU thread only).
     int window_taken = 0;
     VcpuEdge window[2];

@@ -6,10 +6,12 @@
 
 #include "backends/kvm.h"
 #include "elf_loader.h"
+#include "governors/library_governor.h"
 #include "guest_memory.h"
 #include "guest_report.h"
 #include "multiboot_info.h"
 #include "sample_ring.h"
+#include "thread_slack.h"
 #include "vm_context.h"
 #include "wfis_guest_abi.h"
 #include "wfisleep/wfisleep.h"
@@ -51,9 +53,9 @@ std::string guest_cmdline(const RunOptions &o, uint64_t tsc_khz) {
 // Builds a config for a library-policy governor; models get nullptr.
 bool governor_config(const GovernorSpec &spec, wfisleep_config **cfg, std::string *err) {
     *cfg = nullptr;
-    if (spec.vars.empty()) return true;
+    if (spec.vars.empty()) return true;  // a model
     std::vector<std::string> kv;
-    for (const auto &p : spec.vars) kv.push_back(p.first + "=" + p.second);
+    for (const auto &p : library_vars(spec)) kv.push_back(p.first + "=" + p.second);
     std::vector<const char *> ptrs;
     for (const auto &s : kv) ptrs.push_back(s.c_str());
     ptrs.push_back(nullptr);
@@ -187,6 +189,9 @@ RunResult run_kvm(const RunOptions &o) {
     if (o.mode == Mode::kUserspace && !governor_config(o.governor, &cfg.cfg, &err))
         return error_result(r, err);
     if (o.mode == Mode::kInkernel) vm.msi = vmfd.irq_sender();
+    // Threads a governor starts (qemu11's main loop) inherit this slack.
+    std::optional<ScopedTimerSlack> slack;
+    if (o.mode == Mode::kUserspace) slack.emplace(governor_slack_ns(o.governor, o.scenario));
     for (uint32_t i = 0; i < o.vcpus; i++) {
         auto c = std::make_unique<VcpuRuntime>();
         c->index = i;
@@ -203,6 +208,7 @@ RunResult run_kvm(const RunOptions &o) {
         c->irq.attach(c->hv, c->governor.get(), o.scenario.kicks);
         vm.cpus.push_back(std::move(c));
     }
+    slack.reset();
     VmContext *vmp = &vm;
     vm.device = std::make_unique<WorkloadDevice>(o.scenario, o.vcpus, o.seed, [vmp](uint32_t cpu) {
         VcpuRuntime *c = vmp->cpus[cpu].get();
@@ -260,6 +266,7 @@ RunResult run_kvm(const RunOptions &o) {
             wfisleep_stats st{};
             st = c->governor->stats();
             r.governor_stats.push_back(st);
+            r.vcpu_timer_slack_ns.push_back(c->timer_slack_ns);
         }
         map_err = std::max(map_err, c->tsc_map_error_ns);
     }

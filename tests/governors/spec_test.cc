@@ -245,6 +245,17 @@ TEST(GovernorSpec, LibraryPoliciesTakeTrapBegin) {
     governor_bad("qemu10:trap_begin=0", {"trap_begin"});
 }
 
+TEST(GovernorSpec, EveryGovernorTakesSlackNs) {
+    for (const char *name :
+         {"off", "seed", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"}) {
+        EXPECT_EQ(governor_ok(name).slack_ns, 1u) << name;
+        EXPECT_EQ(governor_ok(std::string(name) + ":slack_ns=50000").slack_ns, 50000u) << name;
+        governor_bad(std::string(name) + ":slack_ns=0", {"slack_ns=0", "1..1000000000"});
+        governor_bad(std::string(name) + ":bogus=1", {"bogus", "slack_ns"});
+    }
+    EXPECT_EQ(governor_ok("kvm-haltpoll:poll_ns=0,slack_ns=7").halt_poll_ns, 0u);
+}
+
 TEST(GovernorSpec, SeedErrors) {
     governor_bad("seed:max_us=0", {"max_us=0", "1..10000"});
     governor_bad("seed:max_us=10001", {"max_us=10001", "1..10000"});
@@ -300,8 +311,8 @@ TEST(GovernorSpec, ModelsTakeNoLibraryVars) {
     EXPECT_EQ(governor_ok("qemu10").kind, GovernorKind::kQemu10);
     EXPECT_EQ(governor_ok("qemu11").kind, GovernorKind::kQemu11);
     EXPECT_TRUE(governor_ok("qemu11").vars.empty());
-    governor_bad("deadline:x=1", {"\"x\"", "no keys"});
-    governor_bad("qemu10:min_ms=1", {"no keys"});
+    governor_bad("deadline:x=1", {"\"x\"", "slack_ns"});
+    governor_bad("qemu10:min_ms=1", {"min_ms", "slack_ns"});
     governor_bad("off:x=1", {"\"x\"", "trap_begin"});
 }
 

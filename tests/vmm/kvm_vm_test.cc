@@ -101,6 +101,28 @@ TEST(KvmVm, QemuKickPatternLosesNothing) {
     }
 }
 
+// Fair peers: every governor's vCPU thread waits with the same timer slack
+// (the spec's slack_ns, default 1 ns), read back with prctl at its end; the
+// library leaves it alone (WFISLEEP_TIMER_SLACK_NS=keep).
+TEST(KvmVm, EveryGovernorsVcpuThreadHasTheSameSlack) {
+    REQUIRE_KVM();
+    for (const char *g :
+         {"off", "seed:max_us=100", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"}) {
+        RunResult r = run_ok(options("idle:hz=250", g, Mode::kUserspace, 2, 0.3));
+        ASSERT_EQ(r.vcpu_timer_slack_ns.size(), 2u) << g;
+        for (const auto &v : r.vcpu_timer_slack_ns) EXPECT_EQ(v, std::optional<uint64_t>(1)) << g;
+    }
+    RunResult r =
+        run_ok(options("idle:hz=250", "adaptive:slack_ns=50000", Mode::kUserspace, 1, 0.3));
+    ASSERT_EQ(r.vcpu_timer_slack_ns.size(), 1u);
+    EXPECT_EQ(r.vcpu_timer_slack_ns[0], std::optional<uint64_t>(50000));
+    // Under the macOS model the slack key has no effect.
+    r = run_ok(
+        options("idle:hz=250,host=macos", "deadline:slack_ns=50000", Mode::kUserspace, 1, 0.3));
+    EXPECT_EQ(r.vcpu_timer_slack_ns[0], std::optional<uint64_t>(1));
+    EXPECT_NE(run_result_json(r).find(R"("vcpu_timer_slack_ns":[1])"), std::string::npos);
+}
+
 TEST(KvmVm, BootsToIdleInInkernelMode) {
     REQUIRE_KVM();
     RunOptions o = options("idle:hz=250", "adaptive", Mode::kInkernel);

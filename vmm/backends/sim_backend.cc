@@ -20,6 +20,7 @@
 
 #include "governors/library_governor.h"
 #include "guest_report.h"
+#include "thread_slack.h"
 
 namespace wfisvm {
 namespace {
@@ -335,6 +336,8 @@ RunResult run_simulated(const RunOptions &opt) {
     const double timeout_s = opt.timeout_s > 0 ? opt.timeout_s : opt.seconds + 10;
     sh.give_up_ns = sh.start_ns + static_cast<uint64_t>(timeout_s * 1e9);
     std::string error;
+    // The governors' threads (vCPUs, qemu11's main loop) inherit one slack.
+    std::optional<ScopedTimerSlack> slack(std::in_place, governor_slack_ns(opt.governor, sc));
     try {
         for (uint32_t i = 0; i < n; ++i) {
             auto v = std::make_unique<SimVcpu>();
@@ -356,6 +359,7 @@ RunResult run_simulated(const RunOptions &opt) {
     for (auto &v : vcpus) {
         threads.emplace_back(vcpu_main, std::ref(sh), std::ref(*v), timer_for(sc, *v, opt.seed));
     }
+    slack.reset();
     std::thread device;
     if (sc.workload == Workload::kPingpong) {
         device = std::thread(pingpong_main, std::ref(sh), std::ref(vcpus), sc.rate, sc.poisson,

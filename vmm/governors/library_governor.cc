@@ -67,6 +67,9 @@ std::map<std::string, std::string> library_vars(const GovernorSpec &spec) {
                          : spec.kind == GovernorKind::kSeed ? "seed"
                                                             : "adaptive";
     vars.emplace("WFISLEEP_POLICY", policy);  // keeps an explicit value
+    // The VMM sets the thread's slack itself (GovernorSpec::slack_ns), the
+    // same for every governor; the library must leave it alone.
+    vars["WFISLEEP_TIMER_SLACK_NS"] = "keep";
     return vars;
 }
 

@@ -49,8 +49,9 @@ class LibraryGovernor final : public Governor {
 };
 
 // spec.vars with WFISLEEP_POLICY taken from spec.kind when absent (a
-// default-constructed GovernorSpec says "adaptive" but has no vars), for
-// callers that parse the library config themselves. Library kinds only.
+// default-constructed GovernorSpec says "adaptive" but has no vars) and
+// WFISLEEP_TIMER_SLACK_NS=keep, for callers that parse the library config
+// themselves. Library kinds only.
 std::map<std::string, std::string> library_vars(const GovernorSpec &spec);
 
 }  // namespace wfisvm
