@@ -187,3 +187,28 @@ TEST(KvmHaltpollModel, PlanPollsTheWindowThenBlocksToTheDeadline) {
 
 }  // namespace
 }  // namespace wfisvm
+
+namespace wfisvm {
+namespace {
+
+TEST(LapicAdvance, MovesByAnEighthOfTheErrorWithinItsBounds) {
+    LapicAdvance a;
+    EXPECT_EQ(a.advance_ns(), 1000u);
+    a.after_timer_wake(800);  // 800 ns late: arm earlier
+    EXPECT_EQ(a.advance_ns(), 1100u);
+    a.after_timer_wake(-400);  // 400 ns early: arm later
+    EXPECT_EQ(a.advance_ns(), 1050u);
+    a.after_timer_wake(50);  // close enough
+    a.after_timer_wake(-99);
+    EXPECT_EQ(a.advance_ns(), 1050u);
+    a.after_timer_wake(20000);  // an outlier (e.g. preempted): ignored
+    EXPECT_EQ(a.advance_ns(), 1050u);
+    for (int i = 0; i < 10; i++) a.after_timer_wake(9600);  // +1200 each
+    EXPECT_LE(a.advance_ns(), LapicAdvance::kMaxNs) << "resets above the max";
+    LapicAdvance b;
+    for (int i = 0; i < 20; i++) b.after_timer_wake(-9000);
+    EXPECT_EQ(b.advance_ns(), 0u) << "never below 0";
+}
+
+}  // namespace
+}  // namespace wfisvm

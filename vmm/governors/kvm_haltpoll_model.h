@@ -43,9 +43,29 @@ class HaltPollState {
     uint64_t window_ns_ = 0;
 };
 
-// Our model of KVM's in-kernel halt polling moved to the VMM thread: it cannot
-// see whether another task is runnable (KVM stops polling then), and its
-// timer is the library's sleep, not an hrtimer. Not KVM's code.
+// KVM's adaptive LAPIC timer advance (arch/x86/kvm/lapic.c, as we read it):
+// the timer is armed advance_ns early and the vCPU spins to the deadline;
+// after each timer wake the advance moves by 1/8 of the error (wake -
+// deadline), deltas under 100 ns or over 10 us leave it alone, and one above
+// 5000 ns resets it to 1000 ns (the initial value). Pure.
+class LapicAdvance {
+  public:
+    static constexpr uint64_t kInitNs = 1000;
+    static constexpr uint64_t kMaxNs = 5000;
+    uint64_t advance_ns() const { return advance_ns_; }
+    // error_ns: when the timer's sleep returned minus the guest deadline.
+    void after_timer_wake(int64_t error_ns);
+
+  private:
+    uint64_t advance_ns_ = kInitNs;
+};
+
+// Our model of KVM's in-kernel halt polling moved to the VMM thread. Like
+// KVM it waits with a precise timer (the VMM gives every governor 1 ns
+// slack) armed LapicAdvance early, spinning to the deadline, and it stops
+// polling when its thread was preempted (userspace's closest analogue of
+// KVM's single_task_running() check): the poll runs in short pieces and a
+// piece that saw preemption ends it. Not KVM's code.
 class KvmHaltpollGovernor final : public ModelGovernor {
   public:
     KvmHaltpollGovernor(uint64_t now_ns, const HaltPollParams &p)
@@ -56,10 +76,17 @@ class KvmHaltpollGovernor final : public ModelGovernor {
     void trap_begin() override { drop_stale_kick(); }
 
   protected:
-    void fill_stats(wfisleep_stats *s) const override { s->poll_window_ns = state_.window_ns(); }
+    void fill_stats(wfisleep_stats *s) const override {
+        s->poll_window_ns = state_.window_ns();
+        s->advance_ns = advance_.advance_ns();
+    }
 
   private:
+    // One piece of the poll: short, so a preemption ends the poll soon.
+    static constexpr uint64_t kPollPieceNs = 20000;
+
     HaltPollState state_;
+    LapicAdvance advance_;
 };
 
 }  // namespace wfisvm

@@ -9,7 +9,9 @@
 namespace wfisvm {
 
 ModelGovernor::ModelGovernor(uint64_t now_ns) {
-    static const char *const kOff[] = {"WFISLEEP_POLICY=off", nullptr};
+    // keep: the VMM sets the thread's timer slack (GovernorSpec::slack_ns).
+    static const char *const kOff[] = {"WFISLEEP_POLICY=off", "WFISLEEP_TIMER_SLACK_NS=keep",
+                                       nullptr};
     char err[256];
     // "off" never fails to parse; a NULL config or vCPU means out of memory.
     wfisleep_config_parse(&config_, kOff, err, sizeof err);
@@ -45,6 +47,20 @@ ModelGovernor::WaitResult ModelGovernor::run(const wfisleep_plan &plan, bool has
 void ModelGovernor::use_host_timer(const HostTimerSpec &spec, uint64_t seed) {
     host_timer_ = std::make_unique<CoalescingTimer>(spec, seed);
     host_timer_->install(&vcpu_->waiter);
+}
+
+ModelGovernor::WaitResult ModelGovernor::run2(const wfisleep_plan2 &plan, bool has_work,
+                                              wfisleep_outcome *o, bool count) {
+    if (count) {
+        ++idle_calls_;
+        if (has_work) ++work_returns_;
+    }
+    bool sleeps = false;
+    for (uint32_t i = 0; i < plan.nphases; i++)
+        sleeps = sleeps || plan.phase[i].kind == WFISLEEP_PHASE_SLEEP;
+    if (sleeps) ++sleeps_;
+    const uint64_t spent = wfisleep_vcpu_wait2(vcpu_, &plan, o);
+    return {spent, (o->flags & WFISLEEP_OUTCOME_KICKED) != 0};
 }
 
 wfisleep_stats ModelGovernor::stats() const {

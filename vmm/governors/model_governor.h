@@ -37,6 +37,11 @@ class ModelGovernor : public Governor {
     // plan returns at once and, as in the library's own idle, leaves a
     // pending kick for the next wait). Owner thread.
     WaitResult run(const wfisleep_plan &plan, bool has_work);
+    // The same for a plan in the 0.2 shape; fills *o (wake times, the
+    // PREEMPTED flag). count: false for the later pieces of one halt that
+    // a model runs as several waits (counted once).
+    WaitResult run2(const wfisleep_plan2 &plan, bool has_work, wfisleep_outcome *o,
+                    bool count = true);
 
     // For models whose counterpart keeps no stale kick: their trap_begin()
     // drops a pending one (counted as the library's stale_kicks).

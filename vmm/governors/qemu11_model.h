@@ -1,9 +1,10 @@
-// qemu11_model.h - model of QEMU 11.1 hvf_wfi where ppoll is missing: halt, millisecond timer
-// thread.
+// qemu11_model.h - model of QEMU 11.1 hvf_wfi where ppoll is missing: halt, one main loop with
+// millisecond timeouts for all vCPUs.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -16,17 +17,51 @@ namespace wfisvm {
 // rounded up to whole milliseconds (0 stays 0). Pure.
 uint64_t qemu11_poll_timeout_ms(uint64_t timeout_ns);
 
-// When the model's timer thread raises a timer armed at deadline_ns, if its
+// When the model's main loop raises a timer armed at deadline_ns, if its
 // poll starts at now_ns: now + the rounded-up timeout (now when the deadline
-// has passed). Pure; the thread uses it, tests check it on a fake clock.
+// has passed). Pure; the loop uses it, tests check it on a fake clock.
 uint64_t qemu11_timer_fire_ns(uint64_t now_ns, uint64_t deadline_ns);
+
+class Qemu11Governor;
+
+// QEMU's main loop as far as the vCPU timers go: one thread for every
+// qemu11 vCPU of the process (the VMM runs one VM, QEMU one main loop per
+// VM). It polls with a whole-millisecond timeout to the earliest armed
+// timer and kicks every vCPU whose timer has passed. Shared by the
+// governors that hold it; the last one to go stops it.
+class Qemu11MainLoop {
+  public:
+    // The process's loop, started on first use.
+    static std::shared_ptr<Qemu11MainLoop> shared();
+    Qemu11MainLoop();
+    ~Qemu11MainLoop();
+    Qemu11MainLoop(const Qemu11MainLoop &) = delete;
+    Qemu11MainLoop &operator=(const Qemu11MainLoop &) = delete;
+
+    // Any thread. arm: (re)arms gov's timer; disarm: after it returns, the
+    // timer can no longer kick gov.
+    void arm(Qemu11Governor *gov, uint64_t deadline_ns);
+    void disarm(Qemu11Governor *gov);
+    // host=macos: the loop's timed poll ends late by the coalescing model.
+    void use_host_timer(const HostTimerSpec &spec, uint64_t seed);
+
+  private:
+    void loop();
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::map<Qemu11Governor *, uint64_t> armed_;   // guarded by mu_
+    uint64_t generation_ = 0;                      // guarded by mu_: bumps on every (dis)arm
+    bool stop_ = false;                            // guarded by mu_
+    std::unique_ptr<CoalescingTimer> poll_timer_;  // guarded by mu_; host=macos only
+    std::thread thread_;                           // last member: starts after the rest exists
+};
 
 // Our model of QEMU 11.1's WFI (per-vCPU timer at the vtimer deadline, then
 // halt; the timer callback wakes the vCPU), run on a main loop that polls
 // with millisecond timeouts as QEMU does without ppoll (macOS). idle() blocks
-// until kicked: by a device, or by this governor's timer thread once the
-// armed deadline has passed at millisecond granularity. One timer thread per
-// governor (QEMU has one main loop for all vCPUs). Not QEMU's code.
+// until kicked: by a device, or by the main loop once the armed deadline has
+// passed at millisecond granularity. Not QEMU's code.
 class Qemu11Governor final : public ModelGovernor {
   public:
     explicit Qemu11Governor(uint64_t now_ns);
@@ -36,19 +71,14 @@ class Qemu11Governor final : public ModelGovernor {
     // QEMU's halt waits on a condition variable for a new interrupt: a
     // kick that found the vCPU running leaves nothing behind.
     void trap_begin() override { drop_stale_kick(); }
-    // Also models the main loop's timed poll (QEMU's timer runs there).
+    // Also models the main loop's timed poll (QEMU's timers run there).
     void use_host_timer(const HostTimerSpec &spec, uint64_t seed) override;
 
-  private:
-    void timer_loop();
+    // The loop this governor's timer runs on (tests: one for all vCPUs).
+    const Qemu11MainLoop *main_loop() const { return loop_.get(); }
 
-    std::mutex mu_;
-    std::condition_variable cv_;
-    uint64_t armed_ns_ = WFISLEEP_NO_DEADLINE;     // guarded by mu_
-    uint64_t generation_ = 0;                      // guarded by mu_: bumps on every (dis)arm
-    bool stop_ = false;                            // guarded by mu_
-    std::unique_ptr<CoalescingTimer> loop_timer_;  // guarded by mu_; host=macos only
-    std::thread timer_;                            // last member: starts after the rest exists
+  private:
+    std::shared_ptr<Qemu11MainLoop> loop_;
 };
 
 }  // namespace wfisvm

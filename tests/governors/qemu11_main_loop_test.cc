@@ -1,0 +1,68 @@
+// qemu11_main_loop_test.cc - the qemu11 model's one main loop serves every vCPU: each halt ends at
+// its own deadline rounded up to whole milliseconds, a disarmed timer kicks nobody.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "governors/qemu11_model.h"
+
+namespace wfisvm {
+namespace {
+
+// What this shared machine may add by itself.
+constexpr uint64_t kHostSlopNs = 15'000'000;
+
+TEST(Qemu11MainLoop, OneLoopForEveryVcpu) {
+    Qemu11Governor a(wfisleep_now_ns()), b(wfisleep_now_ns());
+    EXPECT_EQ(a.main_loop(), b.main_loop());
+    EXPECT_NE(a.main_loop(), nullptr);
+}
+
+TEST(Qemu11MainLoop, EachHaltEndsAtItsOwnDeadlineRoundedUpToMs) {
+    // Three vCPUs halt at once with deadlines 3, 6 and 9 ms ahead: the one
+    // loop fires each no earlier than its deadline and within the ms rounding.
+    std::vector<std::unique_ptr<Qemu11Governor>> govs;
+    for (int i = 0; i < 3; i++) govs.push_back(std::make_unique<Qemu11Governor>(wfisleep_now_ns()));
+    std::vector<uint64_t> took(3);
+    std::vector<std::thread> vcpus;
+    const uint64_t t0 = wfisleep_now_ns();
+    for (int i = 0; i < 3; i++) {
+        vcpus.emplace_back([&, i] {
+            const uint64_t length = 3'000'000 * static_cast<uint64_t>(i + 1);
+            govs[i]->idle(false, t0 + length);
+            took[i] = wfisleep_now_ns() - t0;
+        });
+    }
+    for (auto &t : vcpus) t.join();
+    for (int i = 0; i < 3; i++) {
+        const uint64_t length = 3'000'000 * static_cast<uint64_t>(i + 1);
+        EXPECT_GE(took[i], length) << i;
+        EXPECT_LE(took[i], length + 1'000'000 + kHostSlopNs) << i;
+    }
+    EXPECT_LT(took[0], took[2]);
+}
+
+TEST(Qemu11MainLoop, AHaltEndedByAKickLeavesNoTimerBehind) {
+    Qemu11Governor g(wfisleep_now_ns());
+    std::thread kicker([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        g.kick();
+    });
+    g.idle(false, wfisleep_now_ns() + 20'000'000);  // the kick ends it; 20 ms timer disarmed
+    kicker.join();
+    // A later halt without a deadline is not ended by the old timer.
+    std::thread late([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        g.kick();
+    });
+    const uint64_t t0 = wfisleep_now_ns();
+    g.idle(false, WFISLEEP_NO_DEADLINE);
+    EXPECT_GE(wfisleep_now_ns() - t0, 50'000'000u) << "a disarmed timer ended a later halt";
+    late.join();
+}
+
+}  // namespace
+}  // namespace wfisvm
