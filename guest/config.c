@@ -57,6 +57,8 @@ struct num_key {
 
 static const struct num_key num_keys[] = {
     {"hz", 1, 100000, "1..100000"},
+    {"tick_hz", 0, 100000, "0..100000"},
+    {"idle_hz", 0, 100000, "0..100000"},
     {"mean_ms", 1, 3600000, "1..3600000"},
     {"busy", 0, GUEST_MAX_CPUS, "0..64"},
     {"seconds", 0, 86400, "0..86400"},
@@ -79,6 +81,10 @@ static void add_unknown(struct guest_config *cfg, const char *key, size_t klen) 
 static void apply_num(struct guest_config *cfg, const char *key, uint64_t v, int *ms_given) {
     if (str_eq_n("hz", 2, key))
         cfg->hz = (uint32_t)v;
+    else if (str_eq_n("tick_hz", 7, key))
+        cfg->tick_hz = (uint32_t)v;
+    else if (str_eq_n("idle_hz", 7, key))
+        cfg->idle_hz = (uint32_t)v;
     else if (str_eq_n("mean_ms", 7, key))
         cfg->mean_ms = (uint32_t)v;
     else if (str_eq_n("busy", 4, key))
@@ -147,6 +153,8 @@ void config_parse(const char *cmdline, struct guest_config *cfg) {
     cfg->timer = TIMER_REQ_AUTO;
     cfg->workload = WL_IDLE;
     cfg->hz = 1000;
+    cfg->tick_hz = 0;
+    cfg->idle_hz = 1000;
     cfg->mean_ms = 10;
     cfg->busy = 1;
     cfg->run_ms = 2000;

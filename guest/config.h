@@ -13,6 +13,8 @@ struct guest_config {
     enum timer_request timer;
     enum workload workload;
     uint32_t hz;      /* idle tick rate */
+    uint32_t tick_hz; /* pingpong: a tick beside the requests (0: none) */
+    uint32_t idle_hz; /* compute: the idle vCPUs' tick (0: none) */
     uint32_t mean_ms; /* tickless mean interval */
     uint32_t busy;    /* compute: vCPUs with index < busy compute */
     uint64_t run_ms;  /* seconds= or ms= */

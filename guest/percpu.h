@@ -17,7 +17,7 @@ struct percpu {
     uint64_t start_tsc, end_tsc;
     uint64_t rng;
     uint32_t run_kind;    /* enum workload this vCPU runs */
-    uint64_t tick_period; /* idle: TSC cycles per tick */
+    uint64_t tick_period; /* TSC cycles per periodic tick; 0: no tick */
     int timer_probe;      /* a TSC-deadline probe interrupt is expected */
     uint32_t hist[WFIS_HIST_BUCKETS];
     /* Exact samples (ring.h); missed ticks and samples the ring dropped. */

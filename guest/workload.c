@@ -57,7 +57,12 @@ void workload_run(struct percpu *c, const struct guest_config *cfg) {
     enum workload w = cfg->workload;
     if (w == WL_COMPUTE) w = i < cfg->busy ? WL_COMPUTE : WL_IDLE;
     c->run_kind = w;
-    c->tick_period = (uint64_t)guest_tsc_khz * 1000u / cfg->hz;
+    /* The periodic tick: idle's hz, compute's idle vCPUs' idle_hz, and
+     * pingpong's tick_hz beside its requests; 0 = none. */
+    uint32_t tick_hz = 0;
+    if (w == WL_IDLE) tick_hz = cfg->workload == WL_COMPUTE ? cfg->idle_hz : cfg->hz;
+    if (w == WL_PINGPONG) tick_hz = cfg->tick_hz;
+    c->tick_period = tick_hz ? (uint64_t)guest_tsc_khz * 1000u / tick_hz : 0;
     guest_mean_cycles = (uint64_t)cfg->mean_ms * guest_tsc_khz; /* same from every vCPU */
     c->rng = rng_seed(cfg->seed, i);
 
@@ -66,7 +71,8 @@ void workload_run(struct percpu *c, const struct guest_config *cfg) {
     c->end_tsc = now + cfg->run_ms * guest_tsc_khz;
     switch (w) {
         case WL_IDLE:
-            c->next_event = now + c->tick_period;
+        case WL_PINGPONG:
+            c->next_event = c->tick_period ? now + c->tick_period : UINT64_MAX;
             break;
         case WL_TICKLESS:
             c->next_event = now + rng_exponential(&c->rng, guest_mean_cycles);

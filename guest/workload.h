@@ -23,32 +23,28 @@ extern uint64_t guest_mean_cycles;
 /* Timer handler hook: advances c->next_event after a timer interrupt. */
 static inline void workload_on_timer(struct percpu *c, uint64_t now) {
     if (now < c->next_event) return; /* the end-of-run timer */
-    switch (c->run_kind) {
-        case WL_IDLE: {
-            /* Periodic tick on a fixed grid; ticks missed by a late interrupt
-             * are skipped, not replayed, but each enters the exact samples
-             * late by now minus its own grid time (the ABI's missed ticks).
-             * Bounded by the run: grid points up to its end count (the end
-             * itself is one when the end-of-run timer will not fire: a late
-             * interrupt past the end arms nothing more). */
-            uint64_t p = c->tick_period;
-            uint64_t next = c->next_event + p;
-            while (next <= now && next <= c->end_tsc) {
-                c->missed++;
-                if (c->ring) c->ring->missed++;
-                ring_record(c, tsc_to_ns(now - next));
-                next += p;
-            }
-            if (next <= now) next += (now - next) / p * p + p;
-            c->next_event = next;
-            break;
+    if (c->tick_period) {
+        /* Periodic tick (idle, compute's idle vCPUs, pingpong with a tick) on
+         * a fixed grid; ticks missed by a late interrupt are skipped, not
+         * replayed, but each enters the exact samples late by now minus its
+         * own grid time (the ABI's missed ticks). Bounded by the run: grid
+         * points up to its end count (the end itself is one when the
+         * end-of-run timer will not fire: a late interrupt past the end arms
+         * nothing more). */
+        uint64_t p = c->tick_period;
+        uint64_t next = c->next_event + p;
+        while (next <= now && next <= c->end_tsc) {
+            c->missed++;
+            if (c->ring) c->ring->missed++;
+            ring_record(c, tsc_to_ns(now - next));
+            next += p;
         }
-        case WL_TICKLESS:
-            c->next_event = now + rng_exponential(&c->rng, guest_mean_cycles);
-            break;
-        default:
-            c->next_event = UINT64_MAX;
-            break;
+        if (next <= now) next += (now - next) / p * p + p;
+        c->next_event = next;
+    } else if (c->run_kind == WL_TICKLESS) {
+        c->next_event = now + rng_exponential(&c->rng, guest_mean_cycles);
+    } else {
+        c->next_event = UINT64_MAX;
     }
 }
 

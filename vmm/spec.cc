@@ -300,11 +300,14 @@ bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err
                 return false;
             }
         }
-        const NumberKey keys[] = {{"rate", 1, 100000, "requests/s", &a}};
+        b = s.tick_hz;
+        const NumberKey keys[] = {{"rate", 1, 100000, "requests/s", &a},
+                                  {"hz", 0, 10000, "Hz, 0 = no tick", &b}};
         if (!parse_number_keys(head, numeric, keys, err,
                                (std::string("dist, ") + kCommonScenarioKeys).c_str()))
             return false;
         s.rate = u32(a);
+        s.tick_hz = u32(b);
     } else if (sp.name == "burst") {
         s.workload = Workload::kBurst;
         a = s.len;
@@ -318,7 +321,10 @@ bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err
         s.workload = Workload::kCompute;
         a = s.busy;
         b = s.idle;
-        const NumberKey keys[] = {{"busy", 1, 64, "vCPUs", &a}, {"idle", 0, 63, "vCPUs", &b}};
+        uint64_t ihz = s.idle_hz;
+        const NumberKey keys[] = {{"busy", 1, 64, "vCPUs", &a},
+                                  {"idle", 0, 63, "vCPUs", &b},
+                                  {"idle_hz", 0, 10000, "Hz, 0 = no tick", &ihz}};
         if (!parse_number_keys(head, sp.kvs, keys, err, kCommonScenarioKeys)) return false;
         if (a + b > 64) {
             *err = head + "busy+idle=" + std::to_string(a + b) +
@@ -327,6 +333,7 @@ bool parse_scenario(const std::string &text, ScenarioSpec *out, std::string *err
         }
         s.busy = u32(a);
         s.idle = u32(b);
+        s.idle_hz = u32(ihz);
     } else {
         *err = head + "unknown scenario " + quote(sp.name) +
                "; accepted: idle, tickless, pingpong, burst, compute";
@@ -414,13 +421,17 @@ std::string spec_help() {
     h += "  idle[:hz=N]                 periodic guest tick only; hz 1..10000, default 1000\n";
     h += "  tickless[:mean_ms=N]        one-shot timers at random intervals; mean_ms 1..10000, "
          "default 10\n";
-    h += "  pingpong[:rate=N,dist=D]    host device interrupts the guest acknowledges;\n";
+    h += "  pingpong[:rate=N,dist=D,hz=N]\n";
+    h += "                              host device interrupts the guest acknowledges;\n";
     h += "                              rate 1..100000 per second (all vCPUs), default 2000;\n";
-    h += "                              dist poisson|fixed, default poisson\n";
+    h += "                              dist poisson|fixed, default poisson; hz 0..10000: the\n";
+    h += "                              guest's tick running beside them, default 0 (none)\n";
     h += "  burst[:len=N,think_us=N]    request/response chains; len 1..100000, default 64;\n";
     h += "                              think_us 0..1000000 between chains, default 200\n";
-    h += "  compute[:busy=N,idle=N]     busy vCPUs doing work beside idle ones; busy 1..64,\n";
-    h += "                              default 1; idle 0..63, default 3; busy+idle <= 64\n";
+    h += "  compute[:busy=N,idle=N,idle_hz=N]\n";
+    h += "                              busy vCPUs doing work beside idle ones; busy 1..64,\n";
+    h += "                              default 1; idle 0..63, default 3; busy+idle <= 64;\n";
+    h += "                              idle_hz 0..10000: the idle vCPUs' tick, default 1000\n";
     h += "Every scenario also accepts the host-timer model:\n";
     h += "  host=linux|macos            linux (default): the real host's timer; macos: the real\n";
     h += "                              host plus a MODEL of macOS timer coalescing (not a Mac\n";

@@ -50,11 +50,13 @@ struct ScenarioSpec {
     uint32_t hz = 1000;       // idle
     uint32_t mean_ms = 10;    // tickless
     uint32_t rate = 2000;     // pingpong: requests per second (all vCPUs)
+    uint32_t tick_hz = 0;     // pingpong: the guest tick beside the requests (key hz; 0 = none)
     bool poisson = true;      // pingpong: dist=poisson|fixed
     uint32_t len = 64;        // burst: requests per chain
     uint32_t think_us = 200;  // burst: pause between chains
     uint32_t busy = 1;        // compute: busy vCPUs
     uint32_t idle = 3;        // compute: idle vCPUs
+    uint32_t idle_hz = 1000;  // compute: the idle vCPUs' tick (0 = none)
     // Every scenario: the host-timer model (host=, coalesce_*=). host_given:
     // the spec named host= itself (a global default applies otherwise).
     HostTimerSpec host_timer;

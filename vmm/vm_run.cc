@@ -45,7 +45,9 @@ std::string guest_cmdline(const RunOptions &o, uint64_t tsc_khz) {
                     " mean_ms=" + std::to_string(s.mean_ms) + " busy=" + std::to_string(s.busy) +
                     " ms=" + std::to_string(static_cast<uint64_t>(std::llround(o.seconds * 1000))) +
                     " tsc_khz=" + std::to_string(tsc_khz) + " seed=" + std::to_string(o.seed) +
-                    " vcpus=" + std::to_string(o.vcpus);
+                    " vcpus=" + std::to_string(o.vcpus) + " tick_hz=" +
+                    std::to_string(s.workload == Workload::kPingpong ? s.tick_hz : 0) +
+                    " idle_hz=" + std::to_string(s.idle_hz);
     if (!o.extra_cmdline.empty()) c += " " + o.extra_cmdline;
     return c;
 }

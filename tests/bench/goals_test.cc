@@ -1,5 +1,5 @@
 // goals_test.cc - the verdict rule and G1-G4 on synthetic paired blocks: met, NOT met,
-// inconclusive, not evaluated (missing rows, part 2's models, --quick).
+// inconclusive, not evaluated (missing rows, --quick).
 #include "goals.h"
 
 #include <gtest/gtest.h>
@@ -17,7 +17,9 @@ namespace {
 constexpr int kBlocks = 8;
 const char *const kIdle = "idle:hz=1000";
 const char *const kCrowded = "compute:busy=1,idle=3";
-const char *const kSolo = "compute:busy=1,idle=0";
+const char *const kSolo = "compute:busy=1,idle=3,idle_hz=0";  // G4's no-tick baseline
+const char *const kMac = "idle:hz=1000,host=macos";
+const char *const kPing = "pingpong:rate=2000,hz=250,kicks=qemu";
 
 double drift(int b) {  // block-to-block machine drift, +-10%
     return 1 + 0.1 * std::sin(b * 2.399963);
@@ -29,7 +31,7 @@ RunResult run(const std::string &sc, const std::string &gov, int block) {
     r.plan.governor = gov;
     r.plan.repeat = block;
     r.plan.peer = gov == "inkernel";
-    r.plan.vcpus = sc == kCrowded ? 4 : 1;
+    r.plan.vcpus = sc == kCrowded || sc == kSolo ? 4 : 1;
     r.backend = r.plan.peer ? Backend::kInkernel : Backend::kKvm;
     r.ok = true;
     r.lost_interrupts = 0;
@@ -38,8 +40,12 @@ RunResult run(const std::string &sc, const std::string &gov, int block) {
 
 // Every block: adaptive's p50/p99 a fixed share of inkernel's, its governor
 // CPU `gov_cpu`; compute rates adaptive `crowded` x its solo rate.
+// G2: adaptive's lateness under the macOS model a share of deadline's and
+// qemu11's, its CPU `mac_cpu` x deadline's; G3: adaptive's wake p50 `wake` x
+// off's at `ping_cpu` x off's CPU.
 struct Shape {
     double p50_share = 0.3, p99_share = 0.6, gov_cpu = 0.5, crowded = 0.99, other = 0.6;
+    double mac_p50 = 0.1, mac_p99 = 0.4, mac_cpu = 1.1, wake = 1.0, ping_cpu = 0.2;
 };
 
 std::vector<RunResult> runs(const Shape &s) {
@@ -53,6 +59,23 @@ std::vector<RunResult> runs(const Shape &s) {
             benchtest::lat3(60 * d * s.p50_share * e, 400 * d * s.p99_share * e, 900);
         a.governor_cpu_pct = s.gov_cpu * e;
         v.insert(v.end(), {k, a});
+        for (const char *g : {"deadline", "qemu11"}) {
+            auto x = run(kMac, g, b);
+            x.timer_lateness_us = benchtest::lat3(150 * d, 1100 * d, 2000);
+            x.workload_cpu_pct = 10 * d;
+            v.push_back(x);
+        }
+        auto am = run(kMac, "adaptive", b);
+        am.timer_lateness_us =
+            benchtest::lat3(150 * d * s.mac_p50 * e, 1100 * d * s.mac_p99 * e, 2000);
+        am.workload_cpu_pct = 10 * d * s.mac_cpu * e;
+        auto off = run(kPing, "off", b);
+        off.wake_latency_us = benchtest::lat3(20 * d, 60 * d, 100);
+        off.workload_cpu_pct = 100 * d;
+        auto ap = run(kPing, "adaptive", b);
+        ap.wake_latency_us = benchtest::lat3(20 * d * s.wake * e, 60 * d, 100);
+        ap.workload_cpu_pct = 100 * d * s.ping_cpu * e;
+        v.insert(v.end(), {am, off, ap});
         for (const char *g : {"adaptive", "off", "inkernel"}) {
             auto solo = run(kSolo, g, b);
             solo.work_rate = 320 * d;
@@ -105,6 +128,29 @@ TEST(Goals, MetWhenEveryIntervalIsOnTheGoodSide) {
     EXPECT_EQ(g4.checks.size(), 3u);  // r, vs off, vs inkernel
     ASSERT_EQ(g4.info.size(), 1u);
     EXPECT_NEAR(g4.info[0].value, 0.6, 0.01);  // inkernel's r
+    const auto &g2 = goal(goals, "G2");
+    EXPECT_EQ(g2.verdict, Verdict::kMet) << format_goals(goals);
+    ASSERT_EQ(g2.checks.size(), 5u);  // p50, p99 vs deadline and qemu11; CPU vs deadline
+    EXPECT_NEAR(g2.checks[0].value, 0.1, 0.01);
+    EXPECT_DOUBLE_EQ(g2.checks[0].bound, 0.2);
+    EXPECT_DOUBLE_EQ(g2.checks[4].bound, 1.25);
+    const auto &g3 = goal(goals, "G3");
+    EXPECT_EQ(g3.verdict, Verdict::kMet) << format_goals(goals);
+    ASSERT_EQ(g3.checks.size(), 2u);
+    EXPECT_NEAR(g3.checks[1].value, 0.2, 0.01);
+    EXPECT_DOUBLE_EQ(g3.checks[1].bound, 0.3);
+}
+
+TEST(Goals, G2AndG3NotMet) {
+    Shape s;
+    s.mac_p99 = 0.9;  // adaptive's p99 wholly above 0.6 x deadline's
+    EXPECT_EQ(goal(evaluate_goals(summarize(runs(s))), "G2").verdict, Verdict::kNotMet);
+    s = Shape{};
+    s.ping_cpu = 0.5;  // half of off's CPU: above 0.3
+    EXPECT_EQ(goal(evaluate_goals(summarize(runs(s))), "G3").verdict, Verdict::kNotMet);
+    s = Shape{};
+    s.wake = 1.1;  // straddles 1.1 with its noise
+    EXPECT_EQ(goal(evaluate_goals(summarize(runs(s))), "G3").verdict, Verdict::kInconclusive);
 }
 
 TEST(Goals, NotMetAndInconclusive) {
@@ -132,10 +178,18 @@ TEST(Goals, NotEvaluatedSaysWhy) {
     EXPECT_EQ(g1.verdict, Verdict::kNotEvaluated);
     ASSERT_FALSE(g1.missing.empty());
     EXPECT_NE(g1.missing[0].find("inkernel"), std::string::npos);
-    for (const char *id : {"G2", "G3"}) {
+    // Without the macOS and pingpong rows, G2 and G3 name the missing scenario.
+    std::erase_if(v, [](const RunResult &r) {
+        return r.plan.scenario == kMac || r.plan.scenario == kPing || r.plan.scenario == kSolo;
+    });
+    goals = evaluate_goals(summarize(v));
+    for (const char *id : {"G2", "G3", "G4"}) {
         EXPECT_EQ(goal(goals, id).verdict, Verdict::kNotEvaluated);
-        EXPECT_FALSE(goal(goals, id).missing.empty());
+        ASSERT_FALSE(goal(goals, id).missing.empty());
     }
+    EXPECT_NE(goal(goals, "G2").missing[0].find("host=macos"), std::string::npos);
+    EXPECT_NE(goal(goals, "G3").missing[0].find("kicks=qemu"), std::string::npos);
+    EXPECT_NE(goal(goals, "G4").missing[0].find("idle_hz=0"), std::string::npos);
     // --quick: nothing is judged, the point values are still there.
     auto quick = evaluate_goals(summarize(runs(Shape{})), true);
     EXPECT_EQ(goal(quick, "G1").verdict, Verdict::kNotEvaluated);

@@ -32,7 +32,8 @@ TEST(BenchOptions, DefaultMatrixCoversTheFourGoals) {
     auto s = default_scenarios();
     auto g = default_governors();
     for (const char *need :
-         {"idle:hz=1000", "pingpong:rate=2000", "compute:busy=1,idle=3", "compute:busy=1,idle=0"})
+         {"idle:hz=1000", "idle:hz=1000,host=macos", "pingpong:rate=2000,hz=250,kicks=qemu",
+          "compute:busy=1,idle=3", "compute:busy=1,idle=3,idle_hz=0"})
         EXPECT_NE(std::find(s.begin(), s.end(), need), s.end()) << need;
     for (const char *need :
          {"off", "seed:max_us=100", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"})

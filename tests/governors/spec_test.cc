@@ -176,6 +176,18 @@ TEST(ScenarioSpec, KickPatternKey) {
     scenario_bad("burst:kick=qemu", {"kick", "kicks"});
 }
 
+TEST(ScenarioSpec, TickKeysOfPingpongAndCompute) {
+    EXPECT_EQ(scenario_ok("pingpong").tick_hz, 0u);
+    EXPECT_EQ(scenario_ok("pingpong:rate=2000,hz=250").tick_hz, 250u);
+    EXPECT_EQ(scenario_ok("compute").idle_hz, 1000u);
+    const ScenarioSpec c = scenario_ok("compute:busy=1,idle=3,idle_hz=0");
+    EXPECT_EQ(c.idle_hz, 0u);
+    EXPECT_EQ(c.idle, 3u);
+    scenario_bad("pingpong:hz=10001", {"hz=10001", "0..10000"});
+    scenario_bad("compute:idle_hz=x", {"idle_hz=x", "not a number"});
+    scenario_bad("idle:idle_hz=0", {"idle_hz", "hz"});
+}
+
 TEST(ScenarioSpec, NullErrorIsAllowed) {
     ScenarioSpec s;
     EXPECT_FALSE(parse_scenario("idle:hz=0", &s, nullptr));

@@ -123,6 +123,27 @@ TEST(KvmVm, EveryGovernorsVcpuThreadHasTheSameSlack) {
     EXPECT_NE(run_result_json(r).find(R"("vcpu_timer_slack_ns":[1])"), std::string::npos);
 }
 
+// The scenarios G3 and G4 need: pingpong with the guest's tick running, and
+// compute whose idle siblings have no tick.
+TEST(KvmVm, PingpongWithATickAndComputeWithoutSiblingTicks) {
+    REQUIRE_KVM();
+    RunResult p =
+        run_ok(options("pingpong:rate=2000,hz=250", "adaptive", Mode::kUserspace, 1, 1.0));
+    ASSERT_TRUE(p.timer_lateness_us.has_value());
+    EXPECT_GE(p.timer_lateness_us->count, 200u);  // ~250 ticks in 1 s
+    ASSERT_TRUE(p.device_irqs.has_value());
+    EXPECT_GT(p.device_irqs->injected, 1000u);
+    RunResult q = run_ok(options("pingpong:rate=2000", "adaptive", Mode::kUserspace, 1, 1.0));
+    EXPECT_FALSE(q.timer_lateness_us && q.timer_lateness_us->count > 10) << "no tick by default";
+    RunResult t = run_ok(options("compute:busy=1,idle=3", "adaptive", Mode::kUserspace, 4, 1.0));
+    RunResult n =
+        run_ok(options("compute:busy=1,idle=3,idle_hz=0", "adaptive", Mode::kUserspace, 4, 1.0));
+    ASSERT_TRUE(t.timer_irqs && n.timer_irqs);
+    EXPECT_GT(t.timer_irqs->injected, 2000u);  // 3 siblings at 1 kHz
+    EXPECT_LT(n.timer_irqs->injected, 50u);    // only the end-of-run timers
+    EXPECT_TRUE(n.work_rate.has_value());
+}
+
 TEST(KvmVm, BootsToIdleInInkernelMode) {
     REQUIRE_KVM();
     RunOptions o = options("idle:hz=250", "adaptive", Mode::kInkernel);

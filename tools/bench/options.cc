@@ -23,7 +23,11 @@
 namespace wfisbench {
 
 std::vector<std::string> default_scenarios() {
-    return {"idle:hz=1000", "pingpong:rate=2000", "compute:busy=1,idle=3", "compute:busy=1,idle=0"};
+    // The rows G1-G4 need: G1 idle on the Linux host timer, G2 the same under
+    // the macOS host-timer model, G3 pingpong with a tick and QEMU's kicks,
+    // G4 compute with ticking siblings and its no-tick baseline.
+    return {"idle:hz=1000", "idle:hz=1000,host=macos", "pingpong:rate=2000,hz=250,kicks=qemu",
+            "compute:busy=1,idle=3", "compute:busy=1,idle=3,idle_hz=0"};
 }
 
 std::vector<std::string> default_governors() {

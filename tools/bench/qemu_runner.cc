@@ -118,8 +118,9 @@ std::string qemu_guest_cmdline(const std::string &scenario, double seconds, uint
     }
     auto ms = static_cast<long long>(std::llround(seconds * 1000));
     // Same keys as wfisleep-vm's guest command line, LAPIC timer instead of pv.
-    return fmt::format("timer=lapic workload={} hz={} mean_ms={} busy={} ms={} seed={} vcpus={}",
-                       wl, s.hz, s.mean_ms, s.busy, ms, seed, vcpus);
+    return fmt::format(
+        "timer=lapic workload={} hz={} mean_ms={} busy={} ms={} seed={} vcpus={} idle_hz={}", wl,
+        s.hz, s.mean_ms, s.busy, ms, seed, vcpus, s.idle_hz);
 }
 
 std::vector<std::string> qemu_command(const RunPlan &plan, const QemuSetup &setup,

@@ -265,12 +265,15 @@ GuestTimer timer_for(const ScenarioSpec &s, const SimVcpu &v, uint64_t seed) {
             return GuestTimer(GuestTimer::Kind::kExponential, uint64_t{s.mean_ms} * 1'000'000,
                               vseed);
         case Workload::kPingpong:
+            if (s.tick_hz == 0) return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
+            return GuestTimer(GuestTimer::Kind::kPeriodic, kNsPerSec / s.tick_hz, vseed);
         case Workload::kBurst:
             return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
         case Workload::kCompute:
-            // As the guest: busy vCPUs run without a timer, idle ones tick.
-            if (v.busy) return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
-            return GuestTimer(GuestTimer::Kind::kPeriodic, kNsPerSec / kSimComputeHz, vseed);
+            // As the guest: busy vCPUs run without a timer, idle ones tick
+            // at idle_hz (none with 0).
+            if (v.busy || s.idle_hz == 0) return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
+            return GuestTimer(GuestTimer::Kind::kPeriodic, kNsPerSec / s.idle_hz, vseed);
     }
     return GuestTimer(GuestTimer::Kind::kNone, 0, vseed);
 }

@@ -28,9 +28,6 @@ namespace wfisvm {
 // costs on this machine's software-nested KVM (anchors.md).
 inline constexpr uint64_t kSimExitCostNs = 13000;
 
-// Model parameter: the tick of compute scenarios' idle vCPUs (the guest's default hz).
-inline constexpr uint32_t kSimComputeHz = 1000;
-
 // Model parameter: iterations of the integer hash loop that make one work unit.
 inline constexpr uint32_t kSimWorkUnitIters = 20000;
 
