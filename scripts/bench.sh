@@ -23,7 +23,7 @@ done
 build=build/release
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DWFISLEEP_BUILD_TESTS=OFF -DWFISLEEP_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target wfisleep-bench wfisleep-vm wfis-guest
+cmake --build "$build" -j "$(nproc)" --target wfisleep-bench wfisleep-bench-report wfisleep-vm wfis-guest
 
 mkdir -p results
 load=$(cut -d' ' -f1 /proc/loadavg)
