@@ -260,8 +260,8 @@ WFISLEEP_API void wfisleep_vcpu_trap_begin(wfisleep_vcpu *vcpu);
  * then 0). deadline_ns: guest timer deadline on the same clock, or
  * WFISLEEP_NO_DEADLINE. Guarantees: seed: one sleep of at most the configured
  * max (strict when WFISLEEP_SEED_STRICT=1); adaptive with a deadline: the last
- * phase ends at or before deadline_ns (nphases 0 when it has passed); no
- * planned sleep is shorter than the policy's sleep cost. Returns 0; -1 (and
+ * phase ends at or before deadline_ns (nphases 0 when it has passed) and no
+ * planned sleep is shorter than WFISLEEP_ADAPTIVE_SLEEP_MIN_NS. Returns 0; -1 (and
  * nphases 0 where out is writable) when vcpu or out is NULL or out->size is
  * too small. Call once per trap; no allocation, no lock, no system call (it
  * may call the log hook once per config for the seed's activation line).
