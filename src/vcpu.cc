@@ -27,16 +27,6 @@ std::variant<std::monostate, SeedPolicy, AdaptivePolicy> make_policy(const wfisl
     return std::monostate{};
 }
 
-// When the last sleep phase of the outcome returned (0: none ran).
-uint64_t last_sleep_wake(const wfisleep_outcome &o, uint32_t n) noexcept {
-    for (uint32_t i = n; i > 0; --i) {
-        if (o.wake_ns[i - 1] != 0) {
-            return o.wake_ns[i - 1];
-        }
-    }
-    return 0;
-}
-
 }  // namespace
 
 wfisleep_vcpu::wfisleep_vcpu(const wfisleep_config &config, uint64_t now_ns) noexcept
@@ -93,7 +83,7 @@ void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
         return;
     }
     const bool at_start = (o.flags & WFISLEEP_OUTCOME_KICK_AT_START) != 0;
-    adaptive->done(o.end_ns, kicked, last_sleep_wake(o, WFISLEEP_MAX_PHASES), at_start);
+    adaptive->done(o.end_ns, kicked, wfisleep::platform::last_wake_ns(o.wake_ns), at_start);
     late_wakes.set(adaptive->late_wakes());
     advance_ns.set(adaptive->advance_ns());
     poll_window_ns.set(adaptive->poll_window_ns());

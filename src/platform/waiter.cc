@@ -7,6 +7,19 @@
 
 namespace wfisleep::platform {
 
+uint64_t last_wake_ns(const uint64_t (&wake_ns)[WFISLEEP_MAX_PHASES]) noexcept {
+    for (uint32_t i = WFISLEEP_MAX_PHASES; i > 0; --i) {
+        if (wake_ns[i - 1] != 0) {
+            return wake_ns[i - 1];
+        }
+    }
+    return 0;
+}
+
+uint64_t WaitOutcome::sleep_woke_ns() const noexcept {
+    return last_wake_ns(wake_ns);
+}
+
 void Waiter::kick() noexcept {
     // Release: what the kicker wrote before (the pending interrupt) is
     // visible to the owner once its wait sees KICKED with acquire.
@@ -122,7 +135,6 @@ WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
         out.end_ns = end;
         if (kind == WaitPhase::sleep) {
             out.wake_ns[i] = end;
-            out.sleep_woke_ns = end;
         }
         if (kicked || forever) {
             out.kicked = kicked;

@@ -23,10 +23,16 @@ struct WaitOutcome {
     uint64_t poll_ns = 0;  // time spent in each kind of phase
     uint64_t sleep_ns = 0;
     uint64_t spin_ns = 0;
-    uint64_t sleep_woke_ns = 0;                  // when the last sleep phase returned (0: none ran)
     uint64_t preempted_ns = 0;                   // gaps between a busy loop's clock reads
     uint64_t wake_ns[WFISLEEP_MAX_PHASES] = {};  // per sleep phase that ran
+
+    // When the last sleep phase returned (0: none ran).
+    uint64_t sleep_woke_ns() const noexcept;
 };
+
+// The last non-zero entry of a per-phase wake time array (0: no sleep ran);
+// serves WaitOutcome and the public wfisleep_outcome alike.
+uint64_t last_wake_ns(const uint64_t (&wake_ns)[WFISLEEP_MAX_PHASES]) noexcept;
 
 // Test seam: replaces the clock, the blocking primitives and the spin hint,
 // so a test can drive a wait with a fake clock. Null members are not allowed.

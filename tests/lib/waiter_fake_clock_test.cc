@@ -76,7 +76,7 @@ TEST(WaiterFakeClock, EachSleepPhaseReportsItsExactWakeTime) {
     EXPECT_EQ(o.wake_ns[0], t0 + 107000);
     EXPECT_EQ(o.wake_ns[1], t0 + 157000);
     EXPECT_EQ(o.wake_ns[2], 0u);
-    EXPECT_EQ(o.sleep_woke_ns, t0 + 157000);
+    EXPECT_EQ(o.sleep_woke_ns(), t0 + 157000);
     EXPECT_EQ(o.ended_index, 3u);
     EXPECT_GE(o.end_ns, t0 + 200000);
     EXPECT_LT(o.end_ns, t0 + 200000 + 2 * clk.spin_step);  // the spin ends on time
