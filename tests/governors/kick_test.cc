@@ -178,6 +178,17 @@ TEST(DeadlineModels, Qemu10SpinsThroughShortWaits) {
     EXPECT_EQ(s.sleeps, 0u);
 }
 
+// A halt whose deadline passes between its plan and its block (a preempted
+// thread; here deadlines a few clock reads away, so some pass in between) is
+// still one idle call.
+TEST(DeadlineModels, EveryHaltIsCountedOnceEvenWhenTheDeadlinePassesFirst) {
+    for (const char *spec : {"deadline", "qemu10", "kvm-haltpoll", "kvm-haltpoll:poll_ns=0"}) {
+        auto gov = make(spec);
+        for (uint64_t i = 0; i < 4000; ++i) gov->idle(false, wfisleep_now_ns() + i % 400);
+        EXPECT_EQ(gov->stats().idle_calls, 4000u) << spec;
+    }
+}
+
 TEST(DeadlineModels, HasWorkReturnsAtOnceForEveryGovernor) {
     for (const char *spec :
          {"off", "seed", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"}) {

@@ -122,6 +122,10 @@ void KvmHaltpollGovernor::idle(bool has_work, uint64_t deadline_ns) {
         if (!r.kicked && deadline_ns != WFISLEEP_NO_DEADLINE && o.wake_ns[0] != 0)
             advance_.after_timer_wake(static_cast<int64_t>(o.wake_ns[0]) -
                                       static_cast<int64_t>(deadline_ns));
+    } else if (!counted) {
+        // No poll window and the deadline passed before the block (a
+        // preempted thread): still one halt, counted once.
+        run2(block, false, &o, true);
     }
     state_.after_halt(wfisleep_now_ns() - start);
 }
