@@ -7,8 +7,8 @@
 
 namespace wfisleep {
 
-// Most phases plan2_from_plan (and so any policy today) produces.
-inline constexpr uint32_t kMaxPlanPhases = 3;
+// Most phases any policy produces (adaptive: poll, sleep, sleep, spin).
+inline constexpr uint32_t kMaxPlanPhases = 4;
 
 // out = plan's non-empty phases as absolute ends from start_ns: poll, then
 // sleep (strict when plan.strict; WFISLEEP_FOREVER stays FOREVER and ends the

@@ -43,18 +43,33 @@ void wfisleep_vcpu::trap_begin() noexcept {
     }
 }
 
-void wfisleep_vcpu::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
-                          wfisleep_plan2 &out) noexcept {
-    wfisleep::plan2_from_plan(plan(now_ns, has_work, deadline_ns), now_ns, out);
-}
-
-wfisleep_plan wfisleep_vcpu::plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept {
-    wfisleep_plan p{0, 0, 0, 0};
+void wfisleep_vcpu::begin_plan(bool has_work) noexcept {
     idle_calls.add(1);
     waited_since_plan = false;
     if (has_work) {
         work_returns.add(1);
     }
+}
+
+void wfisleep_vcpu::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
+                          wfisleep_plan2 &out) noexcept {
+    if (auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
+        begin_plan(has_work);
+        adaptive->plan2(now_ns, has_work, deadline_ns, out);
+        for (uint32_t i = 0; i < out.nphases; ++i) {
+            if (out.phase[i].kind == WFISLEEP_PHASE_SLEEP) {
+                sleeps.add(1);
+                break;
+            }
+        }
+        return;
+    }
+    wfisleep::plan2_from_plan(plan(now_ns, has_work, deadline_ns), now_ns, out);
+}
+
+wfisleep_plan wfisleep_vcpu::plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept {
+    wfisleep_plan p{0, 0, 0, 0};
+    begin_plan(has_work);
     if (auto *seed = std::get_if<SeedPolicy>(&policy)) {
         p = seed->plan(now_ns, has_work);
         // Once per config, at the first sleep any of its vCPUs plans; the
@@ -82,8 +97,7 @@ void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
     if (adaptive == nullptr) {
         return;
     }
-    const bool at_start = (o.flags & WFISLEEP_OUTCOME_KICK_AT_START) != 0;
-    adaptive->done(o.end_ns, kicked, wfisleep::platform::last_wake_ns(o.wake_ns), at_start);
+    adaptive->done2(o);
     late_wakes.set(adaptive->late_wakes());
     advance_ns.set(adaptive->advance_ns());
     poll_window_ns.set(adaptive->poll_window_ns());

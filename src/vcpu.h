@@ -32,13 +32,15 @@ struct wfisleep_vcpu {
     // See wfisleep_vcpu_trap_begin / _plan2 / _done2 / _wait2 / _idle.
     void trap_begin() noexcept;
     void plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns, wfisleep_plan2 &out) noexcept;
-    // The same decision in the 0.1 shape (what the policies produce today).
+    // The same decision in the 0.1 shape (adaptive then plans one sleep at most).
     wfisleep_plan plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept;
     void done2(const wfisleep_outcome &o) noexcept;
     wfisleep::platform::WaitOutcome wait2(const wfisleep_plan2 &plan) noexcept;
     uint64_t idle(bool has_work, uint64_t deadline_ns) noexcept;
     void kick() noexcept { waiter.kick(); }
     void fill_stats(wfisleep_stats &full) const noexcept;
+    // Counts one plan (idle_calls, work_returns) and starts a new wait's kick accounting.
+    void begin_plan(bool has_work) noexcept;
 
     const wfisleep_config &cfg;
     // Off is the monostate; the active policy lives inline (no allocation).

@@ -122,6 +122,12 @@ typedef struct wfisleep_stats {
 #define WFISLEEP_PHASE_STRICT                          \
     1u /* sleep only: a kick does not end it and stays \
           pending (the seed's g_usleep) */
+/* Poll or spin only: once the busy loop sees that its thread lost the CPU
+ * (two consecutive clock reads more than 30 us apart), it stops spinning and
+ * blocks, kickable, until the phase's end_ns: a contended core gets the time
+ * back. The wait reports WFISLEEP_OUTCOME_PREEMPTED either way. An executor
+ * that cannot tell may ignore the flag; the plan stays correct. (0.2) */
+#define WFISLEEP_PHASE_YIELD 2u
 
 /* One phase: runs from the previous phase's end (the plan's start_ns for the
  * first) to end_ns, an absolute time on the plan's clock. A sleep with end_ns

@@ -49,7 +49,8 @@ bool Waiter::consume_kick() noexcept {
     return word_.exchange(kIdle, std::memory_order_acquire) == kKicked;
 }
 
-bool Waiter::spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry) noexcept {
+bool Waiter::spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry,
+                        bool yield_on_preempt, bool &yielded) noexcept {
     uint64_t prev = 0;
     for (bool first = true;; first = false) {
         if (consume_kick()) {
@@ -61,6 +62,10 @@ bool Waiter::spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry) 
         // have the CPU; reported, so it is not mistaken for timer lateness.
         if (prev != 0 && t > prev && t - prev > kPreemptGapNs) {
             out.preempted_ns += t - prev;
+            if (yield_on_preempt && t < deadline_ns) {
+                yielded = true;
+                return false;
+            }
         }
         prev = t;
         if (t >= deadline_ns) {
@@ -126,7 +131,18 @@ WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
                 kind = WaitPhase::poll;
                 bucket = &out.poll_ns;
             }
-            kicked = spin_until(ph.end_ns, out, at_entry);
+            bool yielded = false;
+            kicked = spin_until(ph.end_ns, out, at_entry, (ph.flags & WFISLEEP_PHASE_YIELD) != 0,
+                                yielded);
+            if (yielded) {
+                // The core is contended: block for the rest of the phase.
+                const uint64_t mid = now();
+                *bucket += mid > t ? mid - t : 0;
+                t = mid;
+                bucket = &out.sleep_ns;
+                bool block_entry = false;
+                kicked = block_until(ph.end_ns, block_entry);
+            }
         }
         const uint64_t end = now();
         *bucket += end > t ? end - t : 0;

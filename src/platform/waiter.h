@@ -93,8 +93,10 @@ class Waiter {
     // Busy-waits until deadline_ns or a kick (consumed). True if kicked.
     // at_entry: set when the kick was already pending at the first check.
     // Adds gaps between clock reads longer than kPreemptGapNs to
-    // out.preempted_ns.
-    bool spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry) noexcept;
+    // out.preempted_ns. yield_on_preempt: return (false, *yielded = true) at
+    // the first such gap, before deadline_ns, so the caller can block instead.
+    bool spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry, bool yield_on_preempt,
+                    bool &yielded) noexcept;
     // Blocks until deadline_ns (WFISLEEP_FOREVER: no timeout) or a kick
     // (consumed). True if kicked.
     bool block_until(uint64_t deadline_ns, bool &at_entry) noexcept;

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "plan_convert.h"
+
 namespace wfisleep {
 namespace {
 
@@ -12,7 +14,7 @@ using T = Tunable<AdaptiveParams>;
 // most 1 s, percentages at most 1000.
 constexpr uint64_t kSecond = 1000000000;
 
-constexpr std::array<T, 16> kAdaptiveTunables{{
+constexpr std::array<T, 20> kAdaptiveTunables{{
     {"WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS", &AdaptiveParams::advance_init_ns, 0, kSecond, "ns",
      "wake-up advance a new vCPU starts with (learned afterwards)"},
     {"WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS", &AdaptiveParams::advance_min_ns, 0, kSecond, "ns",
@@ -45,16 +47,48 @@ constexpr std::array<T, 16> kAdaptiveTunables{{
      "grow: window = window * pct / 100 when a kick came after the window, within the cap"},
     {"WFISLEEP_ADAPTIVE_POLL_SHRINK_PCT", &AdaptiveParams::poll_shrink_pct, 0, 99, "%",
      "shrink: window = window * pct / 100 when no kick came within the cap"},
+    {"WFISLEEP_ADAPTIVE_SPLIT_NS", &AdaptiveParams::split_ns, 0, kSecond, "ns",
+     "a sleep expected to return at least this early is followed by a second, short one (0: "
+     "never)"},
+    {"WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT", &AdaptiveParams::contention_enter_pct, 1, 100, "%",
+     "share of recent busy waits preempted at which polling stops and the spin is capped"},
+    {"WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT", &AdaptiveParams::contention_leave_pct, 0, 100, "%",
+     "share at or below which a contended vCPU polls and spins normally again"},
+    {"WFISLEEP_ADAPTIVE_CONTENDED_SPIN_NS", &AdaptiveParams::contended_spin_ns, 0, kSecond, "ns",
+     "longest spin before the deadline while contended"},
 }};
 
 constexpr uint64_t sat_add(uint64_t a, uint64_t b) {
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
-constexpr uint64_t sat_sub(uint64_t a, uint64_t b) {
-    return a > b ? a - b : 0;
-}
 constexpr uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi) {
     return v < lo ? lo : v > hi ? hi : v;
+}
+constexpr uint64_t min_u64(uint64_t a, uint64_t b) {
+    return a < b ? a : b;
+}
+
+// A finite phase end saturates one short of UINT64_MAX (WFISLEEP_FOREVER).
+constexpr uint64_t end_add(uint64_t a, uint64_t b) {
+    constexpr uint64_t kLast = UINT64_MAX - 1;
+    return a >= kLast || b > kLast - a ? kLast : a + b;
+}
+
+void push(wfisleep_plan2 &out, uint32_t kind, uint32_t flags, uint64_t end_ns) noexcept {
+    out.phase[out.nphases++] = wfisleep_phase{kind, flags, end_ns};
+}
+
+LatenessParams lateness_params(const AdaptiveParams &p) noexcept {
+    LatenessParams l;
+    l.init_ns = p.advance_init_ns;
+    l.min_ns = p.advance_min_ns;
+    l.max_ns = p.advance_max_ns;
+    l.gain_div = p.advance_gain_div;
+    l.dev_pct = p.advance_dev_pct;
+    l.outlier_ns = p.advance_outlier_ns;
+    l.outlier_run = p.advance_outlier_run;
+    l.probe_div = p.advance_probe_div;
+    return l;
 }
 
 }  // namespace
@@ -79,6 +113,10 @@ const char *adaptive_params_error(const AdaptiveParams &p) noexcept {
         return "WFISLEEP_ADAPTIVE_POLL_INIT_NS must lie within WFISLEEP_ADAPTIVE_POLL_MIN_NS.."
                "WFISLEEP_ADAPTIVE_POLL_MAX_NS";
     }
+    if (p.contention_leave_pct > p.contention_enter_pct) {
+        return "WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT must not exceed "
+               "WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT";
+    }
     if (p.advance_gain_div == 0 || p.advance_probe_div == 0 || p.advance_outlier_run == 0 ||
         p.poll_grow_start_ns == 0 || p.poll_grow_pct <= 100 || p.poll_shrink_pct >= 100) {
         return "WFISLEEP_ADAPTIVE_*: a divisor, run or grow start is 0, or GROW_PCT <= 100, or "
@@ -87,85 +125,129 @@ const char *adaptive_params_error(const AdaptiveParams &p) noexcept {
     return nullptr;
 }
 
+namespace {
+// Params repaired so that a caller that skipped adaptive_params_error still
+// gets bounded, non-dividing-by-zero behaviour.
+// (The lateness estimator repairs its own divisors.)
+AdaptiveParams repaired(AdaptiveParams p) noexcept {
+    if (p.poll_grow_start_ns == 0) {
+        p.poll_grow_start_ns = 1;
+    }
+    if (p.poll_grow_pct <= 100) {
+        p.poll_grow_pct = 200;
+    }
+    if (p.poll_shrink_pct >= 100) {
+        p.poll_shrink_pct = 50;
+    }
+    p.poll_grow_pct = clamp(p.poll_grow_pct, 101, 1000);
+    p.advance_dev_pct = clamp(p.advance_dev_pct, 0, 1000);
+    p.advance_max_ns = clamp(p.advance_max_ns, 0, kSecond);
+    p.advance_min_ns = clamp(p.advance_min_ns, 0, p.advance_max_ns);
+    p.advance_init_ns = clamp(p.advance_init_ns, p.advance_min_ns, p.advance_max_ns);
+    p.poll_max_ns = clamp(p.poll_max_ns, 0, kSecond);
+    p.poll_min_ns = clamp(p.poll_min_ns, 0, p.poll_max_ns);
+    p.poll_init_ns = clamp(p.poll_init_ns, p.poll_min_ns, p.poll_max_ns);
+    p.split_ns = clamp(p.split_ns, 0, kSecond);
+    p.contention_enter_pct = clamp(p.contention_enter_pct, 1, 100);
+    p.contention_leave_pct = clamp(p.contention_leave_pct, 0, p.contention_enter_pct);
+    p.contended_spin_ns = clamp(p.contended_spin_ns, 0, kSecond);
+    p.sleep_min_ns = clamp(p.sleep_min_ns, 0, kSecond);
+    return p;
+}
+}  // namespace
+
 AdaptivePolicy::AdaptivePolicy(const AdaptiveParams &params) noexcept
-    : p_(params),
-      mean_ns_(params.advance_init_ns),
-      advance_ns_(params.advance_init_ns),
-      poll_ns_(params.poll_init_ns) {
-    // Defensive: a caller that skipped adaptive_params_error still gets
-    // bounded, non-dividing-by-zero behaviour.
-    if (p_.advance_gain_div == 0) {
-        p_.advance_gain_div = 1;
+    : p_(repaired(params)),
+      classes_(lateness_params(p_)),
+      gate_(p_.contention_enter_pct, p_.contention_leave_pct),
+      poll_ns_(p_.poll_init_ns) {}
+
+void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
+                           wfisleep_plan2 &out, bool split_ok) noexcept {
+    out.nphases = 0;
+    out.start_ns = now_ns;
+    pending_ = false;
+    if (has_work) {
+        return;  // never wait with an interrupt pending
     }
-    if (p_.advance_probe_div == 0) {
-        p_.advance_probe_div = 1;
+    const bool quiet = !gate_.contended();
+    const uint64_t window = quiet ? poll_ns_ : 0;
+    start_ns_ = now_ns;
+    learn_ = quiet;
+    s1_ = kNone;
+    s2_ = kNone;
+    if (deadline_ns == WFISLEEP_NO_DEADLINE) {
+        // Timer off: poll for a kick, then block until one comes.
+        if (window > 0) {
+            push(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, end_add(now_ns, window));
+        }
+        push(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
+        forever_ = true;
+        busy_ = window > 0;
+        poll_end_ns_ = end_add(now_ns, window);
+        deadline_ns_ = UINT64_MAX;
+        nphases_ = out.nphases;
+        pending_ = true;
+        return;
     }
-    if (p_.advance_outlier_run == 0) {
-        p_.advance_outlier_run = 1;
+    if (deadline_ns <= now_ns) {
+        return;  // already due: return at once
     }
-    if (p_.poll_grow_start_ns == 0) {
-        p_.poll_grow_start_ns = 1;
+    forever_ = false;
+    deadline_ns_ = deadline_ns;
+    const uint64_t poll = min_u64(window, deadline_ns - now_ns);
+    poll_end_ns_ = now_ns + poll;
+    if (poll > 0) {
+        push(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_);
     }
-    if (p_.poll_grow_pct <= 100) {
-        p_.poll_grow_pct = 200;
+    const uint64_t rest = deadline_ns - poll_end_ns_;
+    const uint32_t c1 = LatenessClasses::class_of(rest);
+    uint64_t a1 = classes_.advance_ns(c1);
+    if (!quiet) {
+        a1 = min_u64(a1, p_.contended_spin_ns);  // late rather than spin on a busy core
     }
-    if (p_.poll_shrink_pct >= 100) {
-        p_.poll_shrink_pct = 50;
+    // Sleep only when the sleep left after the advance is worth its cost.
+    if (rest > a1 && rest - a1 >= p_.sleep_min_ns) {
+        last_class_ = c1;
+        s1_ = out.nphases;
+        s1_end_ns_ = deadline_ns - a1;
+        s1_class_ = c1;
+        push(out, WFISLEEP_PHASE_SLEEP, 0, s1_end_ns_);
+        // What the first sleep is expected to leave before the deadline is
+        // its margin; when that is long, a short second sleep (small
+        // lateness, as it is short) covers most of it instead of a spin.
+        const uint64_t left = a1 - min_u64(a1, classes_.mean_ns(c1));
+        if (quiet && split_ok && p_.split_ns > 0 && left >= p_.split_ns) {
+            const uint64_t a2 = classes_.advance_ns(LatenessClasses::class_of(left));
+            if (left > a2 && left - a2 >= p_.sleep_min_ns) {
+                s2_ = out.nphases;
+                s2_end_ns_ = deadline_ns - a2;
+                push(out, WFISLEEP_PHASE_SLEEP, 0, s2_end_ns_);
+            }
+        }
     }
-    p_.poll_grow_pct = clamp(p_.poll_grow_pct, 101, 1000);
-    p_.advance_dev_pct = clamp(p_.advance_dev_pct, 0, 1000);
-    p_.advance_max_ns = clamp(p_.advance_max_ns, 0, kSecond);
-    p_.advance_min_ns = clamp(p_.advance_min_ns, 0, p_.advance_max_ns);
-    p_.poll_max_ns = clamp(p_.poll_max_ns, 0, kSecond);
-    p_.poll_min_ns = clamp(p_.poll_min_ns, 0, p_.poll_max_ns);
-    mean_ns_ = clamp(mean_ns_, p_.advance_min_ns, p_.advance_max_ns);
-    advance_ns_ = mean_ns_;
-    poll_ns_ = clamp(poll_ns_, p_.poll_min_ns, p_.poll_max_ns);
+    const uint64_t last_end = out.nphases > 0 ? out.phase[out.nphases - 1].end_ns : now_ns;
+    busy_ = poll > 0 || last_end < deadline_ns;
+    if (last_end < deadline_ns) {
+        push(out, WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, deadline_ns);
+    }
+    nphases_ = out.nphases;
+    pending_ = true;
 }
 
 wfisleep_plan AdaptivePolicy::plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept {
-    wfisleep_plan out{};
-    pending_ = false;
-    if (has_work) {
-        return out;  // never wait with an interrupt pending
+    wfisleep_plan2 p2;  // plan2 fills it up to nphases
+    plan2(now_ns, has_work, deadline_ns, p2, false);
+    wfisleep_plan p = plan_from_plan2(p2);
+    if (pending_ && forever_) {
+        // The poll's length, also where its end saturated at the clock's end.
+        p.poll_ns = gate_.contended() ? 0 : poll_ns_;
     }
-    start_ns_ = now_ns;
-    if (deadline_ns == WFISLEEP_NO_DEADLINE) {
-        // Timer off: poll for a kick, then block until one comes.
-        out.poll_ns = poll_ns_;
-        out.sleep_ns = WFISLEEP_FOREVER;
-        forever_ = true;
-        slept_ = false;
-        poll_end_ns_ = sat_add(now_ns, out.poll_ns);
-        sleep_end_ns_ = UINT64_MAX;
-        deadline_ns_ = UINT64_MAX;
-        pending_ = true;
-        return out;
-    }
-    if (deadline_ns <= now_ns) {
-        return out;  // already due: return at once
-    }
-    const uint64_t remaining = deadline_ns - now_ns;
-    out.poll_ns = poll_ns_ < remaining ? poll_ns_ : remaining;
-    const uint64_t rest = remaining - out.poll_ns;
-    // Sleep only when the sleep left after the advance is worth its cost.
-    if (rest > advance_ns_ && rest - advance_ns_ >= p_.sleep_min_ns) {
-        out.sleep_ns = rest - advance_ns_;
-        out.spin_ns = advance_ns_;
-    } else {
-        out.spin_ns = rest;
-    }
-    forever_ = false;
-    slept_ = out.sleep_ns > 0;
-    poll_end_ns_ = now_ns + out.poll_ns;
-    sleep_end_ns_ = poll_end_ns_ + out.sleep_ns;
-    deadline_ns_ = deadline_ns;
-    pending_ = true;
-    return out;
+    return p;
 }
 
 void AdaptivePolicy::done(uint64_t end_ns, bool kicked) noexcept {
-    done(end_ns, kicked, 0);
+    done(end_ns, kicked, 0, false);
 }
 
 void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) noexcept {
@@ -174,42 +256,74 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) 
 
 void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns,
                           bool kick_at_start) noexcept {
+    wfisleep_outcome o{};
+    o.size = sizeof o;
+    o.flags = (kicked ? WFISLEEP_OUTCOME_KICKED : 0u) |
+              (kick_at_start ? WFISLEEP_OUTCOME_KICK_AT_START : 0u);
+    o.end_ns = end_ns;
+    o.ended_in = nphases_;
+    if (pending_ && s1_ != kNone && sleep_woke_ns != 0) {
+        o.wake_ns[s1_] = sleep_woke_ns;
+        // The 0.1 executor returns straight from a kicked sleep (end == woke).
+        if (kicked && (sleep_woke_ns < s1_end_ns_ || end_ns <= sleep_woke_ns)) {
+            o.ended_in = s1_;
+        }
+    }
+    done2(o);
+}
+
+void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     if (!pending_) {
-        return;  // done() without a plan, or twice: nothing to learn
+        return;  // done without a plan, or twice: nothing to learn
     }
     pending_ = false;
-    if (kicked && kick_at_start) {
-        return;
+    const bool kicked = (o.flags & WFISLEEP_OUTCOME_KICKED) != 0;
+    if (kicked && (o.flags & WFISLEEP_OUTCOME_KICK_AT_START) != 0) {
+        return;  // says nothing about the timer or about when kicks come
     }
-    if (end_ns < start_ns_) {
-        end_ns = start_ns_;  // a clock that went back counts as no time
+    const bool preempted = (o.flags & WFISLEEP_OUTCOME_PREEMPTED) != 0;
+    if (busy_) {
+        gate_.observe(preempted);
     }
-    if (sleep_woke_ns != 0 && sleep_woke_ns < start_ns_) {
-        sleep_woke_ns = 0;
+    if (preempted) {
+        return;  // the thread was not running: neither lateness nor kick timing
     }
+    const uint64_t end_ns = o.end_ns < start_ns_ ? start_ns_ : o.end_ns;
 
-    // 1. Wake-up advance: what the sleep phase overslept by.
-    if (slept_) {
-        if (sleep_woke_ns != 0) {
-            // The waiter returns straight from a kicked sleep (end == woke);
-            // such a sleep says nothing about the oversleep.
-            const bool kick_ended_sleep =
-                kicked && (sleep_woke_ns < sleep_end_ns_ || end_ns <= sleep_woke_ns);
-            if (!kick_ended_sleep) {
-                learn_oversleep(sat_sub(sleep_woke_ns, sleep_end_ns_));
-                if (sleep_woke_ns > deadline_ns_) {
+    // 1. Wake-up advance: what each sleep overslept by, into its class.
+    if (s1_ == kNone && !forever_ && !kicked && end_ns > sat_add(deadline_ns_, p_.late_ns)) {
+        ++late_wakes_;  // a spin-only wait that still ended late (a suspended host)
+    }
+    if (s1_ != kNone) {
+        const uint64_t w1 = o.wake_ns[s1_] >= start_ns_ ? o.wake_ns[s1_] : 0;
+        const uint64_t last_sleep_end = s2_ != kNone ? s2_end_ns_ : s1_end_ns_;
+        if (w1 != 0) {
+            if (!(kicked && o.ended_in == s1_)) {
+                if (learn_) {
+                    classes_.learn(s1_class_, w1 > s1_end_ns_ ? w1 - s1_end_ns_ : 0);
+                }
+                uint64_t last_woke = w1;
+                if (s2_ != kNone && o.wake_ns[s2_] >= w1 && !(kicked && o.ended_in == s2_)) {
+                    last_woke = o.wake_ns[s2_];
+                    // Only a second sleep that began before its end slept.
+                    if (learn_ && w1 < s2_end_ns_) {
+                        classes_.learn(LatenessClasses::class_of(deadline_ns_ - w1),
+                                       last_woke > s2_end_ns_ ? last_woke - s2_end_ns_ : 0);
+                    }
+                }
+                if (last_woke > deadline_ns_) {
                     ++late_wakes_;
                 }
             }
         } else if (!kicked) {
             if (end_ns > sat_add(deadline_ns_, p_.late_ns)) {
-                // Late: the spin was skipped, so the sleep ended at end_ns.
+                // Late: the spin was skipped, so the last sleep ended at end_ns.
                 ++late_wakes_;
-                learn_oversleep(end_ns - sleep_end_ns_);
-            } else {
-                // On time: the oversleep was at most the advance; probe down.
-                mean_ns_ = sat_sub(mean_ns_, mean_ns_ / p_.advance_probe_div);
-                update_advance();
+                if (learn_) {
+                    classes_.learn(s1_class_, end_ns - last_sleep_end);
+                }
+            } else if (learn_) {
+                classes_.probe_down(s1_class_);
             }
         }
     }
@@ -222,7 +336,7 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns,
     if (end_ns < poll_end_ns_) {
         return;  // caught by the poll: keep the window
     }
-    if (!forever_ && end_ns >= sleep_end_ns_) {
+    if (!forever_ && s1_ != kNone && end_ns >= (s2_ != kNone ? s2_end_ns_ : s1_end_ns_)) {
         // A kick in the spin tail arrived when the timer was due anyway.
         shrink_poll();
         return;
@@ -232,38 +346,6 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns,
     } else {
         shrink_poll();  // too late for any window we allow
     }
-}
-
-// One smoothing step: error/div, but at least 1 ns toward the sample so the
-// estimate reaches it instead of stalling up to div-1 ns short.
-int64_t AdaptivePolicy::step(int64_t err) const noexcept {
-    const int64_t s = err / static_cast<int64_t>(p_.advance_gain_div);
-    if (s != 0 || err == 0) {
-        return s;
-    }
-    return err > 0 ? 1 : -1;
-}
-
-void AdaptivePolicy::learn_oversleep(uint64_t oversleep_ns) noexcept {
-    if (oversleep_ns > sat_add(advance_ns_, p_.advance_outlier_ns)) {
-        if (++outlier_run_ < p_.advance_outlier_run) {
-            return;  // one odd sample: ignore
-        }
-    }
-    outlier_run_ = 0;
-    const uint64_t o = oversleep_ns < p_.advance_max_ns ? oversleep_ns : p_.advance_max_ns;
-    // Both values are <= 1 s, so the signed arithmetic cannot overflow.
-    const int64_t err = static_cast<int64_t>(o) - static_cast<int64_t>(mean_ns_);
-    const int64_t abs_err = err < 0 ? -err : err;
-    mean_ns_ = static_cast<uint64_t>(static_cast<int64_t>(mean_ns_) + step(err));
-    dev_ns_ = static_cast<uint64_t>(static_cast<int64_t>(dev_ns_) +
-                                    step(abs_err - static_cast<int64_t>(dev_ns_)));
-    update_advance();
-}
-
-void AdaptivePolicy::update_advance() noexcept {
-    advance_ns_ =
-        clamp(mean_ns_ + dev_ns_ * p_.advance_dev_pct / 100, p_.advance_min_ns, p_.advance_max_ns);
 }
 
 void AdaptivePolicy::grow_poll() noexcept {
@@ -283,7 +365,7 @@ void AdaptivePolicy::shrink_poll() noexcept {
 }
 
 uint64_t AdaptivePolicy::advance_ns() const noexcept {
-    return advance_ns_;
+    return classes_.advance_ns(last_class_);
 }
 uint64_t AdaptivePolicy::poll_window_ns() const noexcept {
     return poll_ns_;

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <span>
 
+#include "policy/contention_gate.h"
+#include "policy/lateness_classes.h"
 #include "policy/tunable.h"
 #include "wfisleep/wfisleep.h"
 
@@ -14,13 +16,14 @@ namespace wfisleep {
 // docs/adaptive.md). Units are in the field names; "_pct" is percent, "_div"
 // a divisor, "_run" a count.
 struct AdaptiveParams {
-    // Wake-up advance: sleep ends this long before the deadline, the rest is spun.
-    uint64_t advance_init_ns = 10000;      // starting advance of a new vCPU
-    uint64_t advance_min_ns = 0;           // lower bound of the learned advance
-    uint64_t advance_max_ns = 300000;      // upper bound (also clamps each sample)
+    // Wake-up advance, learned per class of sleep length (lateness_classes.h):
+    // a sleep ends this long before the deadline, the rest is spun.
+    uint64_t advance_init_ns = 10000;      // advance of a class before its first sample
+    uint64_t advance_min_ns = 0;           // lower bound of every class's advance
+    uint64_t advance_max_ns = 2000000;     // upper bound (also clamps each sample)
     uint64_t advance_gain_div = 8;         // move 1/div of the error per sample (KVM: 8)
-    uint64_t advance_dev_pct = 0;          // advance = mean + pct% of mean deviation
-    uint64_t advance_outlier_ns = 200000;  // sample this far above the advance: outlier
+    uint64_t advance_dev_pct = 100;        // advance = mean + pct% of mean deviation
+    uint64_t advance_outlier_ns = 200000;  // sample this far above the class's advance: outlier
     uint64_t advance_outlier_run = 4;      // this many outliers in a row are the new normal
     uint64_t advance_probe_div = 64;       // on-time wait without wake time: mean -= mean/div
     uint64_t late_ns = 2000;               // wait ending this long after the deadline is late
@@ -33,6 +36,13 @@ struct AdaptiveParams {
     uint64_t poll_grow_start_ns = 10000;  // first non-zero window; shrinking below it -> min
     uint64_t poll_grow_pct = 200;         // grow: window = window * pct / 100
     uint64_t poll_shrink_pct = 50;        // shrink: window = window * pct / 100
+    // Two sleeps: when the first sleep is expected to return at least this
+    // long before the deadline, a second, short sleep follows it (0 = never).
+    uint64_t split_ns = 40000;
+    // Contention (contention_gate.h): share of preempted busy waits, percent.
+    uint64_t contention_enter_pct = 25;  // at or above: stop polling, cap the spin
+    uint64_t contention_leave_pct = 5;   // at or below: back to normal
+    uint64_t contended_spin_ns = 10000;  // spin cap while contended
 };
 
 // Rows for every AdaptiveParams field (names start with WFISLEEP_ADAPTIVE_).
@@ -45,65 +55,85 @@ const char *adaptive_params_error(const AdaptiveParams &p) noexcept;
 // Per-vCPU adaptive state. Owner thread only; no allocation, no lock, no
 // syscall in any member.
 //
-// Contract with the executor of a plan (the library's wait): phases end at
-// absolute times measured from the now_ns given to plan(): the poll at
-// now+poll_ns, the sleep at now+poll_ns+sleep_ns, the spin at
-// now+poll_ns+sleep_ns+spin_ns (= the deadline when a sleep was planned), so
-// an oversleep eats into the spin instead of pushing it past the deadline.
+// A plan with a deadline D is, in order (each part only when it applies):
+// poll (the learned window, ending at D at the latest), a sleep ending
+// advance(class) before D, a second short sleep ending advance(its class)
+// before D when the first is expected to return at least split_ns early,
+// then a spin to D. Poll and spin phases carry WFISLEEP_PHASE_YIELD. Phase
+// ends are absolute, so an oversleep eats into what follows instead of
+// pushing the wait past D. While the contention gate is closed: no poll,
+// one sleep, and a spin of at most contended_spin_ns.
 class AdaptivePolicy {
   public:
     explicit AdaptivePolicy(const AdaptiveParams &params) noexcept;
 
-    // Decision at now_ns; see wfisleep_vcpu_plan for the guarantees.
+    // The plan at now_ns into out (phases, nphases, start_ns; at most
+    // kMaxPhases phases; out.size is not touched); see wfisleep_vcpu_plan2
+    // for the guarantees. split_ok = false: one sleep at most (for the 0.1
+    // plan shape, which cannot hold two).
+    void plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns, wfisleep_plan2 &out,
+               bool split_ok = true) noexcept;
+
+    // The same decision in the 0.1 shape (never split).
     wfisleep_plan plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept;
 
-    // Outcome of the last plan: end_ns (same clock), whether a kick ended it.
-    // Without the sleep's own wake time an on-time wait only says "the
-    // oversleep was at most the advance", so the advance is probed downwards.
+    // Outcome of the last plan: per-sleep wake times (0 = unknown), flags
+    // (KICKED, KICK_AT_START, PREEMPTED), end_ns, ended_in. Learns the
+    // oversleep of every sleep that really slept and was not ended by a
+    // kick, into its class; nothing from a wait that began with a pending
+    // kick or that saw its thread preempted (the latter only feeds the
+    // contention gate); no oversleep while the gate is closed. Without wake
+    // times an on-time wait only says "the oversleep was at most the
+    // advance", so that class's advance is probed downwards.
+    void done2(const wfisleep_outcome &o) noexcept;
+
+    // 0.1-style reports, for an executor that ran the 0.1 plan shape:
+    // sleep_woke_ns = when its sleep returned (0 = unknown); kick_at_start
+    // as WFISLEEP_OUTCOME_KICK_AT_START.
     void done(uint64_t end_ns, bool kicked) noexcept;
-
-    // Same, for an executor that knows when its sleep phase returned
-    // (sleep_woke_ns, same clock; 0 = unknown or no sleep phase ran): the
-    // oversleep is then measured on every wait, like KVM's LAPIC advance.
     void done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns) noexcept;
-
-    // Same; kick_at_start: the kick that ended the wait was already pending
-    // when it began (it landed after trap_begin, or trap_begin was not
-    // called). Such a wait says nothing about the timer or about when kicks
-    // come, so nothing is learned: the poll window in particular does not grow.
     void done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns, bool kick_at_start) noexcept;
 
+    // The advance of the class the last plan slept in (initially class 0's).
     uint64_t advance_ns() const noexcept;
     uint64_t poll_window_ns() const noexcept;
     uint64_t late_wakes() const noexcept;
+    bool contended() const noexcept { return gate_.contended(); }
+    // The class of the last plan's (first) sleep.
+    uint32_t last_class() const noexcept { return last_class_; }
+    const LatenessClasses &classes() const noexcept { return classes_; }
 
-    // Learned oversleep mean and mean deviation (what the advance is built from).
-    uint64_t oversleep_mean_ns() const noexcept { return mean_ns_; }
-    uint64_t oversleep_dev_ns() const noexcept { return dev_ns_; }
+    // The learned oversleep mean and mean deviation of the last plan's class.
+    uint64_t oversleep_mean_ns() const noexcept { return classes_.mean_ns(last_class_); }
+    uint64_t oversleep_dev_ns() const noexcept { return classes_.dev_ns(last_class_); }
+
+    static constexpr uint32_t kMaxPhases = 4;  // poll, sleep, sleep, spin
 
   private:
-    void learn_oversleep(uint64_t oversleep_ns) noexcept;
-    int64_t step(int64_t err) const noexcept;
-    void update_advance() noexcept;
+    static constexpr uint32_t kNone = UINT32_MAX;
     void grow_poll() noexcept;
     void shrink_poll() noexcept;
 
     AdaptiveParams p_;
-    // Learned per vCPU.
-    uint64_t mean_ns_;     // smoothed oversleep of the sleep phase
-    uint64_t dev_ns_ = 0;  // smoothed |oversleep - mean|
-    uint64_t advance_ns_;  // mean + dev margin, clamped to min..max
-    uint64_t poll_ns_;     // current poll window
-    uint64_t outlier_run_ = 0;
+    LatenessClasses classes_;
+    ContentionGate gate_;
+    uint64_t poll_ns_;  // current poll window
     uint64_t late_wakes_ = 0;
+    uint32_t last_class_ = 0;
     // The plan awaiting done().
     bool pending_ = false;
-    bool forever_ = false;   // no deadline: sleep until kicked
+    bool forever_ = false;  // no deadline: sleep until kicked
+    bool busy_ = false;     // it had a poll or spin phase
+    bool learn_ = false;    // the gate was open when it was made
+    uint32_t nphases_ = 0;
     uint64_t start_ns_ = 0;  // now_ns of the plan
     uint64_t poll_end_ns_ = 0;
-    uint64_t sleep_end_ns_ = 0;  // equals poll_end when no sleep was planned
     uint64_t deadline_ns_ = 0;
-    bool slept_ = false;  // the plan had a sleep phase before a deadline
+    uint32_t s1_ = kNone;  // phase index of the first sleep, its end and class
+    uint64_t s1_end_ns_ = 0;
+    uint32_t s1_class_ = 0;
+    uint32_t s2_ = kNone;  // phase index of the second sleep and its end
+    uint64_t s2_end_ns_ = 0;
 };
 
 }  // namespace wfisleep

@@ -78,6 +78,9 @@ AdaptiveParams random_params(std::mt19937_64 &rng) {
     if (p.poll_min_ns > p.poll_max_ns) {
         std::swap(p.poll_min_ns, p.poll_max_ns);
     }
+    if (p.contention_leave_pct > p.contention_enter_pct) {
+        std::swap(p.contention_leave_pct, p.contention_enter_pct);
+    }
     p.advance_init_ns = std::clamp(p.advance_init_ns, p.advance_min_ns, p.advance_max_ns);
     p.poll_init_ns = std::clamp(p.poll_init_ns, p.poll_min_ns, p.poll_max_ns);
     return p;
@@ -173,8 +176,10 @@ TEST(AdaptiveProperties, RandomInputsKeepEveryGuarantee) {
             if (rng() % 10 == 0) {
                 pol.done(random_time(rng, now), rng() % 2);
             }
-            ASSERT_GE(pol.advance_ns(), params.advance_min_ns);
-            ASSERT_LE(pol.advance_ns(), params.advance_max_ns);
+            // Every class's advance lies in min..max, under its class cap.
+            const uint64_t cap = pol.classes().cap_ns(pol.last_class());
+            ASSERT_GE(pol.advance_ns(), std::min(params.advance_min_ns, cap));
+            ASSERT_LE(pol.advance_ns(), std::min(params.advance_max_ns, cap));
             ASSERT_LE(pol.oversleep_mean_ns(), params.advance_max_ns);
             ASSERT_LE(pol.oversleep_dev_ns(), params.advance_max_ns);
             ASSERT_GE(pol.poll_window_ns(), params.poll_min_ns);

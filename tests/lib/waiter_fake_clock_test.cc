@@ -5,51 +5,12 @@
 #include <atomic>
 #include <cstdint>
 
+#include "../common/fake_wait_clock.h"
 #include "platform/waiter.h"
 #include "wfisleep/wfisleep.h"
 
 namespace wfisleep::platform {
 namespace {
-
-// Time moves only when the waiter relaxes (spin_step ns per iteration) or
-// parks/sleeps (to the deadline plus oversleep). A jump can be scheduled to
-// happen at one relax, as if the thread lost the CPU there.
-struct FakeClock {
-    uint64_t t = 1000000;
-    uint64_t spin_step = 50;
-    uint64_t oversleep = 0;
-    uint64_t jump_at_relax = UINT64_MAX;  // relax count at which to jump
-    uint64_t jump_ns = 0;
-    uint64_t relaxes = 0;
-    uint64_t parks = 0;
-
-    WaitHooks hooks() {
-        return WaitHooks{&FakeClock::now, &FakeClock::park, &FakeClock::sleep_until,
-                         &FakeClock::relax, this};
-    }
-    static uint64_t now(void *c) { return static_cast<FakeClock *>(c)->t; }
-    static void park(void *c, std::atomic<uint32_t> * /*word*/, uint32_t /*expected*/,
-                     uint64_t deadline) {
-        auto *f = static_cast<FakeClock *>(c);
-        ++f->parks;
-        if (deadline != WFISLEEP_FOREVER && f->t < deadline + f->oversleep) {
-            f->t = deadline + f->oversleep;
-        }
-    }
-    static void sleep_until(void *c, uint64_t deadline) {
-        auto *f = static_cast<FakeClock *>(c);
-        if (f->t < deadline + f->oversleep) {
-            f->t = deadline + f->oversleep;
-        }
-    }
-    static void relax(void *c) {
-        auto *f = static_cast<FakeClock *>(c);
-        f->t += f->spin_step;
-        if (++f->relaxes == f->jump_at_relax) {
-            f->t += f->jump_ns;
-        }
-    }
-};
 
 wfisleep_plan2 plan_of(uint64_t start, std::initializer_list<wfisleep_phase> phases) {
     wfisleep_plan2 p{};
@@ -101,6 +62,52 @@ TEST(WaiterFakeClock, AClockJumpInsideASpinIsReportedAsPreemption) {
     w.set_hooks_for_testing(&hc);
     EXPECT_EQ(w.wait(plan_of(calm.t, {{WFISLEEP_PHASE_SPIN, 0, calm.t + 1000000}})).preempted_ns,
               0u);
+}
+
+// WFISLEEP_PHASE_YIELD: the first preemption gap ends the busy loop and the
+// rest of the phase is blocked (parked), not spun; without the flag the same
+// jump leaves the loop spinning to the end.
+TEST(WaiterFakeClock, AYieldingSpinBlocksForTheRestOfItsPhaseOnceItIsPreempted) {
+    for (uint32_t kind : {WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_POLL}) {
+        FakeClock clk;
+        clk.jump_at_relax = 10;
+        clk.jump_ns = 100000;  // 100 us without the CPU
+        const WaitHooks h = clk.hooks();
+        Waiter w;
+        w.set_hooks_for_testing(&h);
+        const uint64_t t0 = clk.t;
+        const WaitOutcome o = w.wait(plan_of(t0, {{kind, WFISLEEP_PHASE_YIELD, t0 + 1000000},
+                                                  {WFISLEEP_PHASE_SPIN, 0, t0 + 1000100}}));
+        EXPECT_FALSE(o.kicked);
+        EXPECT_GE(o.preempted_ns, 100000u) << kind;
+        EXPECT_EQ(clk.parks, 1u) << kind;
+        EXPECT_LT(clk.relaxes, 20u) << "stopped spinning after the gap";
+        EXPECT_GE(o.end_ns, t0 + 1000100);
+        EXPECT_GE(o.sleep_ns, 800000u) << "the rest of the phase was blocked";
+
+        FakeClock plain;
+        plain.jump_at_relax = 10;
+        plain.jump_ns = 100000;
+        const WaitHooks hp = plain.hooks();
+        w.set_hooks_for_testing(&hp);
+        const WaitOutcome q = w.wait(plan_of(plain.t, {{kind, 0, plain.t + 1000000}}));
+        EXPECT_EQ(plain.parks, 0u);
+        EXPECT_GT(plain.relaxes, 1000u) << "kept spinning";
+        EXPECT_GE(q.preempted_ns, 100000u);
+    }
+}
+
+// A kick still ends a yielding phase at once, before and after it yielded.
+TEST(WaiterFakeClock, AKickEndsAYieldingPhase) {
+    FakeClock clk;
+    const WaitHooks h = clk.hooks();
+    Waiter w;
+    w.set_hooks_for_testing(&h);
+    w.kick();
+    const WaitOutcome o =
+        w.wait(plan_of(clk.t, {{WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, clk.t + 1000000}}));
+    EXPECT_TRUE(o.kicked);
+    EXPECT_EQ(o.ended_index, 0u);
 }
 
 TEST(WaiterFakeClock, PhasesWhoseEndHasPassedAreSkippedWithoutParking) {

@@ -23,7 +23,7 @@ constexpr uint64_t kMaxNs = kMaxUs * 1000;
 constexpr uint64_t kHourNs = 3600ull * 1000000000ull;
 constexpr uint64_t kYearNs = 365ull * 24 * kHourNs;
 // Adaptive defaults (docs/adaptive.md).
-constexpr uint64_t kAdvanceMaxNs = 300000;
+constexpr uint64_t kAdvanceMaxNs = 2000000;  // the defaults (docs/adaptive.md)
 constexpr uint64_t kPollMaxNs = 200000;
 
 ConfigPtr off_config() {

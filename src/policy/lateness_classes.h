@@ -1,0 +1,92 @@
+// lateness_classes.h - how late a timed sleep returns, learned per class of sleep length (pure).
+#pragma once
+
+#include <cstdint>
+
+namespace wfisleep {
+
+// Settings of the estimator (a subset of AdaptiveParams, copied in so this
+// file does not depend on the policy).
+struct LatenessParams {
+    uint64_t init_ns = 10000;      // advance of a class with no samples yet
+    uint64_t min_ns = 0;           // advance lower bound
+    uint64_t max_ns = 2000000;     // advance upper bound; samples are clamped to it
+    uint64_t gain_div = 8;         // steady-state smoothing: 1/div of each error
+    uint64_t dev_pct = 100;        // advance = mean + pct% of the mean deviation
+    uint64_t outlier_ns = 200000;  // a sample this far above the class's advance ...
+    uint64_t outlier_run = 4;      // ... is ignored unless this many come in a row
+    uint64_t probe_div = 64;       // an on-time wait without a wake time: mean -= mean/div
+};
+
+// Per-vCPU oversleep estimates, one per class of "time from the sleep's
+// start to the deadline": octaves from 16 us (class 0 holds everything
+// shorter than 32 us) to 64 ms (class kClasses-1 holds everything longer).
+// Lateness that grows with the sleep's length (macOS coalescing, up to a
+// fraction of it) and lateness that does not (Linux, a fixed wake-up cost)
+// are both served: each class learns its own mean, mean deviation and
+// outlier bound, so a 100 us wait and a 10 ms wait of one guest do not
+// share an estimate.
+//
+// A class learns fast from cold: its first samples are averaged equally
+// (gain 1/n for the n-th, up to 1/gain_div), so the first sample sets the
+// estimate and four give their mean; afterwards each sample moves it by
+// 1/gain_div of the error, so after a change of host it takes about
+// gain_div samples to cover two thirds of the step (see docs/adaptive.md).
+//
+// Owner thread only; fixed size (no allocation), no syscall.
+class LatenessClasses {
+  public:
+    static constexpr uint32_t kClasses = 13;
+    static constexpr uint32_t kBaseShift = 14;  // 2^14 ns ~ 16 us: class 0's start
+
+    explicit LatenessClasses(const LatenessParams &p) noexcept;
+
+    // The class of a sleep that starts span_ns before its deadline.
+    static uint32_t class_of(uint64_t span_ns) noexcept {
+        const uint64_t v = span_ns >> kBaseShift;
+        if (v < 2) {
+            return 0;
+        }
+        const uint32_t c = 63U - static_cast<uint32_t>(__builtin_clzll(v));
+        return c < kClasses - 1 ? c : kClasses - 1;
+    }
+
+    // The largest advance of class c: 3/4 of the shortest span in it (16 us
+    // for class 0), within max_ns, so a sleep of every class but the
+    // shortest stays possible and keeps measuring (a class that only spun
+    // would never learn again).
+    uint64_t cap_ns(uint32_t c) const noexcept {
+        const uint64_t edge_cap = ((uint64_t{1} << kBaseShift) << c) / 4 * 3;
+        return edge_cap < p_.max_ns ? edge_cap : p_.max_ns;
+    }
+
+    // How early a sleep of class c must end so that its return lands at the
+    // deadline: mean + dev_pct% of the mean deviation, within min..cap_ns(c).
+    uint64_t advance_ns(uint32_t c) const noexcept { return cls_[c].advance_ns; }
+    // The learned mean oversleep of class c (without the margin).
+    uint64_t mean_ns(uint32_t c) const noexcept { return cls_[c].mean_ns; }
+    uint64_t dev_ns(uint32_t c) const noexcept { return cls_[c].dev_ns; }
+    uint32_t samples(uint32_t c) const noexcept { return cls_[c].n; }
+
+    // One measured oversleep (wake time - planned end) of a sleep of class c.
+    void learn(uint32_t c, uint64_t oversleep_ns) noexcept;
+    // A wait of class c that ended on time without a known wake time: the
+    // oversleep was at most the advance; move the mean down a little.
+    void probe_down(uint32_t c) noexcept;
+
+  private:
+    struct Class {
+        uint64_t mean_ns;
+        uint64_t dev_ns;
+        uint64_t advance_ns;
+        uint32_t n;            // samples taken, saturating
+        uint32_t outlier_run;  // outliers in a row
+    };
+    int64_t step(int64_t err, uint32_t n) const noexcept;
+    void update_advance(Class &k, uint32_t c) const noexcept;
+
+    LatenessParams p_;
+    Class cls_[kClasses];
+};
+
+}  // namespace wfisleep
