@@ -18,6 +18,7 @@
 #include "plot.h"
 #include "progress.h"
 #include "qemu_runner.h"
+#include "report_reference.h"
 #include "report_table.h"
 #include "summary.h"
 #include "vm_runner.h"
@@ -162,6 +163,8 @@ int main(int argc, char **argv) {
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     fmt::print("{}", format_tables(groups, opt.seconds, opt.repeat, !opt.quick));
+    if (!opt.reference.empty())
+        fmt::print("{}", format_reference_tables(groups, opt.reference, !opt.quick));
     fmt::print("{}", format_goals(goals));
     if (failed) fmt::print("\n{} run(s) FAILED (see above; logs kept in {})\n", failed, work_dir);
     fmt::print("\n{} runs in {:.0f} s; exit status {}\n", results.size(), wall, status);

@@ -40,7 +40,7 @@ std::string help_text() {
         "                      [--repeat K | --quick] [--peers | --no-peers] [--seed N]\n"
         "                      [--json FILE] [--plot FILE] [--vm PATH] [--guest PATH] [--qemu "
         "PATH]\n"
-        "                      [--host-timer linux|macos] [--kicks vector|qemu]\n"
+        "                      [--host-timer linux|macos] [--kicks vector|qemu] [--reference G]\n"
         "\n"
         "Runs K blocks; each block runs every (scenario, governor) pair once, each in a\n"
         "fresh real VM (wfisleep-vm --json), in a permutation drawn from --seed. Prints\n"
@@ -86,6 +86,9 @@ std::string help_text() {
          "  --kicks P      vector (default) or qemu: the kicks= of every scenario that\n"
          "                 gives none (qemu: QEMU's pattern, a kick on every device\n"
          "                 interrupt, also while the vCPU runs guest code)\n"
+         "  --reference G  also print, per scenario, a Markdown table of every row over\n"
+         "                 governor G (one of the --governor values): timer lateness p50\n"
+         "                 and p99, workload CPU, with intervals (for parameter sweeps)\n"
          "  --json FILE    write every run and the machine description as JSON\n"
          "  --plot FILE    draw the plots with gnuplot; PNG or SVG by the extension\n"
          "  --vm PATH      wfisleep-vm to run (default: the build tree's, then $PATH)\n"
@@ -199,8 +202,9 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             continue;
         }
         static const char *const kValued[] = {
-            "--scenario", "--governor", "--seconds", "--vcpus", "--repeat",     "--seed", "--json",
-            "--plot",     "--vm",       "--guest",   "--qemu",  "--host-timer", "--kicks"};
+            "--scenario", "--governor",   "--seconds", "--vcpus",    "--repeat",
+            "--seed",     "--json",       "--plot",    "--vm",       "--guest",
+            "--qemu",     "--host-timer", "--kicks",   "--reference"};
         bool known = false;
         for (const char *k : kValued) known = known || flag == k;
         if (!known) {
@@ -208,7 +212,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             return bad(fmt::format(
                 "unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus --repeat "
                 "--quick --peers --no-peers --seed --json --plot --vm --guest --qemu --host-timer "
-                "--kicks --help",
+                "--kicks --reference --help",
                 flag));
         }
         if (!has_inline) {
@@ -256,6 +260,9 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             if (value != "vector" && value != "qemu")
                 return bad(fmt::format("--kicks '{}': accepted: vector, qemu", value));
             o.kicks = value;
+        } else if (flag == "--reference") {
+            if (value.empty()) return bad("--reference needs a governor spec");
+            o.reference = value;
         } else if (flag == "--vm" || flag == "--guest" || flag == "--qemu") {
             if (value.empty()) return bad(fmt::format("{} needs a path", flag));
             (flag == "--vm" ? o.vm_path : flag == "--guest" ? o.guest_path : o.qemu_path) = value;
@@ -289,6 +296,13 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             for (size_t j = i + 1; j < list->size(); j++)
                 if ((*list)[i] == (*list)[j])
                     return bad(fmt::format("'{}' given twice", (*list)[i]));
+    }
+    if (!o.reference.empty()) {
+        bool listed = false;
+        for (const auto &g : o.governors) listed = listed || g == o.reference;
+        if (!listed)
+            return bad(
+                fmt::format("--reference '{}': not one of the --governor values", o.reference));
     }
     if (o.vm_path.empty()) {
         o.vm_path = WFISBENCH_DEFAULT_VM;

@@ -29,6 +29,8 @@ struct Options {
     // --kicks: the kick pattern of scenarios that give no kicks= key
     // ("vector" or "qemu"), applied to `scenarios` the same way.
     std::string kicks = "vector";
+    // --reference: a governor every other row is also compared with (a sweep)
+    std::string reference;
 };
 
 // `scenario` with ",key=value" (or ":key=value") appended when it does not

@@ -1,0 +1,46 @@
+// report_reference.cc - the sweep tables: every governor of a scenario over one reference row.
+#include "report_reference.h"
+
+#include <fmt/format.h>
+
+#include "intervals.h"
+#include "report_table.h"
+
+namespace wfisbench {
+
+std::string format_reference_tables(const std::vector<Group> &groups, const std::string &reference,
+                                    bool intervals) {
+    std::string out;
+    for (size_t i = 0; i < groups.size();) {
+        size_t j = i;
+        while (j < groups.size() && groups[j].scenario == groups[i].scenario) j++;
+        const std::string &sc = groups[i].scenario;
+        if (find_group(groups, sc, reference) == nullptr) {
+            i = j;
+            continue;
+        }
+        out += fmt::format("\n**`{}`** over `{}` (median of blocks; ratios paired by block{})\n\n",
+                           sc, reference, intervals ? ", 95% CI" : ", no intervals (--quick)");
+        out +=
+            "| governor | lateness p50 us | p99 us | governor CPU % | workload CPU % | p50 / ref | "
+            "p99 / ref | wCPU / ref |\n|---|---|---|---|---|---|---|---|\n";
+        for (size_t k = i; k < j; k++) {
+            const Group &g = groups[k];
+            auto med = [&](Metric m) {
+                auto r = g.get(m);
+                return r ? fmt_num(r->median) : std::string("-");
+            };
+            auto rat = [&](Metric m) {
+                return format_interval(paired_ratio(groups, g, reference, m), intervals);
+            };
+            out += fmt::format(
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", g.governor, med(Metric::kLateP50),
+                med(Metric::kLateP99), med(Metric::kGovernorCpu), med(Metric::kWorkloadCpu),
+                rat(Metric::kLateP50), rat(Metric::kLateP99), rat(Metric::kWorkloadCpu));
+        }
+        i = j;
+    }
+    return out;
+}
+
+}  // namespace wfisbench

@@ -1,0 +1,19 @@
+// report_reference.h - per-scenario Markdown tables of every row over one reference governor.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "summary.h"
+
+namespace wfisbench {
+
+// For each scenario: | governor | lateness p50 us | p99 us | governor CPU % |
+// workload CPU % | p50 / ref | p99 / ref | wCPU / ref |, medians over blocks
+// and ratios paired by block with their 95% interval (intervals = false:
+// estimates only). Scenarios without the reference row are left out. Used
+// for parameter sweeps (docs/adaptive.md).
+std::string format_reference_tables(const std::vector<Group> &groups, const std::string &reference,
+                                    bool intervals);
+
+}  // namespace wfisbench
