@@ -8,12 +8,14 @@ namespace wfisbench {
 
 namespace {
 
-// P(Bin(n, 1/2) <= k), via log-gamma so large n does not underflow 2^-n.
+// P(Bin(n, 1/2) <= k), summed in logs so large n does not underflow 2^-n
+// (log C(n, i) built up term by term; lgamma is not thread-safe).
 double binom_half_cdf(int n, int k) {
-    double sum = 0;
-    for (int i = 0; i <= k; i++)
-        sum += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) -
-                        n * std::log(2.0));
+    double sum = 0, log_c = 0;  // log C(n, 0)
+    for (int i = 0; i <= k; i++) {
+        if (i > 0) log_c += std::log(static_cast<double>(n - i + 1) / i);
+        sum += std::exp(log_c - n * std::log(2.0));
+    }
     return sum;
 }
 

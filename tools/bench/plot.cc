@@ -211,6 +211,7 @@ std::string scatter_panel(const PlotData &d, const PlotScenario &sc, const Canva
     std::sort(fr.begin(), fr.end(), [&](size_t i, size_t j) { return pts[i].y < pts[j].y; });
     order.insert(order.end(), fr.begin(), fr.end());
     std::vector<LabelRequest> req;
+    req.reserve(order.size());
     for (size_t i : order)
         req.push_back({px(pts[i].x), py(pts[i].y),
                        text_width_px(pts[i].row->governor, kLabelFontPx), kLabelH});

@@ -56,9 +56,7 @@ int plot(const nlohmann::json &doc, const std::string &json_path, const std::str
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char **argv) {
+int run(int argc, char **argv) {
     const std::string a1 = argc > 1 ? argv[1] : "";
     if (argc == 2 && a1 == "--help") return usage(stdout, 0);
     const bool plotting = a1 == "--plot";
@@ -85,4 +83,15 @@ int main(int argc, char **argv) {
     }
     fmt::print("{}", md);
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &e) {  // a JSON of an unexpected shape
+        fmt::print(stderr, "wfisleep-bench-report: {}\n", e.what());
+        return 1;
+    }
 }
