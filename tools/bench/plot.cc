@@ -335,7 +335,8 @@ std::string bars_panel(const PlotData &d, const PlotScenario &sc, const Canvas &
     s += fmt::format("$B{0} << EOD\n{1}EOD\n", id, data);
     s += fmt::format(
         "plot $B{0} using 1:2:5 with boxes lc rgb variable notitle, "
-        "$B{0} using 1:2:3:4 with yerrorbars lc rgb '#222222' pt 7 ps 0 lw 1.2 notitle, "
+        "$B{0} using 1:3:(0):($4-$3) with vectors heads size screen 0.006,90 lc rgb '#222222' lw "
+        "1.2 notitle, "
         "$B{0} using 1:4:6 with labels offset 0,0.7 font ',9' notitle\n"
         "unset xtics\nset xtics\nset style fill empty\n",
         id);
