@@ -294,3 +294,28 @@ TEST(BenchCli, PlotsPngAndSvg) {
         }
     }
 }
+
+TEST(BenchCli, ReportRedrawsThePlotFromTheJson) {
+    if (!std::filesystem::exists("/usr/bin/gnuplot")) GTEST_SKIP() << "gnuplot not installed";
+    Fixture f;
+    const std::string json_path = f.dir + "/b.json", png = f.dir + "/again.png";
+    auto c = run_cli(WFISBENCH_BIN,
+                     f.fakes() +
+                         "--scenario idle:hz=1000 --scenario compute:busy=1,idle=1 "
+                         "--governor off --governor adaptive --repeat 2 --json '" +
+                         json_path + "'",
+                     f.env());
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    auto r = run_cli(WFISBENCH_REPORT_BIN, "--plot '" + png + "' '" + json_path + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(benchtest::read_file(png).substr(1, 3), "PNG");
+    // Bad input: one line naming the input.
+    auto bad_ext = run_cli(WFISBENCH_REPORT_BIN, "--plot out.gif '" + json_path + "'");
+    EXPECT_EQ(bad_ext.exit_code, 2);
+    EXPECT_NE(bad_ext.err.find(".png or .svg"), std::string::npos) << bad_ext.err;
+    std::ofstream(f.dir + "/not.json") << "[1, 2]\n";
+    auto bad_doc = run_cli(WFISBENCH_REPORT_BIN, "--plot '" + png + "' '" + f.dir + "/not.json'");
+    EXPECT_EQ(bad_doc.exit_code, 1);
+    EXPECT_NE(bad_doc.err.find("not a wfisleep-bench JSON"), std::string::npos) << bad_doc.err;
+    EXPECT_EQ(benchtest::count_lines(bad_doc.err), 1);
+}

@@ -138,6 +138,7 @@ json bench_json(const BenchDoc &d) {
         s["timer_lateness_cdf"] = cdf(g.pooled_timer_ns);
         s["wake_latency_pooled_us"] = quant(pooled_distribution(g.pooled_wake_ns));
         s["wake_latency_cdf"] = cdf(g.pooled_wake_ns);
+        s["cdf_points_per_decade"] = kCdfPointsPerDecade;  // absent: an older 1-2-5 grid
         s["lateness_approx"] = g.approx;
         Metric key = key_metric(g.scenario);
         json ratios = {{"key_metric", metric_label(key)}};

@@ -169,9 +169,10 @@ int main(int argc, char **argv) {
     if (failed) fmt::print("\n{} run(s) FAILED (see above; logs kept in {})\n", failed, work_dir);
     fmt::print("\n{} runs in {:.0f} s; exit status {}\n", results.size(), wall, status);
 
+    BenchDoc doc{opt, machine, results, m.skips, groups, goals, notes, wall, status};
+    const nlohmann::json doc_json = bench_json(doc);
     if (!opt.json_path.empty()) {
-        BenchDoc doc{opt, machine, results, m.skips, groups, goals, notes, wall, status};
-        if (!write_file(opt.json_path, bench_json(doc).dump(1) + "\n")) {
+        if (!write_file(opt.json_path, doc_json.dump(1) + "\n")) {
             fmt::print(stderr, "wfisleep-bench: cannot write {}\n", opt.json_path);
             status = 1;
         } else {
@@ -179,10 +180,10 @@ int main(int argc, char **argv) {
         }
     }
     if (!opt.plot_path.empty()) {
-        std::string title = fmt::format("wfisleep-bench {} - {} ({} cpus), {} s x {} per governor",
-                                        machine.value("date", ""), machine.value("cpu_model", "?"),
-                                        machine.value("nproc", 0), opt.seconds, opt.repeat);
-        std::string why = render_plot(plot_script(groups, results, opt.plot_path, title), work_dir);
+        // Drawn from the JSON document, as wfisleep-bench-report --plot draws a saved one.
+        std::string why;
+        const std::string script = plot_script(doc_json, opt.plot_path, &why);
+        if (why.empty()) why = render_plot(script, work_dir);
         if (why.empty())
             fmt::print("plot: {}\n", opt.plot_path);
         else

@@ -1,19 +1,20 @@
-// plot.h - draws the bench's picture with gnuplot (PNG or SVG by the file's extension).
+// plot.h - draws the bench's picture with gnuplot (PNG or SVG by the file's extension) from a
+// bench JSON document, so a picture redrawn from results/bench.json matches the run's own.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
-
-#include "run_result.h"
-#include "summary.h"
 
 namespace wfisbench {
 
-// The gnuplot script (data inline) for the groups; `out_path` ends in .png or .svg.
-// Panels: per scenario host CPU vs timer lateness p99 (log-log, median with
-// min-max bars per governor); for pingpong a wake-latency CDF panel.
-std::string plot_script(const std::vector<Group> &groups, const std::vector<RunResult> &results,
-                        const std::string &out_path, const std::string &title);
+// The gnuplot script (data inline) for a bench JSON document (bench_json.h);
+// `out_path` ends in .png or .svg. One row per scenario that is not compute:
+// workload CPU against lateness p99 (log-log; block median with the 95% rank
+// interval of the median; labels for adaptive and the Pareto frontier, placed
+// without overlap) beside the pooled lateness distribution as "fraction later
+// than x" (log-log); compute scenarios as work-rate bars. One legend for all.
+// Returns "" with *err set to one line when the document is not a bench JSON.
+std::string plot_script(const nlohmann::json &doc, const std::string &out_path, std::string *err);
 
 // Writes the script next to `work_dir` and runs gnuplot. Returns "" on
 // success, else a one-line reason.

@@ -1,4 +1,4 @@
-// pooled.cc - CDF points on a 1-2-5 grid and the pooled distribution.
+// pooled.cc - the empirical CDF at log-spaced points and the pooled distribution.
 #include "pooled.h"
 
 #include <algorithm>
@@ -6,22 +6,41 @@
 
 namespace wfisbench {
 
+namespace {
+
+double round_sig4(double x) {
+    const double scale = std::pow(10.0, 3 - std::floor(std::log10(x)));
+    return std::round(x * scale) / scale;
+}
+
+}  // namespace
+
 std::vector<std::pair<double, double>> cdf_points(std::vector<uint32_t> s) {
-    std::vector<std::pair<double, double>> out;
-    if (s.empty()) return out;
+    std::vector<std::pair<double, double>> all;
+    if (s.empty()) return all;
     std::sort(s.begin(), s.end());
-    const double lo_us = std::max(s.front() / 1e3, 0.1), hi_us = s.back() / 1e3;
-    double decade = std::pow(10.0, std::floor(std::log10(lo_us)));
     const double n = static_cast<double>(s.size());
-    for (;; decade *= 10) {
-        for (double step : {1.0, 2.0, 5.0}) {
-            const double x = decade * step;
-            const auto bound = static_cast<uint64_t>(std::llround(x * 1e3));
-            const auto upto = std::upper_bound(s.begin(), s.end(), bound) - s.begin();
-            out.emplace_back(x, static_cast<double>(upto) / n);
-            if (x >= hi_us) return out;
-        }
+    // Fraction of samples <= x us (the samples are whole ns).
+    auto frac = [&](double x_us) {
+        const auto bound = static_cast<uint64_t>(std::floor(x_us * 1e3 + 1e-6));
+        return static_cast<double>(std::upper_bound(s.begin(), s.end(), bound) - s.begin()) / n;
+    };
+    const double lo = std::max(s.front() / 1e3, 0.1), hi = s.back() / 1e3;
+    all.emplace_back(lo, frac(lo));
+    for (int k = static_cast<int>(std::floor(std::log10(lo) * kCdfPointsPerDecade)) + 1;; k++) {
+        const double x = round_sig4(std::pow(10.0, static_cast<double>(k) / kCdfPointsPerDecade));
+        if (x >= hi) break;
+        if (x > all.back().first) all.emplace_back(x, frac(x));
     }
+    if (hi > all.back().first) all.emplace_back(hi, 1.0);
+    // Drop the inside of flat stretches.
+    std::vector<std::pair<double, double>> out;
+    for (size_t i = 0; i < all.size(); i++) {
+        const bool flat = i > 0 && i + 1 < all.size() && all[i - 1].second == all[i].second &&
+                          all[i + 1].second == all[i].second;
+        if (!flat) out.push_back(all[i]);
+    }
+    return out;
 }
 
 std::optional<wfisvm::LatencyUs> pooled_distribution(const std::vector<uint32_t> &s) {

@@ -1,5 +1,5 @@
 // pooled.h - one (scenario, governor)'s exact samples pooled over its runs: the distribution and
-// CDF points for plots (intervals use per-run percentiles instead).
+// dense empirical CDF points for plots (intervals use per-run percentiles instead).
 #pragma once
 
 #include <cstdint>
@@ -11,9 +11,15 @@
 
 namespace wfisbench {
 
-// (x us, fraction of samples <= x) at 1-2-5 steps per decade, from the
-// decade below the smallest sample to the first step at or above the
-// largest; empty when there are no samples.
+// x positions per decade of cdf_points (recorded in the JSON beside the points).
+constexpr int kCdfPointsPerDecade = 40;
+
+// The exact empirical CDF of the samples as (x us, fraction of samples <= x):
+// at the smallest sample (or 0.1 us, when smaller), at kCdfPointsPerDecade
+// log-spaced x per decade (4 significant digits) in between, and at the
+// largest sample (fraction 1). Where the CDF is flat, only the ends of the
+// flat stretch are kept, so a line through the points draws the same curve.
+// Empty when there are no samples.
 std::vector<std::pair<double, double>> cdf_points(std::vector<uint32_t> samples_ns);
 
 // The exact distribution of the pooled samples (nullopt when empty).

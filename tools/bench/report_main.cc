@@ -1,36 +1,97 @@
-// report_main.cc - wfisleep-bench-report: prints the README results section for a bench JSON.
+// report_main.cc - wfisleep-bench-report: prints the README results section for a bench JSON,
+// or (--plot) redraws the bench's picture from it.
 #include <fmt/format.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "plot.h"
 #include "report_markdown.h"
 
-int main(int argc, char **argv) {
-    if (argc < 2 || argc > 3 || std::string(argv[1]) == "--help") {
-        fmt::print(argc == 2 ? stdout : stderr,
-                   "usage: wfisleep-bench-report BENCH.json [PLOT-PATH-AS-LINKED]\n"
-                   "Prints the README's results section (Markdown) for a wfisleep-bench JSON.\n");
-        return argc == 2 ? 0 : 2;
+namespace {
+
+int usage(FILE *to, int code) {
+    fmt::print(to,
+               "usage: wfisleep-bench-report BENCH.json [PLOT-PATH-AS-LINKED]\n"
+               "       wfisleep-bench-report --plot OUT.png|OUT.svg BENCH.json\n"
+               "Prints the README's results section (Markdown) for a wfisleep-bench JSON;\n"
+               "with --plot, draws the bench's picture from it instead (needs gnuplot).\n");
+    return code;
+}
+
+// Draws the picture into `out`; 0 on success, else prints one line and returns 1.
+int plot(const nlohmann::json &doc, const std::string &json_path, const std::string &out) {
+    std::string ext = std::filesystem::path(out).extension().string();
+    if (ext != ".png" && ext != ".svg") {
+        fmt::print(stderr,
+                   "wfisleep-bench-report: --plot '{}': the file name must end in .png or "
+                   ".svg\n",
+                   out);
+        return 2;
     }
-    std::ifstream in(argv[1]);
+    std::string err;
+    std::string script;
+    try {
+        script = wfisbench::plot_script(doc, out, &err);
+    } catch (const nlohmann::json::exception &e) {
+        err = std::string("unexpected JSON shape: ") + e.what();
+    }
+    if (!script.empty()) {
+        char dir[] = "/tmp/wfisleep-bench-report.XXXXXX";
+        if (!mkdtemp(dir)) {
+            err = "cannot create a temporary directory";
+        } else {
+            err = wfisbench::render_plot(script, dir);
+            std::filesystem::remove_all(dir);
+        }
+    }
+    if (!err.empty()) {
+        fmt::print(stderr, "wfisleep-bench-report: '{}': {}\n", json_path, err);
+        return 1;
+    }
+    fmt::print(stderr, "wfisleep-bench-report: plot: {}\n", out);
+    return 0;
+}
+
+int run(int argc, char **argv) {
+    const std::string a1 = argc > 1 ? argv[1] : "";
+    if (argc == 2 && a1 == "--help") return usage(stdout, 0);
+    const bool plotting = a1 == "--plot";
+    if (plotting ? argc != 4 : (argc < 2 || argc > 3)) return usage(stderr, 2);
+    const std::string json_path = plotting ? argv[3] : argv[1];
+    std::ifstream in(json_path);
     if (!in) {
-        fmt::print(stderr, "wfisleep-bench-report: cannot read '{}'\n", argv[1]);
+        fmt::print(stderr, "wfisleep-bench-report: cannot read '{}'\n", json_path);
         return 2;
     }
     std::stringstream ss;
     ss << in.rdbuf();
     nlohmann::json doc = nlohmann::json::parse(ss.str(), nullptr, false);
+    if (doc.is_discarded()) {
+        fmt::print(stderr, "wfisleep-bench-report: '{}': not valid JSON\n", json_path);
+        return 1;
+    }
+    if (plotting) return plot(doc, json_path, argv[2]);
     std::string err;
-    std::string md = doc.is_discarded()
-                         ? std::string()
-                         : wfisbench::results_markdown(doc, argc == 3 ? argv[2] : "", &err);
+    std::string md = wfisbench::results_markdown(doc, argc == 3 ? argv[2] : "", &err);
     if (md.empty()) {
-        fmt::print(stderr, "wfisleep-bench-report: '{}': {}\n", argv[1],
-                   doc.is_discarded() ? "not valid JSON" : err);
+        fmt::print(stderr, "wfisleep-bench-report: '{}': {}\n", json_path, err);
         return 1;
     }
     fmt::print("{}", md);
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &e) {  // a JSON of an unexpected shape
+        fmt::print(stderr, "wfisleep-bench-report: {}\n", e.what());
+        return 1;
+    }
 }

@@ -178,8 +178,8 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
     }
     if (!plot_path.empty())
         md += fmt::format(
-            "\n![host CPU vs timer lateness p99 per governor, and pingpong wake "
-            "latency]({})\n",
+            "\n![per scenario: workload CPU vs lateness p99 per governor and the pooled "
+            "lateness distribution; compute: work-rate bars]({})\n",
             plot_path);
     return md;
 }
