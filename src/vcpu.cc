@@ -56,11 +56,8 @@ void wfisleep_vcpu::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     if (auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
         begin_plan(has_work);
         adaptive->plan2(now_ns, has_work, deadline_ns, out);
-        for (uint32_t i = 0; i < out.nphases; ++i) {
-            if (out.phase[i].kind == WFISLEEP_PHASE_SLEEP) {
-                sleeps.add(1);
-                break;
-            }
+        if (adaptive->planned_sleep()) {
+            sleeps.add(1);
         }
         return;
     }

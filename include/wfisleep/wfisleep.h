@@ -99,7 +99,8 @@ typedef struct wfisleep_stats {
     uint64_t spin_ns;        /* time spent in spin phases */
     uint64_t work_returns;   /* plans that returned at once because has_work */
     uint64_t late_wakes;     /* adaptive: woke after the deadline */
-    uint64_t advance_ns;     /* adaptive: current learned wake-up advance */
+    uint64_t advance_ns;     /* adaptive: learned wake-up advance of the class (sleep
+                                length) of the last planned sleep */
     uint64_t poll_window_ns; /* adaptive: current poll window */
     /* 0.2 */
     uint64_t stale_kicks;  /* kicks discarded by wfisleep_vcpu_trap_begin */

@@ -99,6 +99,8 @@ class AdaptivePolicy {
     uint64_t poll_window_ns() const noexcept;
     uint64_t late_wakes() const noexcept;
     bool contended() const noexcept { return gate_.contended(); }
+    // The last plan has a sleep phase (bounded or FOREVER).
+    bool planned_sleep() const noexcept { return pending_ && (forever_ || s1_ != kNone); }
     // The class of the last plan's (first) sleep.
     uint32_t last_class() const noexcept { return last_class_; }
     const LatenessClasses &classes() const noexcept { return classes_; }
