@@ -22,7 +22,7 @@ struct AdaptiveParams {
     uint64_t advance_min_ns = 0;           // lower bound of every class's advance
     uint64_t advance_max_ns = 2000000;     // upper bound (also clamps each sample)
     uint64_t advance_gain_div = 8;         // move 1/div of the error per sample (KVM: 8)
-    uint64_t advance_dev_pct = 100;        // advance = mean + pct% of mean deviation
+    uint64_t advance_dev_pct = 200;        // advance = mean + pct% of mean deviation
     uint64_t advance_outlier_ns = 200000;  // sample this far above the class's advance: outlier
     uint64_t advance_outlier_run = 4;      // this many outliers in a row are the new normal
     uint64_t advance_probe_div = 64;       // on-time wait without wake time: mean -= mean/div
@@ -38,7 +38,7 @@ struct AdaptiveParams {
     uint64_t poll_shrink_pct = 50;        // shrink: window = window * pct / 100
     // Two sleeps: when the first sleep is expected to return at least this
     // long before the deadline, a second, short sleep follows it (0 = never).
-    uint64_t split_ns = 40000;
+    uint64_t split_ns = 20000;
     // Contention (contention_gate.h): share of preempted busy waits, percent.
     uint64_t contention_enter_pct = 25;  // at or above: stop polling, cap the spin
     uint64_t contention_leave_pct = 5;   // at or below: back to normal

@@ -12,7 +12,7 @@ struct LatenessParams {
     uint64_t min_ns = 0;           // advance lower bound
     uint64_t max_ns = 2000000;     // advance upper bound; samples are clamped to it
     uint64_t gain_div = 8;         // steady-state smoothing: 1/div of each error
-    uint64_t dev_pct = 100;        // advance = mean + pct% of the mean deviation
+    uint64_t dev_pct = 200;        // advance = mean + pct% of the mean deviation
     uint64_t outlier_ns = 200000;  // a sample this far above the class's advance ...
     uint64_t outlier_run = 4;      // ... is ignored unless this many come in a row
     uint64_t probe_div = 64;       // an on-time wait without a wake time: mean -= mean/div

@@ -19,11 +19,21 @@ std::string format_reference_tables(const std::vector<Group> &groups, const std:
             i = j;
             continue;
         }
+        // The scenario's own latency: wake latency for pingpong/burst,
+        // timer lateness otherwise; compute adds its work rate.
+        const bool wake = key_metric(sc) == Metric::kWakeP50;
+        const Metric p50 = wake ? Metric::kWakeP50 : Metric::kLateP50;
+        const Metric p99 = wake ? Metric::kWakeP99 : Metric::kLateP99;
+        bool work = false;
+        for (size_t k = i; k < j; k++) work = work || groups[k].get(Metric::kWorkRate).has_value();
         out += fmt::format("\n**`{}`** over `{}` (median of blocks; ratios paired by block{})\n\n",
                            sc, reference, intervals ? ", 95% CI" : ", no intervals (--quick)");
-        out +=
-            "| governor | lateness p50 us | p99 us | governor CPU % | workload CPU % | p50 / ref | "
-            "p99 / ref | wCPU / ref |\n|---|---|---|---|---|---|---|---|\n";
+        const char *what = wake ? "wake latency" : "lateness";
+        out += fmt::format(
+            "| governor | {} p50 us | p99 us | governor CPU % | workload CPU % |{} p50 / ref | "
+            "p99 / ref | wCPU / ref |{}\n|---|---|---|---|---|{}---|---|---|{}\n",
+            what, work ? " work units/s |" : "", work ? " work / ref |" : "", work ? "---|" : "",
+            work ? "---|" : "");
         for (size_t k = i; k < j; k++) {
             const Group &g = groups[k];
             auto med = [&](Metric m) {
@@ -34,9 +44,10 @@ std::string format_reference_tables(const std::vector<Group> &groups, const std:
                 return format_interval(paired_ratio(groups, g, reference, m), intervals);
             };
             out += fmt::format(
-                "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", g.governor, med(Metric::kLateP50),
-                med(Metric::kLateP99), med(Metric::kGovernorCpu), med(Metric::kWorkloadCpu),
-                rat(Metric::kLateP50), rat(Metric::kLateP99), rat(Metric::kWorkloadCpu));
+                "| `{}` | {} | {} | {} | {} |{} {} | {} | {} |{}\n", g.governor, med(p50), med(p99),
+                med(Metric::kGovernorCpu), med(Metric::kWorkloadCpu),
+                work ? " " + med(Metric::kWorkRate) + " |" : "", rat(p50), rat(p99),
+                rat(Metric::kWorkloadCpu), work ? " " + rat(Metric::kWorkRate) + " |" : "");
         }
         i = j;
     }

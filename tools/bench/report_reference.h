@@ -8,11 +8,12 @@
 
 namespace wfisbench {
 
-// For each scenario: | governor | lateness p50 us | p99 us | governor CPU % |
+// For each scenario: | governor | p50 us | p99 us | governor CPU % |
 // workload CPU % | p50 / ref | p99 / ref | wCPU / ref |, medians over blocks
 // and ratios paired by block with their 95% interval (intervals = false:
-// estimates only). Scenarios without the reference row are left out. Used
-// for parameter sweeps (docs/adaptive.md).
+// estimates only). p50/p99 are wake latency for pingpong and burst, timer
+// lateness otherwise; scenarios with a work rate add it and its ratio. Scenarios without the
+// reference row are left out. Used for parameter sweeps (docs/adaptive.md).
 std::string format_reference_tables(const std::vector<Group> &groups, const std::string &reference,
                                     bool intervals);
 
