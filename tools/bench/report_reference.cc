@@ -22,8 +22,9 @@ std::string format_reference_tables(const std::vector<Group> &groups, const std:
         out += fmt::format("\n**`{}`** over `{}` (median of blocks; ratios paired by block{})\n\n",
                            sc, reference, intervals ? ", 95% CI" : ", no intervals (--quick)");
         out +=
-            "| governor | lateness p50 us | p99 us | governor CPU % | workload CPU % | p50 / ref | "
-            "p99 / ref | wCPU / ref |\n|---|---|---|---|---|---|---|---|\n";
+            "| governor | lateness p50 us | p99 us | gov return p50 us | gov return p99 us | "
+            "governor CPU % | workload CPU % | p50 / ref | p99 / ref | return p50 / ref | "
+            "return p99 / ref | wCPU / ref |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
         for (size_t k = i; k < j; k++) {
             const Group &g = groups[k];
             auto med = [&](Metric m) {
@@ -34,9 +35,11 @@ std::string format_reference_tables(const std::vector<Group> &groups, const std:
                 return format_interval(paired_ratio(groups, g, reference, m), intervals);
             };
             out += fmt::format(
-                "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", g.governor, med(Metric::kLateP50),
-                med(Metric::kLateP99), med(Metric::kGovernorCpu), med(Metric::kWorkloadCpu),
-                rat(Metric::kLateP50), rat(Metric::kLateP99), rat(Metric::kWorkloadCpu));
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", g.governor,
+                med(Metric::kLateP50), med(Metric::kLateP99), med(Metric::kGovReturnP50),
+                med(Metric::kGovReturnP99), med(Metric::kGovernorCpu), med(Metric::kWorkloadCpu),
+                rat(Metric::kLateP50), rat(Metric::kLateP99), rat(Metric::kGovReturnP50),
+                rat(Metric::kGovReturnP99), rat(Metric::kWorkloadCpu));
         }
         i = j;
     }

@@ -8,8 +8,9 @@
 
 namespace wfisbench {
 
-// For each scenario: | governor | lateness p50 us | p99 us | governor CPU % |
-// workload CPU % | p50 / ref | p99 / ref | wCPU / ref |, medians over blocks
+// For each scenario: | governor | lateness p50 us | p99 us | gov return p50 us |
+// gov return p99 us | governor CPU % | workload CPU % | p50 / ref | p99 / ref |
+// return p50 / ref | return p99 / ref | wCPU / ref |, medians over blocks
 // and ratios paired by block with their 95% interval (intervals = false:
 // estimates only). Scenarios without the reference row are left out. Used
 // for parameter sweeps (docs/adaptive.md).
