@@ -5,10 +5,11 @@ namespace wfisvm {
 
 void GovernorLateness::record(uint64_t deadline_ns, uint64_t returned_ns) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (returned_ns < deadline_ns)
+    if (returned_ns < deadline_ns) {
         early_++;
-    else
+    } else {
         store_.add(returned_ns - deadline_ns);
+    }
 }
 
 uint64_t GovernorLateness::early() const {
