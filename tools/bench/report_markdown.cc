@@ -152,7 +152,8 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         "(`-` otherwise). governor CPU % is `-` for `off` and `qemu10` (their busy time is a "
         "trap loop, not a poll or spin phase) and for the peers. gov return is how late the "
         "governor's own wait returned past its deadline on the host clock, before the VM entry "
-        "path and the guest's handler (`-` for the peers, which have no such wait); the goals "
+        "path and the guest's handler (`-` for the peers, which have no such wait, and for `off`, "
+        "which returns before the deadline); the goals "
         "judge the guest-observed timer lateness.\n\n";
     md +=
         "Goals, judged on the 95% intervals of this run (met: the interval lies on the good "

@@ -123,8 +123,10 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         out +=
             "gov return = how late the governor's wait returned past its deadline (host clock, "
             "before the VM entry\n"
-            "path and the guest's handler); '-' for peers. The goals judge the guest-observed "
-            "lateness.\n";
+            "path and the guest's handler); '-' for peers (no such wait) and for off (it returns "
+            "at "
+            "once,\n"
+            "before the deadline). The goals judge the guest-observed lateness.\n";
     if (any_approx)
         out +=
             "~ = some runs' lateness came from the guest's histogram (approx: bucket lower "
