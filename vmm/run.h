@@ -99,6 +99,13 @@ struct RunResult {
     // Appended: each vCPU thread's timer slack (prctl) read at its end,
     // userspace mode only ("vcpu_timer_slack_ns").
     std::vector<std::optional<uint64_t>> vcpu_timer_slack_ns;
+    // Appended: how late the governors' waits returned past the deadline
+    // they were given (host clock, before the VM entry path), over every
+    // vCPU inside the workload window; and the waits that returned before
+    // it (not samples). Userspace mode only ("governor_return_late_us",
+    // "governor_return_early").
+    std::optional<LatencyUs> governor_return_late_us;
+    std::optional<uint64_t> governor_return_early;
 };
 
 // Writes r's exact samples as two text lines, "timer <ns> <ns> ..." and

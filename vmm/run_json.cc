@@ -89,6 +89,8 @@ std::string run_result_json(const RunResult &r) {
         {"host_timer", host_timer_json(r.host_timer)},
         {"kicks", r.kicks},
         {"vcpu_timer_slack_ns", slack},
+        {"governor_return_late_us", latency_json(r.governor_return_late_us)},
+        {"governor_return_early", opt(r.governor_return_early)},
     };
     // Invalid UTF-8 in an error message (guest text) must not throw.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -151,6 +153,8 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
             for (const auto &v : j.at("vcpu_timer_slack_ns"))
                 r.vcpu_timer_slack_ns.push_back(
                     v.is_null() ? std::nullopt : std::optional<uint64_t>(v.get<uint64_t>()));
+        r.governor_return_late_us = get_latency(j, "governor_return_late_us");
+        r.governor_return_early = get_opt<uint64_t>(j, "governor_return_early");
         if (j.contains("host_timer")) r.host_timer = host_timer_from_json(j.at("host_timer"));
         *out = std::move(r);
         return true;

@@ -56,6 +56,9 @@ std::string run_result_summary(const RunResult &r) {
     s += "\n  wake-ups     " + fmt_opt(r.wakeups_per_s, "%.0f /s") +
          " (voluntary context switches)\n";
     s += "  timer late   " + fmt_lat(r.timer_lateness_us) + "\n";
+    if (r.governor_return_early)
+        s += "  gov return   " + fmt_lat(r.governor_return_late_us) + " past the deadline; " +
+             std::to_string(*r.governor_return_early) + " returned before it\n";
     s += "  raise->ack   " + fmt_lat(r.wake_latency_us) + "\n";
     s += "  work rate    " + fmt_opt(r.work_rate, "%.0f units/s") + "\n";
     s += "  workload     " + fmt_opt(r.workload_cpu_pct, "%.1f %% CPU") + " over " +

@@ -51,6 +51,11 @@ void idle(VmContext *vm, VcpuRuntime *cpu) {
         (cpu->irq.pending() || (deadline != WFISLEEP_NO_DEADLINE && wfisleep_now_ns() >= deadline));
     if (cpu->frozen.load(std::memory_order_relaxed)) deadline = WFISLEEP_NO_DEADLINE;
     cpu->governor->idle(has_work, deadline);
+    // Inside the workload window only (edge 1 taken, edge 2 not), like the
+    // guest's lateness samples: boot and report waits do not count.
+    if (!has_work && deadline != WFISLEEP_NO_DEADLINE && cpu->window_taken == 1 &&
+        vm->governor_lateness)
+        vm->governor_lateness->record(deadline, wfisleep_now_ns());
 }
 
 void measure_tsc_map_error(VcpuRuntime *cpu) {

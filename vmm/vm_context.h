@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "governor.h"
+#include "governor_lateness.h"
 #include "host_usage.h"
 #include "hypervisor.h"
 #include "irq_state.h"
@@ -55,6 +56,9 @@ class VmContext {
     SerialConsole serial;
     std::unique_ptr<WorkloadDevice> device;
     std::unique_ptr<HvIrqSender> msi;  // inkernel mode
+    // Userspace mode: the governors' return lateness inside the workload
+    // window (every vCPU thread records; read after join).
+    std::unique_ptr<GovernorLateness> governor_lateness;
     std::vector<std::unique_ptr<VcpuRuntime>> cpus;
     std::atomic<bool> stop{false};
     // Workload window: 0 before WFIS MARK start, 1 inside, 2 after the end.

@@ -211,6 +211,7 @@ RunResult run_kvm(const RunOptions &o) {
         vm.cpus.push_back(std::move(c));
     }
     slack.reset();
+    if (o.mode == Mode::kUserspace) vm.governor_lateness = std::make_unique<GovernorLateness>();
     VmContext *vmp = &vm;
     vm.device = std::make_unique<WorkloadDevice>(o.scenario, o.vcpus, o.seed, [vmp](uint32_t cpu) {
         VcpuRuntime *c = vmp->cpus[cpu].get();
@@ -282,6 +283,10 @@ RunResult run_kvm(const RunOptions &o) {
         r.device_over_cap = vm.device->over_cap();
     }
     fill_window(vm, o, &r);
+    if (vm.governor_lateness) {
+        r.governor_return_late_us = vm.governor_lateness->distribution();
+        r.governor_return_early = vm.governor_lateness->early();
+    }
 
     GuestReport rep;
     std::string rep_err;

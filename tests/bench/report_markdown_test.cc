@@ -52,6 +52,25 @@ TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
     EXPECT_NE(md.find("qemu-system-x86_64 not found"), std::string::npos);
     EXPECT_NE(md.find("- a note"), std::string::npos);
     EXPECT_NE(md.find("](results/bench.png)"), std::string::npos);
+    EXPECT_EQ(md.find("gov return p50 us"), std::string::npos) << md;  // no row has it
+}
+
+TEST(BenchMarkdown, GovernorReturnColumnsWithADashForPeers) {
+    Options opt;
+    std::vector<RunResult> results = {run("idle:hz=1000", "adaptive", 5.0, 25),
+                                      run("idle:hz=1000", "inkernel", 4.0, 30)};
+    results[0].governor_return_late_us = benchtest::lat3(3, 12, 20);
+    results[1].plan.peer = true;
+    results[1].backend = Backend::kInkernel;
+    auto groups = summarize(results);
+    BenchDoc d{opt, nlohmann::json::object(), results, {}, groups, evaluate_goals(groups), {}, 1.0,
+               0};
+    std::string err;
+    std::string md = results_markdown(bench_json(d), "", &err);
+    ASSERT_FALSE(md.empty()) << err;
+    EXPECT_NE(md.find("| gov return p50 us | gov return p99 us |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 12.5 | 25.0 | 3.00 | 12.0 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 15.0 | 30.0 | - | - |"), std::string::npos) << md;
 }
 
 TEST(BenchMarkdown, RejectsOtherDocuments) {

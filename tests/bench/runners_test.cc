@@ -1,6 +1,7 @@
 // runners_test.cc - reading wfisleep-vm's JSON, the guest's serial report, and the child runner.
 #include <gtest/gtest.h>
 
+#include "bench_json.h"
 #include "cli_helpers.h"
 #include "qemu_runner.h"
 #include "subprocess.h"
@@ -45,6 +46,25 @@ TEST(BenchRunners, ReadsTheVmJson) {
     EXPECT_EQ(*r.exits, 3012);
     EXPECT_EQ(*r.lost_interrupts, 0);
     EXPECT_EQ(r.guest_timer, "pv");
+    // An older wfisleep-vm wrote no governor return lateness.
+    EXPECT_FALSE(r.governor_return_late_us.has_value());
+    EXPECT_FALSE(r.governor_return_early.has_value());
+}
+
+TEST(BenchRunners, ReadsTheGovernorReturnLateness) {
+    std::string json = kVmJson;
+    json.insert(json.rfind('}'), R"(, "governor_return_late_us": {"p50": 4.5, "p90": 9,
+        "p99": 31, "p99_9": null, "max": 70, "count": 2000}, "governor_return_early": 12)");
+    RunResult r;
+    std::string err;
+    ASSERT_TRUE(parse_vm_json(json, &r, &err)) << err;
+    ASSERT_TRUE(r.governor_return_late_us.has_value());
+    EXPECT_DOUBLE_EQ(r.governor_return_late_us->p50.value_or(-1), 4.5);
+    EXPECT_DOUBLE_EQ(r.governor_return_late_us->p99.value_or(-1), 31);
+    EXPECT_EQ(r.governor_return_late_us->count, 2000u);
+    EXPECT_EQ(r.governor_return_early.value_or(-1), 12);
+    const std::string out = run_json(r, 1).dump();
+    EXPECT_NE(out.find(R"("governor_return_early":12)"), std::string::npos) << out;
 }
 
 TEST(BenchRunners, VmErrorsAndGarbageAreReported) {

@@ -4,6 +4,7 @@
 #include "canned_runs.h"
 #include "disturbed.h"
 #include "goals.h"
+#include "report_reference.h"
 #include "report_table.h"
 #include "summary.h"
 
@@ -120,4 +121,34 @@ TEST(BenchDisturbed, AllowsTheScenariosOwnOvercommit) {
     r.plan.vcpus = 4;  // four spinning vCPUs on two cores wait half the time
     r.runq_wait_pct = 50;
     EXPECT_FALSE(is_disturbed(r, 2));
+}
+
+// The governor's own return lateness: columns only when a row has it, "-"
+// for rows without (peers, off), and its ratios in the sweep tables.
+TEST(BenchTable, GovernorReturnLatenessColumnsAndReferenceRatios) {
+    std::vector<RunResult> v = {
+        run("idle:hz=1000", "off", 100, 12, 19), run("idle:hz=1000", "deadline", 5, 50, 70),
+        run("idle:hz=1000", "adaptive", 6, 45, 60), run("idle:hz=1000", "inkernel", 4, 40, 50)};
+    v[1].governor_return_late_us = benchtest::lat3(8, 40, 90);
+    v[2].governor_return_late_us = benchtest::lat3(2, 20, 30);
+    auto g = summarize(v);
+    EXPECT_DOUBLE_EQ(g[2].get(Metric::kGovReturnP50)->median, 2);
+    EXPECT_DOUBLE_EQ(g[2].get(Metric::kGovReturnP99)->median, 20);
+    EXPECT_FALSE(g[3].get(Metric::kGovReturnP50).has_value());
+    EXPECT_STREQ(metric_label(Metric::kGovReturnP99), "governor return late p99 us");
+    std::string t = format_tables(g, 1, 1, false);
+    EXPECT_NE(t.find("gov return p50 us"), std::string::npos) << t;
+    EXPECT_NE(t.find("before the VM entry"), std::string::npos) << t;
+    std::string md = format_reference_tables(g, "deadline", false);
+    EXPECT_NE(md.find("| return p50 / ref | return p99 / ref |"), std::string::npos) << md;
+    // adaptive over deadline: 2 / 8 and 20 / 40; the peer has none.
+    EXPECT_NE(md.find("| `adaptive` | 45.0 | 60.0 | 2.00 | 20.0 | - | - | 0.90 | 0.86 | 0.25 | "
+                      "0.50 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| `inkernel` | 40.0 | 50.0 | - | - |"), std::string::npos) << md;
+    // Older runs (no such figure anywhere): no columns.
+    v[1].governor_return_late_us.reset();
+    v[2].governor_return_late_us.reset();
+    EXPECT_EQ(format_tables(summarize(v), 1, 1, false).find("gov return"), std::string::npos);
 }

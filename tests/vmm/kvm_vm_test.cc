@@ -79,7 +79,28 @@ TEST(KvmVm, HostTimerModelMakesTheGovernorsTicksLate) {
     EXPECT_EQ(lin.host_timer.kind, HostTimerKind::kLinux);
     EXPECT_GE(*mac.timer_lateness_us->p50, 900.0);
     EXPECT_LT(*lin.timer_lateness_us->p50, 900.0);
+    // The delay is the governor's: its own wait returns about as late, on
+    // the host clock, before any VM entry. `deadline` sleeps to the deadline,
+    // so nearly every wait is a sample (bounds generous for a loaded host).
+    ASSERT_TRUE(mac.governor_return_late_us && lin.governor_return_late_us);
+    ASSERT_TRUE(mac.governor_return_late_us->p50 && lin.governor_return_late_us->p50);
+    // The model adds min(L, 1 ms) to each sleep of length L (L a little
+    // under 2 ms here: the guest's own work and the exits come first).
+    EXPECT_GE(*mac.governor_return_late_us->p50, 500.0);
+    EXPECT_LT(*lin.governor_return_late_us->p50, 5000.0);
+    // Each tick's guest-observed lateness is its wait's return lateness plus
+    // injection, VM entry and the guest's handler: never less.
+    EXPECT_LE(*lin.governor_return_late_us->p50, *lin.timer_lateness_us->p50);
+    EXPECT_GT(lin.governor_return_late_us->count, 250u);  // ~500 ticks in the window
+    EXPECT_LT(*lin.governor_return_late_us->p50, *mac.governor_return_late_us->p50);
+    ASSERT_TRUE(lin.governor_return_early.has_value());
+    std::printf(
+        "deadline, idle 500 Hz: governor return late p50 %.1f us (macos model %.1f us), "
+        "guest-observed p50 %.1f us; %llu early\n",
+        *lin.governor_return_late_us->p50, *mac.governor_return_late_us->p50,
+        *lin.timer_lateness_us->p50, static_cast<unsigned long long>(*lin.governor_return_early));
     const std::string j = run_result_json(mac);
+    EXPECT_NE(j.find(R"("governor_return_late_us":{)"), std::string::npos) << j;
     EXPECT_NE(
         j.find(R"("host_timer":{"kind":"macos","max_us":1000,"permille":1000,"shape":"max"})"),
         std::string::npos)
@@ -304,16 +325,28 @@ TEST(KvmVm, WorkloadWindowAndExactTicks) {
         EXPECT_EQ(r.timer_lateness_us->count, 2u * 250u) << gov;
         EXPECT_EQ(r.timer_lateness_us->dropped, 0u);
         ASSERT_TRUE(r.runq_wait_pct.has_value());
+        // Governor return lateness: at most one sample per deadline that
+        // fired (a wait returning at or after its deadline is followed by
+        // the timer's injection), window only.
+        ASSERT_TRUE(r.governor_return_early.has_value()) << gov;
+        ASSERT_TRUE(r.timer_irqs.has_value()) << gov;
+        const uint64_t late_n = r.governor_return_late_us ? r.governor_return_late_us->count : 0;
+        EXPECT_LE(late_n, r.timer_irqs->injected) << gov;
         if (std::string(gov) == "off") {
             EXPECT_FALSE(r.governor_cpu_pct.has_value());
+            // off returns at once: its waits end before their deadline.
+            EXPECT_GT(*r.governor_return_early, 10 * late_n) << gov;
         } else {
             ASSERT_TRUE(r.governor_cpu_pct.has_value());
             EXPECT_LT(*r.governor_cpu_pct, *r.workload_cpu_pct);
+            EXPECT_GT(late_n, 100u) << gov;
         }
     }
     RunResult k = run_ok(options("idle:hz=500", "adaptive", Mode::kInkernel, 1, 0.5));
     ASSERT_TRUE(k.workload_cpu_pct.has_value());
     EXPECT_FALSE(k.governor_cpu_pct.has_value());
+    EXPECT_FALSE(k.governor_return_late_us.has_value());  // KVM halts in the kernel
+    EXPECT_FALSE(k.governor_return_early.has_value());
     EXPECT_TRUE(k.timer_lateness_us && k.timer_lateness_us->exact);
 }
 

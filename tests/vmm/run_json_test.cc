@@ -72,6 +72,48 @@ TEST(RunJson, RoundTrips) {
     EXPECT_EQ(*b.guest_tsc_khz, 2400000u);
 }
 
+// The governors' return lateness round-trips; JSON from an older VMM (no
+// such keys) and in-kernel runs (null) read as absent.
+TEST(RunJson, GovernorReturnLatenessRoundTripsAndMayBeAbsent) {
+    RunResult r;
+    r.backend = "kvm";
+    r.ok = true;
+    LatencyUs lat;
+    lat.p50 = 3.5;
+    lat.p99 = 60;
+    lat.max = 80;
+    lat.count = 2000;
+    r.governor_return_late_us = lat;
+    r.governor_return_early = 17;
+    std::string j = run_result_json(r);
+    EXPECT_NE(j.find("\"governor_return_early\":17"), std::string::npos) << j;
+    RunResult b;
+    std::string err;
+    ASSERT_TRUE(parse_run_result_json(j, &b, &err)) << err;
+    ASSERT_TRUE(b.governor_return_late_us.has_value());
+    EXPECT_DOUBLE_EQ(b.governor_return_late_us->p50.value_or(-1), 3.5);
+    EXPECT_DOUBLE_EQ(b.governor_return_late_us->p99.value_or(-1), 60);
+    EXPECT_EQ(b.governor_return_late_us->count, 2000u);
+    EXPECT_EQ(b.governor_return_early.value_or(0), 17u);
+
+    RunResult none;
+    none.backend = "inkernel";
+    none.ok = true;
+    j = run_result_json(none);
+    EXPECT_NE(j.find("\"governor_return_late_us\":null"), std::string::npos) << j;
+    EXPECT_NE(j.find("\"governor_return_early\":null"), std::string::npos) << j;
+    ASSERT_TRUE(parse_run_result_json(j, &b, &err)) << err;
+    EXPECT_FALSE(b.governor_return_late_us.has_value());
+    EXPECT_FALSE(b.governor_return_early.has_value());
+    // An older writer had neither key (the keys are sorted, so neither is first).
+    for (const char *key : {",\"governor_return_early\":null", ",\"governor_return_late_us\":null"})
+        j.erase(j.find(key), std::string(key).size());
+    ASSERT_EQ(j.find("governor_return"), std::string::npos) << j;
+    ASSERT_TRUE(parse_run_result_json(j, &b, &err)) << err;
+    EXPECT_FALSE(b.governor_return_late_us.has_value());
+    EXPECT_FALSE(b.governor_return_early.has_value());
+}
+
 TEST(RunJson, ErrorsAndUntrustedText) {
     RunResult r;
     r.backend = "simulated";

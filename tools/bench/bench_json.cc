@@ -62,6 +62,8 @@ json run_json(const RunResult &r, uint64_t seed) {
     j["kvm_halt_poll_ns"] = opt(r.kvm_halt_poll_ns);
     j["runq_wait_pct"] = opt(r.runq_wait_pct);
     j["disturbed"] = r.disturbed;
+    j["governor_return_late_us"] = quant(r.governor_return_late_us);
+    j["governor_return_early"] = opt(r.governor_return_early);
     wfisvm::ScenarioSpec spec;
     std::string err;
     const bool parsed = wfisvm::parse_scenario(r.plan.scenario, &spec, &err);
@@ -126,6 +128,8 @@ json bench_json(const BenchDoc &d) {
         s["timer_lateness_p99_9_us"] = range(g.get(Metric::kLateP999));
         s["wake_latency_p90_us"] = range(g.get(Metric::kWakeP90));
         s["disturbed_runs"] = g.disturbed;
+        s["governor_return_p50_us"] = range(g.get(Metric::kGovReturnP50));
+        s["governor_return_p99_us"] = range(g.get(Metric::kGovReturnP99));
         // Pooled exact samples of every completed run: the distribution and
         // CDF points [[us, fraction <= us], ...] (for plots; the intervals
         // use the per-run percentiles).

@@ -28,12 +28,12 @@ std::string format_reference_tables(const std::vector<Group> &groups, const std:
         for (size_t k = i; k < j; k++) work = work || groups[k].get(Metric::kWorkRate).has_value();
         out += fmt::format("\n**`{}`** over `{}` (median of blocks; ratios paired by block{})\n\n",
                            sc, reference, intervals ? ", 95% CI" : ", no intervals (--quick)");
-        const char *what = wake ? "wake latency" : "lateness";
         out += fmt::format(
-            "| governor | {} p50 us | p99 us | governor CPU % | workload CPU % |{} p50 / ref | "
-            "p99 / ref | wCPU / ref |{}\n|---|---|---|---|---|{}---|---|---|{}\n",
-            what, work ? " work units/s |" : "", work ? " work / ref |" : "", work ? "---|" : "",
-            work ? "---|" : "");
+            "| governor | {} p50 us | p99 us | gov return p50 us | gov return p99 us | governor "
+            "CPU % | workload CPU % |{} p50 / ref | p99 / ref | return p50 / ref | return p99 / "
+            "ref | wCPU / ref |{}\n|---|---|---|---|---|---|---|{}---|---|---|---|---|{}\n",
+            wake ? "wake latency" : "lateness", work ? " work units/s |" : "",
+            work ? " work / ref |" : "", work ? "---|" : "", work ? "---|" : "");
         for (size_t k = i; k < j; k++) {
             const Group &g = groups[k];
             auto med = [&](Metric m) {
@@ -44,10 +44,12 @@ std::string format_reference_tables(const std::vector<Group> &groups, const std:
                 return format_interval(paired_ratio(groups, g, reference, m), intervals);
             };
             out += fmt::format(
-                "| `{}` | {} | {} | {} | {} |{} {} | {} | {} |{}\n", g.governor, med(p50), med(p99),
+                "| `{}` | {} | {} | {} | {} | {} | {} |{} {} | {} | {} | {} | {} |{}\n", g.governor,
+                med(p50), med(p99), med(Metric::kGovReturnP50), med(Metric::kGovReturnP99),
                 med(Metric::kGovernorCpu), med(Metric::kWorkloadCpu),
                 work ? " " + med(Metric::kWorkRate) + " |" : "", rat(p50), rat(p99),
-                rat(Metric::kWorkloadCpu), work ? " " + rat(Metric::kWorkRate) + " |" : "");
+                rat(Metric::kGovReturnP50), rat(Metric::kGovReturnP99), rat(Metric::kWorkloadCpu),
+                work ? " " + rat(Metric::kWorkRate) + " |" : "");
         }
         i = j;
     }

@@ -40,16 +40,19 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                           bool intervals) {
     std::string out;
     size_t i = 0;
-    bool any_trap_loop = false, any_approx = false, any_disturbed = false, any_macos = false;
+    bool any_trap_loop = false, any_approx = false, any_disturbed = false, any_macos = false,
+         any_gov_return = false;
     while (i < groups.size()) {
         size_t j = i;
         while (j < groups.size() && groups[j].scenario == groups[i].scenario) j++;
         const std::string &sc = groups[i].scenario;
-        bool any_wake = false, any_work = false;
+        bool any_wake = false, any_work = false, any_ret = false;
         for (size_t k = i; k < j; k++) {
             any_wake = any_wake || groups[k].get(Metric::kWakeP50).has_value();
             any_work = any_work || groups[k].get(Metric::kWorkRate).has_value();
+            any_ret = any_ret || groups[k].get(Metric::kGovReturnP50).has_value();
         }
+        any_gov_return = any_gov_return || any_ret;
         Metric key = key_metric(sc);
         any_macos = any_macos || sc.find("host=macos") != std::string::npos;
         out += fmt::format(
@@ -60,6 +63,8 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             fmt::format("{:<22} {:<9} {:>5} {:>4}  {:<18} {:<18} {:<17} {:<18} {:<18}", "governor",
                         "backend", "ok", "dist", "host CPU %", "workload CPU %", "governor CPU %",
                         "lateness p50 us", "lateness p99 us");
+        if (any_ret)
+            head += fmt::format(" {:<18} {:<18}", "gov return p50 us", "gov return p99 us");
         if (any_wake) head += fmt::format(" {:<18} {:<18}", "wake p50 us", "wake p99 us");
         if (any_work) head += fmt::format(" {:<20}", "work units/s");
         std::string ks = key_short(key);
@@ -84,6 +89,9 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                 backend_name(g.backend), fmt::format("{}/{}", g.ok_runs, g.runs), g.disturbed,
                 fmt_range(g.get(Metric::kCpu)), fmt_range(g.get(Metric::kWorkloadCpu)), gov_cpu,
                 fmt_range(g.get(Metric::kLateP50)), late99);
+            if (any_ret)
+                line += fmt::format(" {:<18} {:<18}", fmt_range(g.get(Metric::kGovReturnP50)),
+                                    fmt_range(g.get(Metric::kGovReturnP99)));
             if (any_wake)
                 line += fmt::format(" {:<18} {:<18}", fmt_range(g.get(Metric::kWakeP50)),
                                     fmt_range(g.get(Metric::kWakeP99)));
@@ -111,6 +119,14 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
     out +=
         "Percentiles per run are exact (every sample) and shown only when at least 10 samples "
         "lie beyond them ('-' otherwise).\n";
+    if (any_gov_return)
+        out +=
+            "gov return = how late the governor's wait returned past its deadline (host clock, "
+            "before the VM entry\n"
+            "path and the guest's handler); '-' for peers (no such wait) and for off (it returns "
+            "at "
+            "once,\n"
+            "before the deadline). The goals judge the guest-observed lateness.\n";
     if (any_approx)
         out +=
             "~ = some runs' lateness came from the guest's histogram (approx: bucket lower "

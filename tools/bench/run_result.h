@@ -48,6 +48,11 @@ struct RunResult {
     std::optional<double> wakeups_per_s;
     std::optional<Quantiles> timer_lateness_us;
     std::optional<Quantiles> wake_latency_us;
+    // How late the governor's waits returned past their deadlines (host
+    // clock, before the VM entry path) and how many returned before them;
+    // wfisleep-vm userspace runs only (absent for peers and older JSON).
+    std::optional<Quantiles> governor_return_late_us;
+    std::optional<int64_t> governor_return_early;
     std::optional<double> work_rate;
     std::optional<int64_t> lost_interrupts;
     std::optional<int64_t> exits;

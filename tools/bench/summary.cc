@@ -49,6 +49,10 @@ const char *metric_label(Metric m) {
             return "wake latency p90 us";
         case Metric::kWakeP999:
             return "wake latency p99.9 us";
+        case Metric::kGovReturnP50:
+            return "governor return late p50 us";
+        case Metric::kGovReturnP99:
+            return "governor return late p99 us";
     }
     return "?";
 }
@@ -109,6 +113,10 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
             add(Metric::kWakeP99, l->p99);
             add(Metric::kWakeP999, l->p999);
             add(Metric::kWakeMax, l->max);
+        }
+        if (const auto &l = r.governor_return_late_us) {
+            add(Metric::kGovReturnP50, l->p50);
+            add(Metric::kGovReturnP99, l->p99);
         }
         add(Metric::kWorkRate, r.work_rate);
         g.pooled_timer_ns.insert(g.pooled_timer_ns.end(), r.timer_samples_ns.begin(),

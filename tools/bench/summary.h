@@ -33,8 +33,10 @@ enum class Metric {
     kLateP999,
     kWakeP90,
     kWakeP999,
+    kGovReturnP50,  // governor_return_late_us: what the governor's wait controls
+    kGovReturnP99,
 };
-constexpr int kMetricCount = 14;
+constexpr int kMetricCount = 16;
 const char *metric_label(Metric m);  // e.g. "host CPU %"
 
 struct Group {

@@ -71,6 +71,8 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
     out->wakeups_per_s = v.wakeups_per_s;
     out->timer_lateness_us = v.timer_lateness_us;
     out->wake_latency_us = v.wake_latency_us;
+    out->governor_return_late_us = v.governor_return_late_us;
+    out->governor_return_early = i64(v.governor_return_early);
     out->workload_s = v.workload_s;
     out->workload_cpu_pct = v.workload_cpu_pct;
     out->governor_cpu_pct = v.governor_cpu_pct;
