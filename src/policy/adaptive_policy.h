@@ -32,7 +32,7 @@ struct AdaptiveParams {
     // Poll window (KVM halt-poll style, per vCPU).
     uint64_t poll_init_ns = 0;            // starting window of a new vCPU
     uint64_t poll_min_ns = 0;             // window never goes below this
-    uint64_t poll_max_ns = 200000;        // window cap; a kick later than this shrinks it
+    uint64_t poll_max_ns = 50000;         // window cap; a kick later than this shrinks it
     uint64_t poll_grow_start_ns = 10000;  // first non-zero window; shrinking below it -> min
     uint64_t poll_grow_pct = 200;         // grow: window = window * pct / 100
     uint64_t poll_shrink_pct = 50;        // shrink: window = window * pct / 100

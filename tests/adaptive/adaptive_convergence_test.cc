@@ -212,8 +212,10 @@ class ShortKickDelay : public ::testing::TestWithParam<uint64_t> {};
 
 TEST_P(ShortKickDelay, WindowGrowsToCoverKicks) {
     const uint64_t delay = GetParam();
+    AdaptiveParams params;
+    params.poll_max_ns = 200 * kUs;  // the mechanism, under a cap above every delay
     for (const uint64_t deadline_after : {kNever, 10 * kMs}) {
-        AdaptivePolicy pol(AdaptiveParams{});
+        AdaptivePolicy pol(params);
         uint64_t now = kMs;
         EXPECT_EQ(pol.poll_window_ns(), 0u);
         run_kicks(pol, now, 10, delay, deadline_after);
@@ -290,9 +292,11 @@ TEST(AdaptivePoll, ABurstOfKicksAmidTicksMakesPollingPay) {
 }
 
 TEST(AdaptivePoll, PoissonKicksSettleOnABoundedWindow) {
-    // Kicks as a Poisson process (mean 100 us): the window must stay within
-    // its cap and catch a real share of the kicks without polling forever.
-    const AdaptiveParams params;
+    // Kicks as a Poisson process (mean 100 us) under a 200 us cap: the window
+    // must stay within it and catch a real share of the kicks without
+    // polling forever.
+    AdaptiveParams params;
+    params.poll_max_ns = 200 * kUs;
     AdaptivePolicy pol(params);
     std::mt19937_64 rng(42);
     std::exponential_distribution<double> gap(1.0 / (100.0 * kUs));
