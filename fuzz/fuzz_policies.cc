@@ -12,6 +12,7 @@
 //     advance_min..advance_max, poll window within poll_min..poll_max (for
 //     validated params), oversleep deviation finite.
 // UBSan (-fsanitize=undefined) reports overflow/shift UB as a crash.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -114,7 +115,8 @@ void fuzz_adaptive(Input &in) {
     uint64_t now = in.u64();
     while (!in.empty()) {
         now = step(in, now);
-        if (in.flag()) {
+        const uint32_t op = in.u8() % 4;
+        if (op == 0) {
             const bool work = in.u8() % 4 == 0;
             const uint64_t deadline = deadline_for(in, now);
             const wfisleep_plan plan = a.plan(now, work, deadline);
@@ -128,6 +130,39 @@ void fuzz_adaptive(Input &in) {
                 FUZZ_CHECK(sum <= (deadline > now ? deadline - now : 0));
             }
             FUZZ_CHECK(plan.strict == 0);
+        } else if (op == 1) {
+            // The phase list: ends never decrease, the last is the deadline
+            // (or FOREVER without one), every sleep lasts at least its cost.
+            const bool work = in.u8() % 4 == 0;
+            const uint64_t deadline = deadline_for(in, now);
+            wfisleep_plan2 p2{};
+            p2.size = sizeof p2;
+            a.plan2(now, work, deadline, p2);
+            FUZZ_CHECK(p2.nphases <= AdaptivePolicy::kMaxPhases);
+            if (work || (deadline != WFISLEEP_NO_DEADLINE && deadline <= now))
+                FUZZ_CHECK(p2.nphases == 0);
+            uint64_t prev = now;
+            for (uint32_t k = 0; k < p2.nphases; ++k) {
+                const wfisleep_phase &ph = p2.phase[k];
+                FUZZ_CHECK(ph.end_ns >= prev);
+                FUZZ_CHECK((ph.flags & WFISLEEP_PHASE_STRICT) == 0);
+                if (ph.kind == WFISLEEP_PHASE_SLEEP && ph.end_ns != WFISLEEP_FOREVER && valid)
+                    FUZZ_CHECK(ph.end_ns - prev >= p.sleep_min_ns);
+                prev = ph.end_ns;
+            }
+            if (p2.nphases > 0 && deadline != WFISLEEP_NO_DEADLINE)
+                FUZZ_CHECK(p2.phase[p2.nphases - 1].end_ns == deadline);
+            if (p2.nphases > 0 && deadline == WFISLEEP_NO_DEADLINE)
+                FUZZ_CHECK(p2.phase[p2.nphases - 1].end_ns == WFISLEEP_FOREVER);
+        } else if (op == 2) {
+            // An outcome as any executor might report it, wake times and all.
+            wfisleep_outcome o{};
+            o.size = sizeof o;
+            o.flags = in.u8() & 7u;
+            o.end_ns = step(in, now);
+            o.ended_in = in.u8() % (WFISLEEP_MAX_PHASES + 1);
+            for (uint64_t &w : o.wake_ns) w = in.flag() ? step(in, now) : 0;
+            a.done2(o);
         } else {
             const uint64_t end = step(in, now);
             const bool kicked = in.flag();
@@ -138,15 +173,17 @@ void fuzz_adaptive(Input &in) {
             }
         }
         if (valid) {
-            if (a.poll_window_ns() < p.poll_min_ns || a.poll_window_ns() > p.poll_max_ns ||
-                a.advance_ns() < p.advance_min_ns || a.advance_ns() > p.advance_max_ns) {
+            if (a.poll_window_ns() < p.poll_min_ns || a.poll_window_ns() > p.poll_max_ns) {
                 std::fprintf(
                     stderr, "advance %llu in [%llu, %llu], poll window %llu in [%llu, %llu]?\n",
                     (unsigned long long)a.advance_ns(), (unsigned long long)p.advance_min_ns,
                     (unsigned long long)p.advance_max_ns, (unsigned long long)a.poll_window_ns(),
                     (unsigned long long)p.poll_min_ns, (unsigned long long)p.poll_max_ns);
             }
-            FUZZ_CHECK(a.advance_ns() >= p.advance_min_ns && a.advance_ns() <= p.advance_max_ns);
+            // Every class's advance lies in min..max, under its class cap.
+            const uint64_t cap = a.classes().cap_ns(a.last_class());
+            FUZZ_CHECK(a.advance_ns() >= std::min(p.advance_min_ns, cap) &&
+                       a.advance_ns() <= std::min(p.advance_max_ns, cap));
             FUZZ_CHECK(a.poll_window_ns() >= p.poll_min_ns && a.poll_window_ns() <= p.poll_max_ns);
             FUZZ_CHECK(a.oversleep_mean_ns() <= p.advance_max_ns);
         } else {

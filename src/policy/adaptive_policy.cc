@@ -177,14 +177,15 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     s1_ = kNone;
     s2_ = kNone;
     if (deadline_ns == WFISLEEP_NO_DEADLINE) {
-        // Timer off: poll for a kick, then block until one comes.
-        if (window > 0) {
-            push(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, end_add(now_ns, window));
+        // Timer off: poll for a kick, then block until one comes. (At the
+        // clock's very end the poll's end would saturate below now: none.)
+        poll_end_ns_ = end_add(now_ns, window);
+        busy_ = window > 0 && poll_end_ns_ > now_ns;
+        if (busy_) {
+            push(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_);
         }
         push(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
         forever_ = true;
-        busy_ = window > 0;
-        poll_end_ns_ = end_add(now_ns, window);
         deadline_ns_ = UINT64_MAX;
         nphases_ = out.nphases;
         pending_ = true;
