@@ -337,7 +337,10 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     if (end_ns < poll_end_ns_) {
         return;  // caught by the poll: keep the window
     }
-    if (!forever_ && s1_ != kNone && end_ns >= (s2_ != kNone ? s2_end_ns_ : s1_end_ns_)) {
+    const uint64_t tail_start = s2_ != kNone   ? s2_end_ns_
+                                : s1_ != kNone ? s1_end_ns_
+                                               : poll_end_ns_;
+    if (!forever_ && end_ns >= tail_start) {
         // A kick in the spin tail arrived when the timer was due anyway.
         shrink_poll();
         return;
