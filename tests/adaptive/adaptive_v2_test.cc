@@ -301,3 +301,26 @@ TEST(AdaptiveV2, FrequentPreemptionStopsPollingAndSpinningUntilItIsGone) {
 }
 
 }  // namespace
+
+namespace {
+
+// A wait too short to sleep is spun whole; a kick near its deadline (a
+// timer thread that kicks when the timer is due) counts as the timer, so it
+// never grows the poll window.
+TEST(AdaptiveV2, AKickAtTheEndOfASpinOnlyWaitIsTheTimerNotAMissedKick) {
+    AdaptivePolicy pol(AdaptiveParams{});
+    uint64_t now = kMs;
+    for (int i = 0; i < 20; ++i) {
+        const uint64_t deadline = now + 15 * kUs;
+        const wfisleep_plan2 p = plan_at(pol, now, deadline);
+        ASSERT_EQ(p.nphases, 1u);
+        ASSERT_EQ(p.phase[0].kind, static_cast<uint32_t>(WFISLEEP_PHASE_SPIN));
+        const Outcome2 r = execute2(p, deadline - kUs, [](uint64_t) { return 0; });
+        ASSERT_NE(r.o.flags & WFISLEEP_OUTCOME_KICKED, 0u);
+        pol.done2(r.o);
+        now = deadline + 20 * kUs;
+    }
+    EXPECT_EQ(pol.poll_window_ns(), 0u);
+}
+
+}  // namespace
