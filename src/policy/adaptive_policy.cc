@@ -196,10 +196,15 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     }
     forever_ = false;
     deadline_ns_ = deadline_ns;
+    // Phases are written through a local count (one store of nphases at the
+    // end): the hot path stays a handful of stores.
+    uint32_t n = 0;
+    wfisleep_phase *ph = out.phase;
     const uint64_t poll = min_u64(window, deadline_ns - now_ns);
     poll_end_ns_ = now_ns + poll;
+    uint64_t last_end = poll_end_ns_;
     if (poll > 0) {
-        push(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_);
+        ph[n++] = wfisleep_phase{WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_};
     }
     const uint64_t rest = deadline_ns - poll_end_ns_;
     const uint32_t c1 = LatenessClasses::class_of(rest);
@@ -210,10 +215,11 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     // Sleep only when the sleep left after the advance is worth its cost.
     if (rest > a1 && rest - a1 >= p_.sleep_min_ns) {
         last_class_ = c1;
-        s1_ = out.nphases;
+        s1_ = n;
         s1_end_ns_ = deadline_ns - a1;
         s1_class_ = c1;
-        push(out, WFISLEEP_PHASE_SLEEP, 0, s1_end_ns_);
+        ph[n++] = wfisleep_phase{WFISLEEP_PHASE_SLEEP, 0, s1_end_ns_};
+        last_end = s1_end_ns_;
         // What the first sleep is expected to leave before the deadline is
         // its margin; when that is long, a short second sleep (small
         // lateness, as it is short) covers most of it instead of a spin.
@@ -221,17 +227,18 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
         if (quiet && split_ok && p_.split_ns > 0 && left >= p_.split_ns) {
             const uint64_t a2 = classes_.advance_ns(LatenessClasses::class_of(left));
             if (left > a2 && left - a2 >= p_.sleep_min_ns) {
-                s2_ = out.nphases;
+                s2_ = n;
                 s2_end_ns_ = deadline_ns - a2;
-                push(out, WFISLEEP_PHASE_SLEEP, 0, s2_end_ns_);
+                ph[n++] = wfisleep_phase{WFISLEEP_PHASE_SLEEP, 0, s2_end_ns_};
+                last_end = s2_end_ns_;
             }
         }
     }
-    const uint64_t last_end = out.nphases > 0 ? out.phase[out.nphases - 1].end_ns : now_ns;
     busy_ = poll > 0 || last_end < deadline_ns;
     if (last_end < deadline_ns) {
-        push(out, WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, deadline_ns);
+        ph[n++] = wfisleep_phase{WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, deadline_ns};
     }
+    out.nphases = n;
     nphases_ = out.nphases;
     pending_ = true;
 }
