@@ -53,7 +53,12 @@ std::string run_result_json(const RunResult &r) {
                            {"poll_ns", s.poll_ns},
                            {"spin_ns", s.spin_ns},
                            {"work_returns", s.work_returns},
-                           {"late_wakes", s.late_wakes}});
+                           {"late_wakes", s.late_wakes},
+                           {"advance_ns", s.advance_ns},
+                           {"poll_window_ns", s.poll_window_ns},
+                           {"stale_kicks", s.stale_kicks},
+                           {"entry_kicks", s.entry_kicks},
+                           {"preempted_ns", s.preempted_ns}});
     }
     json slack = json::array();
     for (const auto &v : r.vcpu_timer_slack_ns) slack.push_back(opt(v));
@@ -139,6 +144,11 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
             st.spin_ns = s.at("spin_ns").get<uint64_t>();
             st.work_returns = s.value("work_returns", uint64_t{0});
             st.late_wakes = s.value("late_wakes", uint64_t{0});
+            st.advance_ns = s.value("advance_ns", uint64_t{0});
+            st.poll_window_ns = s.value("poll_window_ns", uint64_t{0});
+            st.stale_kicks = s.value("stale_kicks", uint64_t{0});
+            st.entry_kicks = s.value("entry_kicks", uint64_t{0});
+            st.preempted_ns = s.value("preempted_ns", uint64_t{0});
             r.governor_stats.push_back(st);
         }
         r.tsc_map_error_us = get_opt<double>(j, "tsc_map_error_us");

@@ -39,6 +39,9 @@ TEST(RunJson, RoundTrips) {
     wfisleep_stats s{};
     s.idle_calls = 7;
     s.sleep_ns = 99;
+    s.preempted_ns = 31000;
+    s.stale_kicks = 3;
+    s.advance_ns = 12000;
     r.governor_stats = {s, s};
     std::string j = run_result_json(r);
     EXPECT_NE(j.find("\"status\":\"ok\""), std::string::npos);
@@ -69,6 +72,9 @@ TEST(RunJson, RoundTrips) {
     EXPECT_EQ(b.timer_irqs->handled, 3000u);
     EXPECT_EQ(b.governor_stats.size(), 2u);
     EXPECT_EQ(b.governor_stats[1].sleep_ns, 99u);
+    EXPECT_EQ(b.governor_stats[1].preempted_ns, 31000u);  // the 0.2 counters round-trip
+    EXPECT_EQ(b.governor_stats[1].stale_kicks, 3u);
+    EXPECT_EQ(b.governor_stats[1].advance_ns, 12000u);
     EXPECT_EQ(*b.guest_tsc_khz, 2400000u);
 }
 
