@@ -24,25 +24,34 @@ TEST(Qemu11MainLoop, OneLoopForEveryVcpu) {
 TEST(Qemu11MainLoop, EachHaltEndsAtItsOwnDeadlineRoundedUpToMs) {
     // Three vCPUs halt at once with deadlines 3, 6 and 9 ms ahead: the one
     // loop fires each no earlier than its deadline and within the ms rounding.
-    std::vector<std::unique_ptr<Qemu11Governor>> govs;
-    for (int i = 0; i < 3; i++) govs.push_back(std::make_unique<Qemu11Governor>(wfisleep_now_ns()));
-    std::vector<uint64_t> took(3);
-    std::vector<std::thread> vcpus;
-    const uint64_t t0 = wfisleep_now_ns();
-    for (int i = 0; i < 3; i++) {
-        vcpus.emplace_back([&, i] {
+    // That the 3 ms halt returns before the 9 ms one is checked over up to
+    // three attempts: a loaded host can delay one thread's return past
+    // another's now and then, a loop that held every halt to the last
+    // deadline would fail every attempt.
+    bool ordered = false;
+    for (int attempt = 0; attempt < 3 && !ordered; attempt++) {
+        std::vector<std::unique_ptr<Qemu11Governor>> govs;
+        for (int i = 0; i < 3; i++)
+            govs.push_back(std::make_unique<Qemu11Governor>(wfisleep_now_ns()));
+        std::vector<uint64_t> took(3);
+        std::vector<std::thread> vcpus;
+        const uint64_t t0 = wfisleep_now_ns();
+        for (int i = 0; i < 3; i++) {
+            vcpus.emplace_back([&, i] {
+                const uint64_t length = 3'000'000 * static_cast<uint64_t>(i + 1);
+                govs[i]->idle(false, t0 + length);
+                took[i] = wfisleep_now_ns() - t0;
+            });
+        }
+        for (auto &t : vcpus) t.join();
+        for (int i = 0; i < 3; i++) {
             const uint64_t length = 3'000'000 * static_cast<uint64_t>(i + 1);
-            govs[i]->idle(false, t0 + length);
-            took[i] = wfisleep_now_ns() - t0;
-        });
+            EXPECT_GE(took[i], length) << i;
+            EXPECT_LE(took[i], length + 1'000'000 + kHostSlopNs) << i;
+        }
+        ordered = took[0] < took[2];
     }
-    for (auto &t : vcpus) t.join();
-    for (int i = 0; i < 3; i++) {
-        const uint64_t length = 3'000'000 * static_cast<uint64_t>(i + 1);
-        EXPECT_GE(took[i], length) << i;
-        EXPECT_LE(took[i], length + 1'000'000 + kHostSlopNs) << i;
-    }
-    EXPECT_LT(took[0], took[2]);
+    EXPECT_TRUE(ordered) << "the 3 ms halt never returned before the 9 ms one";
 }
 
 TEST(Qemu11MainLoop, AHaltEndedByAKickLeavesNoTimerBehind) {
