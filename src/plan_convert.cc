@@ -2,41 +2,31 @@
 #include "plan_convert.h"
 
 namespace wfisleep {
-namespace {
 
-// A finite phase end saturates one short of UINT64_MAX, which as an end
-// time means WFISLEEP_FOREVER: a clock near its end must not turn a bounded
-// sleep into an unbounded one.
-uint64_t add_sat(uint64_t a, uint64_t b) noexcept {
+uint64_t phase_end_add(uint64_t a, uint64_t b) noexcept {
     constexpr uint64_t kLast = UINT64_MAX - 1;
     return a >= kLast || b > kLast - a ? kLast : a + b;
 }
-
-void push(wfisleep_plan2 &out, uint32_t kind, uint32_t flags, uint64_t end_ns) noexcept {
-    out.phase[out.nphases++] = wfisleep_phase{kind, flags, end_ns};
-}
-
-}  // namespace
 
 void plan2_from_plan(const wfisleep_plan &plan, uint64_t start_ns, wfisleep_plan2 &out) noexcept {
     out.nphases = 0;
     out.start_ns = start_ns;
     uint64_t t = start_ns;
     if (plan.poll_ns > 0) {
-        t = add_sat(t, plan.poll_ns);
-        push(out, WFISLEEP_PHASE_POLL, 0, t);
+        t = phase_end_add(t, plan.poll_ns);
+        push_phase(out, WFISLEEP_PHASE_POLL, 0, t);
     }
     if (plan.sleep_ns == WFISLEEP_FOREVER) {
-        push(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
+        push_phase(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
         return;
     }
     if (plan.sleep_ns > 0) {
-        t = add_sat(t, plan.sleep_ns);
-        push(out, WFISLEEP_PHASE_SLEEP, plan.strict != 0 ? WFISLEEP_PHASE_STRICT : 0u, t);
+        t = phase_end_add(t, plan.sleep_ns);
+        push_phase(out, WFISLEEP_PHASE_SLEEP, plan.strict != 0 ? WFISLEEP_PHASE_STRICT : 0u, t);
     }
     if (plan.spin_ns > 0) {
-        t = add_sat(t, plan.spin_ns);
-        push(out, WFISLEEP_PHASE_SPIN, 0, t);
+        t = phase_end_add(t, plan.spin_ns);
+        push_phase(out, WFISLEEP_PHASE_SPIN, 0, t);
     }
 }
 

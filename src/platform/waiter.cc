@@ -7,17 +7,13 @@
 
 namespace wfisleep::platform {
 
-uint64_t last_wake_ns(const uint64_t (&wake_ns)[WFISLEEP_MAX_PHASES]) noexcept {
+uint64_t WaitOutcome::sleep_woke_ns() const noexcept {
     for (uint32_t i = WFISLEEP_MAX_PHASES; i > 0; --i) {
         if (wake_ns[i - 1] != 0) {
             return wake_ns[i - 1];
         }
     }
     return 0;
-}
-
-uint64_t WaitOutcome::sleep_woke_ns() const noexcept {
-    return last_wake_ns(wake_ns);
 }
 
 void Waiter::kick() noexcept {

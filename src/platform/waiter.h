@@ -30,10 +30,6 @@ struct WaitOutcome {
     uint64_t sleep_woke_ns() const noexcept;
 };
 
-// The last non-zero entry of a per-phase wake time array (0: no sleep ran);
-// serves WaitOutcome and the public wfisleep_outcome alike.
-uint64_t last_wake_ns(const uint64_t (&wake_ns)[WFISLEEP_MAX_PHASES]) noexcept;
-
 // Test seam: replaces the clock, the blocking primitives and the spin hint,
 // so a test can drive a wait with a fake clock. Null members are not allowed.
 struct WaitHooks {

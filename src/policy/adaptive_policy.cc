@@ -1,6 +1,7 @@
 // adaptive_policy.cc - the adaptive governor: learned wake-up advance + adaptive poll window.
 #include "policy/adaptive_policy.h"
 
+#include <algorithm>
 #include <array>
 
 #include "plan_convert.h"
@@ -61,23 +62,6 @@ constexpr std::array<T, 20> kAdaptiveTunables{{
 constexpr uint64_t sat_add(uint64_t a, uint64_t b) {
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
-constexpr uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi) {
-    return v < lo ? lo : v > hi ? hi : v;
-}
-constexpr uint64_t min_u64(uint64_t a, uint64_t b) {
-    return a < b ? a : b;
-}
-
-// A finite phase end saturates one short of UINT64_MAX (WFISLEEP_FOREVER).
-constexpr uint64_t end_add(uint64_t a, uint64_t b) {
-    constexpr uint64_t kLast = UINT64_MAX - 1;
-    return a >= kLast || b > kLast - a ? kLast : a + b;
-}
-
-void push(wfisleep_plan2 &out, uint32_t kind, uint32_t flags, uint64_t end_ns) noexcept {
-    out.phase[out.nphases++] = wfisleep_phase{kind, flags, end_ns};
-}
-
 LatenessParams lateness_params(const AdaptiveParams &p) noexcept {
     LatenessParams l;
     l.init_ns = p.advance_init_ns;
@@ -139,19 +123,20 @@ AdaptiveParams repaired(AdaptiveParams p) noexcept {
     if (p.poll_shrink_pct >= 100) {
         p.poll_shrink_pct = 50;
     }
-    p.poll_grow_pct = clamp(p.poll_grow_pct, 101, 1000);
-    p.advance_dev_pct = clamp(p.advance_dev_pct, 0, 1000);
-    p.advance_max_ns = clamp(p.advance_max_ns, 0, kSecond);
-    p.advance_min_ns = clamp(p.advance_min_ns, 0, p.advance_max_ns);
-    p.advance_init_ns = clamp(p.advance_init_ns, p.advance_min_ns, p.advance_max_ns);
-    p.poll_max_ns = clamp(p.poll_max_ns, 0, kSecond);
-    p.poll_min_ns = clamp(p.poll_min_ns, 0, p.poll_max_ns);
-    p.poll_init_ns = clamp(p.poll_init_ns, p.poll_min_ns, p.poll_max_ns);
-    p.split_ns = clamp(p.split_ns, 0, kSecond);
-    p.contention_enter_pct = clamp(p.contention_enter_pct, 1, 100);
-    p.contention_leave_pct = clamp(p.contention_leave_pct, 0, p.contention_enter_pct);
-    p.contended_spin_ns = clamp(p.contended_spin_ns, 0, kSecond);
-    p.sleep_min_ns = clamp(p.sleep_min_ns, 0, kSecond);
+    p.poll_grow_pct = std::clamp<uint64_t>(p.poll_grow_pct, 101, 1000);
+    p.advance_dev_pct = std::clamp<uint64_t>(p.advance_dev_pct, 0, 1000);
+    p.advance_max_ns = std::clamp<uint64_t>(p.advance_max_ns, 0, kSecond);
+    p.advance_min_ns = std::clamp<uint64_t>(p.advance_min_ns, 0, p.advance_max_ns);
+    p.advance_init_ns = std::clamp<uint64_t>(p.advance_init_ns, p.advance_min_ns, p.advance_max_ns);
+    p.poll_max_ns = std::clamp<uint64_t>(p.poll_max_ns, 0, kSecond);
+    p.poll_min_ns = std::clamp<uint64_t>(p.poll_min_ns, 0, p.poll_max_ns);
+    p.poll_init_ns = std::clamp<uint64_t>(p.poll_init_ns, p.poll_min_ns, p.poll_max_ns);
+    p.split_ns = std::clamp<uint64_t>(p.split_ns, 0, kSecond);
+    p.contention_enter_pct = std::clamp<uint64_t>(p.contention_enter_pct, 1, 100);
+    p.contention_leave_pct =
+        std::clamp<uint64_t>(p.contention_leave_pct, 0, p.contention_enter_pct);
+    p.contended_spin_ns = std::clamp<uint64_t>(p.contended_spin_ns, 0, kSecond);
+    p.sleep_min_ns = std::clamp<uint64_t>(p.sleep_min_ns, 0, kSecond);
     return p;
 }
 }  // namespace
@@ -179,12 +164,12 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     if (deadline_ns == WFISLEEP_NO_DEADLINE) {
         // Timer off: poll for a kick, then block until one comes. (At the
         // clock's very end the poll's end would saturate below now: none.)
-        poll_end_ns_ = end_add(now_ns, window);
+        poll_end_ns_ = phase_end_add(now_ns, window);
         busy_ = window > 0 && poll_end_ns_ > now_ns;
         if (busy_) {
-            push(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_);
+            push_phase(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_);
         }
-        push(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
+        push_phase(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
         forever_ = true;
         deadline_ns_ = UINT64_MAX;
         nphases_ = out.nphases;
@@ -200,7 +185,7 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     // end): the hot path stays a handful of stores.
     uint32_t n = 0;
     wfisleep_phase *ph = out.phase;
-    const uint64_t poll = min_u64(window, deadline_ns - now_ns);
+    const uint64_t poll = std::min(window, deadline_ns - now_ns);
     poll_end_ns_ = now_ns + poll;
     uint64_t last_end = poll_end_ns_;
     if (poll > 0) {
@@ -210,20 +195,19 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     const uint32_t c1 = LatenessClasses::class_of(rest);
     uint64_t a1 = classes_.advance_ns(c1);
     if (!quiet) {
-        a1 = min_u64(a1, p_.contended_spin_ns);  // late rather than spin on a busy core
+        a1 = std::min(a1, p_.contended_spin_ns);  // late rather than spin on a busy core
     }
     // Sleep only when the sleep left after the advance is worth its cost.
     if (rest > a1 && rest - a1 >= p_.sleep_min_ns) {
         last_class_ = c1;
         s1_ = n;
         s1_end_ns_ = deadline_ns - a1;
-        s1_class_ = c1;
         ph[n++] = wfisleep_phase{WFISLEEP_PHASE_SLEEP, 0, s1_end_ns_};
         last_end = s1_end_ns_;
         // What the first sleep is expected to leave before the deadline is
         // its margin; when that is long, a short second sleep (small
         // lateness, as it is short) covers most of it instead of a spin.
-        const uint64_t left = a1 - min_u64(a1, classes_.mean_ns(c1));
+        const uint64_t left = a1 - std::min(a1, classes_.mean_ns(c1));
         if (quiet && split_ok && p_.split_ns > 0 && left >= p_.split_ns) {
             const uint64_t a2 = classes_.advance_ns(LatenessClasses::class_of(left));
             if (left > a2 && left - a2 >= p_.sleep_min_ns) {
@@ -304,11 +288,10 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     }
     if (s1_ != kNone) {
         const uint64_t w1 = o.wake_ns[s1_] >= start_ns_ ? o.wake_ns[s1_] : 0;
-        const uint64_t last_sleep_end = s2_ != kNone ? s2_end_ns_ : s1_end_ns_;
         if (w1 != 0) {
             if (!(kicked && o.ended_in == s1_)) {
                 if (learn_) {
-                    classes_.learn(s1_class_, w1 > s1_end_ns_ ? w1 - s1_end_ns_ : 0);
+                    classes_.learn(last_class_, w1 > s1_end_ns_ ? w1 - s1_end_ns_ : 0);
                 }
                 uint64_t last_woke = w1;
                 if (s2_ != kNone && o.wake_ns[s2_] >= w1 && !(kicked && o.ended_in == s2_)) {
@@ -328,10 +311,10 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
                 // Late: the spin was skipped, so the last sleep ended at end_ns.
                 ++late_wakes_;
                 if (learn_) {
-                    classes_.learn(s1_class_, end_ns - last_sleep_end);
+                    classes_.learn(last_class_, end_ns - last_sleep_end_ns());
                 }
             } else if (learn_) {
-                classes_.probe_down(s1_class_);
+                classes_.probe_down(last_class_);
             }
         }
     }
@@ -344,10 +327,7 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     if (end_ns < poll_end_ns_) {
         return;  // caught by the poll: keep the window
     }
-    const uint64_t tail_start = s2_ != kNone   ? s2_end_ns_
-                                : s1_ != kNone ? s1_end_ns_
-                                               : poll_end_ns_;
-    if (!forever_ && end_ns >= tail_start) {
+    if (!forever_ && end_ns >= last_sleep_end_ns()) {
         // A kick in the spin tail arrived when the timer was due anyway.
         shrink_poll();
         return;
@@ -364,7 +344,7 @@ void AdaptivePolicy::grow_poll() noexcept {
     if (w < p_.poll_grow_start_ns) {
         w = p_.poll_grow_start_ns;
     }
-    poll_ns_ = clamp(w, p_.poll_min_ns, p_.poll_max_ns);
+    poll_ns_ = std::clamp<uint64_t>(w, p_.poll_min_ns, p_.poll_max_ns);
 }
 
 void AdaptivePolicy::shrink_poll() noexcept {
@@ -372,7 +352,7 @@ void AdaptivePolicy::shrink_poll() noexcept {
     if (w < p_.poll_grow_start_ns) {
         w = p_.poll_min_ns;
     }
-    poll_ns_ = clamp(w, p_.poll_min_ns, p_.poll_max_ns);
+    poll_ns_ = std::clamp<uint64_t>(w, p_.poll_min_ns, p_.poll_max_ns);
 }
 
 uint64_t AdaptivePolicy::advance_ns() const noexcept {

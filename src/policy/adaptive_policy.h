@@ -113,6 +113,11 @@ class AdaptivePolicy {
 
   private:
     static constexpr uint32_t kNone = UINT32_MAX;
+    // Where the last planned sleep ends, i.e. where the spin tail starts
+    // (the poll's end when the plan has no sleep).
+    uint64_t last_sleep_end_ns() const noexcept {
+        return s2_ != kNone ? s2_end_ns_ : s1_ != kNone ? s1_end_ns_ : poll_end_ns_;
+    }
     void grow_poll() noexcept;
     void shrink_poll() noexcept;
 
@@ -131,10 +136,9 @@ class AdaptivePolicy {
     uint64_t start_ns_ = 0;  // now_ns of the plan
     uint64_t poll_end_ns_ = 0;
     uint64_t deadline_ns_ = 0;
-    uint32_t s1_ = kNone;  // phase index of the first sleep, its end and class
-    uint64_t s1_end_ns_ = 0;
-    uint32_t s1_class_ = 0;
-    uint32_t s2_ = kNone;  // phase index of the second sleep and its end
+    uint32_t s1_ = kNone;     // phase index of the first sleep and its end (its
+    uint64_t s1_end_ns_ = 0;  // class is last_class_)
+    uint32_t s2_ = kNone;     // phase index of the second sleep and its end
     uint64_t s2_end_ns_ = 0;
 };
 

@@ -1,12 +1,10 @@
 // lateness_classes.cc - per-length oversleep estimates: cold-start averaging, smoothing, outliers.
 #include "policy/lateness_classes.h"
 
+#include <algorithm>
+
 namespace wfisleep {
 namespace {
-
-constexpr uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi) {
-    return v < lo ? lo : v > hi ? hi : v;
-}
 
 // Samples averaged equally before the steady-state gain takes over; also
 // how many a class needs before outliers are judged against it.
@@ -24,8 +22,8 @@ LatenessClasses::LatenessClasses(const LatenessParams &p) noexcept : p_(p), cls_
     if (p_.outlier_run == 0) {
         p_.outlier_run = 1;
     }
-    p_.min_ns = clamp(p_.min_ns, 0, p_.max_ns);
-    const uint64_t init = clamp(p_.init_ns, p_.min_ns, p_.max_ns);
+    p_.min_ns = std::clamp<uint64_t>(p_.min_ns, 0, p_.max_ns);
+    const uint64_t init = std::clamp<uint64_t>(p_.init_ns, p_.min_ns, p_.max_ns);
     for (uint32_t c = 0; c < kClasses; ++c) {
         cls_[c].mean_ns = init;
         update_advance(cls_[c], c);
@@ -45,8 +43,8 @@ int64_t LatenessClasses::step(int64_t err, uint32_t n) const noexcept {
 
 void LatenessClasses::update_advance(Class &k, uint32_t c) const noexcept {
     const uint64_t cap = cap_ns(c);
-    k.advance_ns =
-        clamp(k.mean_ns + k.dev_ns * p_.dev_pct / 100, p_.min_ns < cap ? p_.min_ns : cap, cap);
+    k.advance_ns = std::clamp<uint64_t>(k.mean_ns + k.dev_ns * p_.dev_pct / 100,
+                                        p_.min_ns < cap ? p_.min_ns : cap, cap);
 }
 
 void LatenessClasses::learn(uint32_t c, uint64_t oversleep_ns) noexcept {
