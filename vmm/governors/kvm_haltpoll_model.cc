@@ -84,15 +84,13 @@ void KvmHaltpollGovernor::idle(bool has_work, uint64_t deadline_ns) {
         state_.after_halt(0);
         return;
     }
-    bool counted = false;
+    count_halt(false);  // one halt, however many waits it takes below
     // Poll in pieces up to the window; a kick ends the halt, a preemption
     // ends the poll (KVM: another task became runnable).
     const uint64_t poll_end = start + plan.poll_ns;
     for (uint64_t t = start; t < poll_end;) {
         const uint64_t piece_end = std::min(poll_end, t + kPollPieceNs);
-        const WaitResult r =
-            run2(one_phase(t, WFISLEEP_PHASE_POLL, piece_end), false, &o, !counted);
-        counted = true;
+        const WaitResult r = run2(one_phase(t, WFISLEEP_PHASE_POLL, piece_end), false, &o, false);
         if (r.kicked) {
             state_.after_halt(wfisleep_now_ns() - start);
             return;
@@ -118,14 +116,10 @@ void KvmHaltpollGovernor::idle(bool has_work, uint64_t deadline_ns) {
         block.phase[1].end_ns = deadline_ns;
     }
     if (block.nphases > 0) {
-        const WaitResult r = run2(block, false, &o, !counted);
+        const WaitResult r = run2(block, false, &o, false);
         if (!r.kicked && deadline_ns != WFISLEEP_NO_DEADLINE && o.wake_ns[0] != 0)
             advance_.after_timer_wake(static_cast<int64_t>(o.wake_ns[0]) -
                                       static_cast<int64_t>(deadline_ns));
-    } else if (!counted) {
-        // No poll window and the deadline passed before the block (a
-        // preempted thread): still one halt, counted once.
-        run2(block, false, &o, true);
     }
     state_.after_halt(wfisleep_now_ns() - start);
 }

@@ -49,12 +49,14 @@ void ModelGovernor::use_host_timer(const HostTimerSpec &spec, uint64_t seed) {
     host_timer_->install(&vcpu_->waiter);
 }
 
+void ModelGovernor::count_halt(bool has_work) {
+    ++idle_calls_;
+    if (has_work) ++work_returns_;
+}
+
 ModelGovernor::WaitResult ModelGovernor::run2(const wfisleep_plan2 &plan, bool has_work,
                                               wfisleep_outcome *o, bool count) {
-    if (count) {
-        ++idle_calls_;
-        if (has_work) ++work_returns_;
-    }
+    if (count) count_halt(has_work);
     bool sleeps = false;
     for (uint32_t i = 0; i < plan.nphases; i++)
         sleeps = sleeps || plan.phase[i].kind == WFISLEEP_PHASE_SLEEP;

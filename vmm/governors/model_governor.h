@@ -43,6 +43,10 @@ class ModelGovernor : public Governor {
     WaitResult run2(const wfisleep_plan2 &plan, bool has_work, wfisleep_outcome *o,
                     bool count = true);
 
+    // Counts one halt (idle_calls, work_returns) for a model that runs it as
+    // several waits, each then passed to run2 with count = false.
+    void count_halt(bool has_work);
+
     // For models whose counterpart keeps no stale kick: their trap_begin()
     // drops a pending one (counted as the library's stale_kicks).
     void drop_stale_kick();
