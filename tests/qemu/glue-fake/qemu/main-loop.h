@@ -3,4 +3,5 @@
 #define GLUE_FAKE_MAIN_LOOP_H
 void bql_lock(void);
 void bql_unlock(void);
+bool bql_locked(void);
 #endif

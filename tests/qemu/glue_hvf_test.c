@@ -1,125 +1,36 @@
-/* glue_test.c - runs the shared QEMU glue (integrations/qemu/glue/hvf-wfisleep.c) on Linux with the
- * real library.
+/* glue_hvf_test.c - runs the QEMU glue's core and its HVF adapter
+ * (integrations/qemu/glue/wfisleep-hvf.c.inc, which includes
+ * wfisleep-core.c.inc) on Linux with the real library.
  *
  * QEMU and Hypervisor.framework are replaced by recording fakes (glue-fake/
- * headers, functions below): the BQL, the has-work sources, CNTV_CTL/CVAL,
- * mach_absolute_time (= CLOCK_MONOTONIC ns, the library's Linux clock, with
- * a 1 GHz guest counter), the console. Each scenario runs in its own child
- * process because the glue parses its configuration once per process.
- * Asserts what the glue promises: no wait and no BQL release when work is
- * pending (interrupt, stop, exit request, queued work); a wait to the guest
- * timer deadline with the BQL released; stale kicks dropped, later kicks
- * ending the wait; WFISLEEP_STATS registered; the seed left off where
- * upstream halts; the policy off leaving everything untouched.
+ * headers, glue_fakes.c, the functions below): the BQL, the has-work
+ * sources, CNTV_CTL/CVAL, mach_absolute_time (= CLOCK_MONOTONIC ns, the
+ * library's Linux clock, with a 24 MHz guest counter as on Apple silicon),
+ * the console. Asserts what the glue promises: no wait and no BQL release
+ * when work is pending (interrupt, stop, exit request, queued work); a wait
+ * to the guest timer deadline with the BQL released; stale kicks dropped,
+ * later kicks ending the wait; WFISLEEP_STATS registered; the seed left off
+ * where upstream halts; the policy off leaving everything untouched.
  */
 #define _GNU_SOURCE
 /* QEMU's rule: osdep.h before everything else. */
 // clang-format off
 #include "qemu/osdep.h"
-#include "qemu/error-report.h"
-#include "qemu/main-loop.h"
-#include "qemu/notify.h"
-#include "hw/core/cpu.h"
-#include "system/cpus.h"
+#include "glue_fakes.h"
 #include "system/hvf_int.h"
 #include "target/arm/cpu.h"
-#include "hvf-wfisleep.h"
+#include "wfisleep-hvf.c.inc"
 // clang-format on
 
-#include <mach/mach_time.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-/* ---- fakes ------------------------------------------------------------- */
+/* ---- Hypervisor.framework fakes ------------------------------------------- */
 
 static HVFState fake_hvf_state;
 HVFState *hvf_state = &fake_hvf_state;
-
-static GString *console;     /* every error_printf / warn_report line */
-static bool bql_held = true; /* the vCPU thread enters hvf_wfi holding it */
-static int bql_unlocks;
-static bool work_interrupt, work_queued;
-static bool sampled_unlocked; /* a has-work source was read without the BQL */
-static void (*on_work_sample)(void);
 static uint64_t cntv_ctl, cntv_cval;
-static Notifier *exit_notifiers;
 
-static void console_add(const char *prefix, const char *fmt, va_list ap) {
-    g_string_append(console, prefix);
-    g_string_append_vprintf(console, fmt, ap);
-}
-
-void error_printf(const char *fmt, ...) {
-    va_list ap;
-
-    va_start(ap, fmt);
-    console_add("", fmt, ap);
-    va_end(ap);
-}
-
-void warn_report(const char *fmt, ...) {
-    va_list ap;
-
-    va_start(ap, fmt);
-    console_add("warning: ", fmt, ap);
-    va_end(ap);
-    g_string_append_c(console, '\n');
-}
-
-void bql_lock(void) {
-    if (bql_held) {
-        abort(); /* taken twice */
-    }
-    bql_held = true;
-}
-
-void bql_unlock(void) {
-    if (!bql_held) {
-        abort(); /* released twice */
-    }
-    bql_held = false;
-    bql_unlocks++;
-}
-
-bool cpu_has_work(CPUState *cpu) {
-    (void)cpu;
-    sampled_unlocked |= !bql_held;
-    return work_interrupt;
-}
-
-bool cpu_work_list_empty(CPUState *cpu) {
-    (void)cpu;
-    sampled_unlocked |= !bql_held;
-    if (on_work_sample) {
-        on_work_sample();
-    }
-    return !work_queued;
-}
-
-void qemu_add_exit_notifier(Notifier *n) {
-    n->next = exit_notifiers;
-    exit_notifiers = n;
-}
-
-void qemu_remove_exit_notifier(Notifier *n) {
-    for (Notifier **p = &exit_notifiers; *p; p = &(*p)->next) {
-        if (*p == n) {
-            *p = n->next;
-            return;
-        }
-    }
-}
-
-static void run_exit_notifiers(void) {
-    for (Notifier *n = exit_notifiers; n; n = n->next) {
-        n->notify(n, NULL);
-    }
-}
+#define COUNTER_HZ UINT64_C(24000000)
 
 hv_return_t hv_vcpu_get_sys_reg(hv_vcpu_t vcpu, hv_sys_reg_t reg, uint64_t *value) {
     (void)vcpu;
@@ -133,27 +44,23 @@ hv_return_t hv_vcpu_get_sys_reg(hv_vcpu_t vcpu, hv_sys_reg_t reg, uint64_t *valu
     return HV_SUCCESS;
 }
 
-static uint64_t mono_ns(void) {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
+/* The guest counter at 24 MHz, from the library's clock. */
 uint64_t mach_absolute_time(void) {
-    return mono_ns();
+    uint64_t ns = mono_ns();
+
+    return ns / 1000 * 24 + ns % 1000 * 24 / 1000;
 }
 
 /* ---- the vCPU under test ------------------------------------------------ */
 
 static AccelCPUState accel;
-static ARMCPU arm_cpu = {.gt_cntfrq_hz = 1000000000u};
+static ARMCPU arm_cpu = {.gt_cntfrq_hz = COUNTER_HZ};
 static CPUState *cpu = &arm_cpu.parent_obj;
 
-/* Guest timer enabled, due in ns from now (the counter runs at 1 GHz). */
+/* Guest timer enabled, due in ns from now (the counter runs at 24 MHz). */
 static void timer_in(uint64_t ns) {
     cntv_ctl = 1;
-    cntv_cval = mach_absolute_time() - hvf_state->vtimer_offset + ns;
+    cntv_cval = mach_absolute_time() - hvf_state->vtimer_offset + ns * COUNTER_HZ / 1000000000u;
 }
 
 static void timer_off(void) {
@@ -168,23 +75,9 @@ static double wfi_ms(void) {
     return (double)(mono_ns() - t0) / 1e6;
 }
 
-static int failures;
-#define CHECK(cond, ...)                                                          \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            failures++;                                                           \
-            (void)fprintf(stdout, "FAIL %s:%d: %s: ", __func__, __LINE__, #cond); \
-            (void)fprintf(stdout, __VA_ARGS__);                                   \
-            (void)fprintf(stdout, "\n  console: %s\n", console->str);             \
-        }                                                                         \
-    } while (0)
-
 static void setup(const char *const *env, bool upstream_halts) {
-    console = g_string_new("");
+    fake_setup(env);
     cpu->accel = &accel;
-    for (; env && *env; env++) {
-        putenv((char *)*env);  // NOLINT(concurrency-mt-unsafe): no other thread yet
-    }
     hvf_wfisleep_init(upstream_halts);
 }
 
@@ -192,7 +85,7 @@ static void setup(const char *const *env, bool upstream_halts) {
 
 static void off_touches_nothing(void) {
     setup(NULL, false);
-    CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_OFF, "mode %d", hvf_wfisleep_mode(cpu));
+    CHECK(hvf_wfisleep_mode(cpu) == WFIS_OFF, "mode %d", hvf_wfisleep_mode(cpu));
     timer_in(UINT64_C(2000) * 1000000); /* a wait would take 2 s: the bound below is loose */
     CHECK(wfi_ms() < 1000, "a wait happened with the policy off");
     hvf_wfisleep_note_work(cpu);
@@ -205,7 +98,7 @@ static void work_keeps_the_bql(void) {
     bool *reasons[] = {&work_interrupt, &cpu->stop, &cpu->exit_request, &work_queued};
 
     setup(env, false);
-    CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_ADAPTIVE, "mode %d", hvf_wfisleep_mode(cpu));
+    CHECK(hvf_wfisleep_mode(cpu) == WFIS_ADAPTIVE, "mode %d", hvf_wfisleep_mode(cpu));
     timer_in(UINT64_C(2000) * 1000000); /* a wait would take 2 s: the bound below is loose */
     for (size_t i = 0; i < G_N_ELEMENTS(reasons); i++) {
         *reasons[i] = true;
@@ -282,7 +175,7 @@ static void seed_on_10x_and_11_0(void) {
     static const char *const env[] = {"HVF_WFI_SLEEP=100", NULL};
 
     setup(env, false);
-    CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_SEED, "mode %d", hvf_wfisleep_mode(cpu));
+    CHECK(hvf_wfisleep_mode(cpu) == WFIS_SEED, "mode %d", hvf_wfisleep_mode(cpu));
     CHECK(strstr(console->str, "HVF: WFI adaptive sleep: max 100") != NULL, "no seed announcement");
 }
 
@@ -290,7 +183,7 @@ static void seed_off_where_upstream_halts(void) {
     static const char *const env[] = {"HVF_WFI_SLEEP=100", NULL};
 
     setup(env, true);
-    CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_OFF, "mode %d", hvf_wfisleep_mode(cpu));
+    CHECK(hvf_wfisleep_mode(cpu) == WFIS_OFF, "mode %d", hvf_wfisleep_mode(cpu));
     CHECK(strstr(console->str, "not needed on this QEMU") != NULL,
           "no line saying the seed is not needed");
     CHECK(strstr(console->str, "HVF: WFI adaptive sleep") == NULL,
@@ -311,14 +204,16 @@ static void stats_name_is_registered(void) {
               NULL,
           "no stats line at exit");
     hvf_wfisleep_vcpu_destroy(cpu);
-    CHECK(exit_notifiers == NULL, "destroy left its exit notifier registered");
+    /* What stays is the glue's own entry count, not the vCPU's notifier. */
+    CHECK(exit_notifiers == &wfis_entries_notifier && exit_notifiers->next == NULL,
+          "destroy left its exit notifier registered");
 }
 
 static void bad_value_means_off(void) {
     static const char *const env[] = {"HVF_WFI_SLEEP=fast", NULL};
 
     setup(env, false);
-    CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_OFF, "mode %d", hvf_wfisleep_mode(cpu));
+    CHECK(hvf_wfisleep_mode(cpu) == WFIS_OFF, "mode %d", hvf_wfisleep_mode(cpu));
     CHECK(strstr(console->str, "HVF_WFI_SLEEP=\"fast\"") != NULL &&
               strstr(console->str, "stays QEMU's own") != NULL,
           "no warning naming the variable and value");
@@ -329,16 +224,13 @@ static void index_beyond_the_table(void) {
 
     setup(env, false);
     cpu->cpu_index = 100000;
-    CHECK(hvf_wfisleep_mode(cpu) == HVF_WFISLEEP_OFF, "mode %d", hvf_wfisleep_mode(cpu));
+    CHECK(hvf_wfisleep_mode(cpu) == WFIS_OFF, "mode %d", hvf_wfisleep_mode(cpu));
     hvf_wfisleep_kick(cpu);
     CHECK(strstr(console->str, "beyond") != NULL, "no warning for the index");
 }
 
 int main(void) {
-    static const struct {
-        const char *name;
-        void (*fn)(void);
-    } scenarios[] = {
+    static const GlueScenario scenarios[] = {
         {"off_touches_nothing", off_touches_nothing},
         {"work_keeps_the_bql", work_keeps_the_bql},
         {"waits_to_the_deadline_without_the_bql", waits_to_the_deadline_without_the_bql},
@@ -351,25 +243,6 @@ int main(void) {
         {"bad_value_means_off", bad_value_means_off},
         {"index_beyond_the_table", index_beyond_the_table},
     };
-    int failed = 0;
 
-    for (size_t i = 0; i < G_N_ELEMENTS(scenarios); i++) {
-        (void)fflush(stdout);
-        pid_t pid = fork();
-        if (pid == 0) {
-            alarm(20); /* a lost wake-up must fail the scenario, not hang it */
-            scenarios[i].fn();
-            (void)fflush(stdout);
-            /* exit, not _exit: a sanitizer report sets the status. The child
-             * is single-threaded here. */
-            exit(failures ? 1 : 0);  // NOLINT(concurrency-mt-unsafe)
-        }
-        int status = 0;
-        waitpid(pid, &status, 0);
-        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        (void)printf("%s %s\n", ok ? "ok  " : "FAIL", scenarios[i].name);
-        failed += !ok;
-    }
-    (void)printf("glue: %zu scenarios, %d failed\n", G_N_ELEMENTS(scenarios), failed);
-    return failed ? 1 : 0;
+    return run_scenarios("glue (core + hvf)", scenarios, G_N_ELEMENTS(scenarios));
 }
