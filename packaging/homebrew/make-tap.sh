@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make-tap.sh - creates a local Homebrew tap on your Mac with wfisleep.rb and qemu-wfisleep.rb, generated from this checkout.
 #
 # Usage: packaging/homebrew/make-tap.sh [options]
@@ -32,7 +33,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;/SPDX-License-Identifier/d;s/^# \{0,1\}//;p}' "$0"; }
 die() { echo "make-tap.sh: $*" >&2; exit 2; }
 qemu_releases=$repo/integrations/qemu/releases.txt
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lib/qemu-releases.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """formula_consistency.py - the generated Homebrew formulae agree with the repository.
 
 Usage: formula_consistency.py TAP_DIR REPO_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # homebrew_test.sh - what Linux can check of the Homebrew tap generator: arguments, --dry-run, ruby -c, consistency with the series.
 # Usage: tests/packaging/homebrew_test.sh REPO_DIR [WFISLEEP_BUILD_DIR]
 # Nothing here runs brew. Broken copies prove ruby -c and the consistency

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 # release_text_test.sh - check-release-text.py on a synthetic release text: passes a good series, fails a broken one, a text that does not match its MANIFEST, and skips (77) without text.
 # Usage: tests/qemu/release_text_test.sh REPO_DIR
+# fail() exits, so "test && test || fail" is a plain if/else here.
+# shellcheck disable=SC2015
 set -euo pipefail
 
 repo=${1:?usage: release_text_test.sh REPO_DIR}
