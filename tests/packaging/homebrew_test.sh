@@ -37,7 +37,7 @@ export HOME=$tmp/home
 mkdir -p "$HOME"
 dry=$("$gen" --dry-run --tap-dir "$tmp/dry" 2>&1) || bad "--dry-run failed: $dry"
 [ ! -e "$tmp/dry" ] && ok || bad "--dry-run wrote $tmp/dry"
-for pat in '^\+ git -C .* archive --format=tar.gz --prefix=wfisleep-[0-9.]+/ ' '^\+ cp .*/patches/11\.1/0001-' \
+for pat in '^\+ git -C .* archive --format=tar.gz --prefix=wfisleep-[0-9.]+/ ' '^\+ cp .*/patches/(hvf/)?11\.1/0001-.* .*/patches/hvf-11\.1/0001-' \
   '^\+ write .*/Formula/wfisleep\.rb:' '^\+ write .*/Formula/qemu-wfisleep\.rb:' 'class QemuWfisleep < Formula'; do
   grep -qE -- "$pat" <<<"$dry" && ok || bad "--dry-run lacks /$pat/"
 done
@@ -96,5 +96,20 @@ cp -r "$tmp/tap" "$tmp/broken3"
 sed -i 's/^  version "[0-9.]*"/  version "9.9.9"/' "$tmp/broken3/Formula/wfisleep.rb"
 out=$(python3 "$consistency" "$tmp/broken3" "$repo" 2>&1)
 [ $? = 1 ] && grep -q 'version 9.9.9' <<<"$out" && ok || bad "consistency accepts a wrong wfisleep version: $out"
+
+cp -r "$tmp/tap" "$tmp/broken4"
+sed -i 's|^  url "file://\(.*\)"$|  homepage "file:///nowhere"\n  url "file://\1"|' "$tmp/broken4/Formula/wfisleep.rb"
+out=$(python3 "$consistency" "$tmp/broken4" "$repo" 2>&1)
+[ $? = 1 ] && grep -q 'file:// homepage' <<<"$out" && ok || bad "consistency accepts a file:// homepage: $out"
+cp -r "$tmp/tap" "$tmp/broken5"
+sed -i 's|^      --enable-hvf$|      --enable-hvf\n      --enable-wfisleep|' "$tmp/broken5/Formula/qemu-wfisleep.rb"
+out=$(python3 "$consistency" "$tmp/broken5" "$repo" 2>&1)
+[ $? = 1 ] && grep -q 'enable-wfisleep' <<<"$out" && ok || bad "consistency accepts the removed --enable-wfisleep: $out"
+cp -r "$tmp/tap" "$tmp/broken6"
+sed -i '/depends_on macos: :sequoia/d; /depends_on "python-setuptools"/d' "$tmp/broken6/Formula/qemu-wfisleep.rb"
+out=$(python3 "$consistency" "$tmp/broken6" "$repo" 2>&1)
+[ $? = 1 ] && grep -q 'Sequoia' <<<"$out" && grep -q 'python-setuptools' <<<"$out" && ok ||
+  bad "consistency accepts a formula without the macOS floor or setuptools: $out"
+grep -q 'No public homepage exists yet' "$tmp/tap/Formula/wfisleep.rb" && ok || bad "wfisleep.rb does not say that no public homepage exists"
 
 finish "homebrew"
