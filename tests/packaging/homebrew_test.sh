@@ -92,24 +92,27 @@ open(p, "w").write(s2)
 PY
 out=$(python3 "$consistency" "$tmp/broken2" "$repo" 2>&1)
 [ $? = 1 ] && grep -q 'patches' <<<"$out" && ok || bad "consistency accepts a formula missing a patch: $out"
-cp -r "$tmp/tap" "$tmp/broken3"
-sed -i 's/^  version "[0-9.]*"/  version "9.9.9"/' "$tmp/broken3/Formula/wfisleep.rb"
-out=$(python3 "$consistency" "$tmp/broken3" "$repo" 2>&1)
-[ $? = 1 ] && grep -q 'version 9.9.9' <<<"$out" && ok || bad "consistency accepts a wrong wfisleep version: $out"
-
-cp -r "$tmp/tap" "$tmp/broken4"
-sed -i 's|^  url "file://\(.*\)"$|  homepage "file:///nowhere"\n  url "file://\1"|' "$tmp/broken4/Formula/wfisleep.rb"
-out=$(python3 "$consistency" "$tmp/broken4" "$repo" 2>&1)
-[ $? = 1 ] && grep -q 'file:// homepage' <<<"$out" && ok || bad "consistency accepts a file:// homepage: $out"
-cp -r "$tmp/tap" "$tmp/broken5"
-sed -i 's|^      --enable-hvf$|      --enable-hvf\n      --enable-wfisleep|' "$tmp/broken5/Formula/qemu-wfisleep.rb"
-out=$(python3 "$consistency" "$tmp/broken5" "$repo" 2>&1)
-[ $? = 1 ] && grep -q 'enable-wfisleep' <<<"$out" && ok || bad "consistency accepts the removed --enable-wfisleep: $out"
-cp -r "$tmp/tap" "$tmp/broken6"
-sed -i '/depends_on macos: :sequoia/d; /depends_on "python-setuptools"/d' "$tmp/broken6/Formula/qemu-wfisleep.rb"
-out=$(python3 "$consistency" "$tmp/broken6" "$repo" 2>&1)
-[ $? = 1 ] && grep -q 'Sequoia' <<<"$out" && grep -q 'python-setuptools' <<<"$out" && ok ||
-  bad "consistency accepts a formula without the macOS floor or setuptools: $out"
+# broken_sed NAME FORMULA SED-SCRIPT WHAT PATTERN...: a copy of the tap edited
+# by SED-SCRIPT must fail the consistency check with every PATTERN in its output.
+broken_sed() {
+  local name=$1 formula=$2 script=$3 what=$4 out rc pat
+  shift 4
+  cp -r "$tmp/tap" "$tmp/$name"
+  sed -i "$script" "$tmp/$name/Formula/$formula"
+  out=$(python3 "$consistency" "$tmp/$name" "$repo" 2>&1)
+  rc=$?
+  for pat in "$@"; do
+    grep -q -- "$pat" <<<"$out" || rc=0
+  done
+  [ "$rc" = 1 ] && ok || bad "consistency accepts $what: $out"
+}
+broken_sed broken3 wfisleep.rb 's/^  version "[0-9.]*"/  version "9.9.9"/' "a wrong wfisleep version" 'version 9.9.9'
+broken_sed broken4 wfisleep.rb 's|^  url "file://\(.*\)"$|  homepage "file:///nowhere"\n  url "file://\1"|' \
+  "a file:// homepage" 'file:// homepage'
+broken_sed broken5 qemu-wfisleep.rb 's|^      --enable-hvf$|      --enable-hvf\n      --enable-wfisleep|' \
+  "the removed --enable-wfisleep" 'enable-wfisleep'
+broken_sed broken6 qemu-wfisleep.rb '/depends_on macos: :sequoia/d; /depends_on "python-setuptools"/d' \
+  "a formula without the macOS floor or setuptools" 'Sequoia' 'python-setuptools'
 grep -q 'No public homepage exists yet' "$tmp/tap/Formula/wfisleep.rb" && ok || bad "wfisleep.rb does not say that no public homepage exists"
 
 finish "homebrew"
