@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check-qemu-patches.sh - Linux check of the QEMU HVF patch series: apply, configure, syntax-check against shims.
 #
 # Usage: check-qemu-patches.sh [options] [LINE...]
@@ -42,7 +43,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;/SPDX-License-Identifier/d;s/^# \{0,1\}//;p}' "$0"; }
 
 work=$repo/build/qemu-check
 wfis_build=""

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # fetch-qemu-source.sh - gets QEMU release sources (and meson/pycotap) from Debian source packages, cached.
 #
 # Usage: fetch-qemu-source.sh [--refresh] [--tools] [LINE...]
@@ -29,7 +30,7 @@
 # served (a "SKIP: ..." line names the reason); 2 bad usage; 1 other errors.
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;/SPDX-License-Identifier/d;s/^# \{0,1\}//;p}' "$0"; }
 
 refresh=0
 tools=0

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # dry-run.sh - sourced by the macOS scripts: print (with --dry-run) or run one command.
 # The caller sets dry=1 for a dry run before calling run.
 # shellcheck shell=bash

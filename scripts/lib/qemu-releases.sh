@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # qemu-releases.sh - sourced: the QEMU release record (integrations/qemu/releases.txt).
 # Set qemu_releases to the file's path before calling (the callers do).
 # shellcheck shell=bash
@@ -18,4 +19,24 @@ qemu_recorded_sha256() { # version
 # Where the recorded hash comes from (free text).
 qemu_hash_source() { # version
   awk -v v="$1" '!/^#/ && $1 == v { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' "$qemu_releases"
+}
+
+# The HVF patch series of a line: integrations/qemu/patches/hvf/LINE, or the
+# older layout integrations/qemu/patches/LINE while a checkout still has it.
+qemu_series_dir() { # repo line
+  if [ -d "$1/integrations/qemu/patches/hvf/$2" ]; then
+    echo "$1/integrations/qemu/patches/hvf/$2"
+  else
+    echo "$1/integrations/qemu/patches/$2"
+  fi
+}
+
+# The macOS major version a line's HVF backend needs, where we know of a
+# floor: 11.1 needs the macOS 15 (Sequoia) SDK (EL2 registers, Apple's
+# in-kernel GIC); empty for the other lines.
+qemu_min_macos() { # line
+  case $1 in
+    11.1) echo 15 ;;
+    *) echo "" ;;
+  esac
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # homebrew_test.sh - what Linux can check of the Homebrew tap generator: arguments, --dry-run, ruby -c, consistency with the series.
 # Usage: tests/packaging/homebrew_test.sh REPO_DIR [WFISLEEP_BUILD_DIR]
 # Nothing here runs brew. Broken copies prove ruby -c and the consistency
@@ -36,7 +37,7 @@ export HOME=$tmp/home
 mkdir -p "$HOME"
 dry=$("$gen" --dry-run --tap-dir "$tmp/dry" 2>&1) || bad "--dry-run failed: $dry"
 [ ! -e "$tmp/dry" ] && ok || bad "--dry-run wrote $tmp/dry"
-for pat in '^\+ git -C .* archive --format=tar.gz --prefix=wfisleep-[0-9.]+/ ' '^\+ cp .*/patches/11\.1/0001-' \
+for pat in '^\+ git -C .* archive --format=tar.gz --prefix=wfisleep-[0-9.]+/ ' '^\+ cp .*/patches/(hvf/)?11\.1/0001-.* .*/patches/hvf-11\.1/0001-' \
   '^\+ write .*/Formula/wfisleep\.rb:' '^\+ write .*/Formula/qemu-wfisleep\.rb:' 'class QemuWfisleep < Formula'; do
   grep -qE -- "$pat" <<<"$dry" && ok || bad "--dry-run lacks /$pat/"
 done
@@ -91,9 +92,27 @@ open(p, "w").write(s2)
 PY
 out=$(python3 "$consistency" "$tmp/broken2" "$repo" 2>&1)
 [ $? = 1 ] && grep -q 'patches' <<<"$out" && ok || bad "consistency accepts a formula missing a patch: $out"
-cp -r "$tmp/tap" "$tmp/broken3"
-sed -i 's/^  version "[0-9.]*"/  version "9.9.9"/' "$tmp/broken3/Formula/wfisleep.rb"
-out=$(python3 "$consistency" "$tmp/broken3" "$repo" 2>&1)
-[ $? = 1 ] && grep -q 'version 9.9.9' <<<"$out" && ok || bad "consistency accepts a wrong wfisleep version: $out"
+# broken_sed NAME FORMULA SED-SCRIPT WHAT PATTERN...: a copy of the tap edited
+# by SED-SCRIPT must fail the consistency check with every PATTERN in its output.
+broken_sed() {
+  local name=$1 formula=$2 script=$3 what=$4 out rc pat
+  shift 4
+  cp -r "$tmp/tap" "$tmp/$name"
+  sed -i "$script" "$tmp/$name/Formula/$formula"
+  out=$(python3 "$consistency" "$tmp/$name" "$repo" 2>&1)
+  rc=$?
+  for pat in "$@"; do
+    grep -q -- "$pat" <<<"$out" || rc=0
+  done
+  [ "$rc" = 1 ] && ok || bad "consistency accepts $what: $out"
+}
+broken_sed broken3 wfisleep.rb 's/^  version "[0-9.]*"/  version "9.9.9"/' "a wrong wfisleep version" 'version 9.9.9'
+broken_sed broken4 wfisleep.rb 's|^  url "file://\(.*\)"$|  homepage "file:///nowhere"\n  url "file://\1"|' \
+  "a file:// homepage" 'file:// homepage'
+broken_sed broken5 qemu-wfisleep.rb 's|^      --enable-hvf$|      --enable-hvf\n      --enable-wfisleep|' \
+  "the removed --enable-wfisleep" 'enable-wfisleep'
+broken_sed broken6 qemu-wfisleep.rb '/depends_on macos: :sequoia/d; /depends_on "python-setuptools"/d' \
+  "a formula without the macOS floor or setuptools" 'Sequoia' 'python-setuptools'
+grep -q 'No public homepage exists yet' "$tmp/tap/Formula/wfisleep.rb" && ok || bad "wfisleep.rb does not say that no public homepage exists"
 
 finish "homebrew"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # broken_patch_test.sh - proves the 10.x check can fail: a copy of the 10.2 series with one broken hook must be rejected.
 # Usage: tests/qemu/broken_patch_test.sh REPO_DIR WFISLEEP_BUILD_DIR WORK_DIR
 # The copy calls hvf_wfisleep_kick() with a wrong argument count, inside

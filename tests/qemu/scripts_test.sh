@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts_test.sh - what Linux can test of the macOS-only QEMU scripts: shellcheck, argument handling, --dry-run output.
 # Usage: tests/qemu/scripts_test.sh REPO_DIR
 # ok() cannot fail, so "test && ok || bad" is a plain if/else here.
@@ -29,7 +30,8 @@ if command -v shellcheck >/dev/null; then
   for s in "$rebuild" "$alpine" "$repo/scripts/cross-aarch64.sh" \
     "$repo/integrations/qemu/fetch-qemu-source.sh" "$repo/integrations/qemu/check-qemu-patches.sh" \
     "$repo/integrations/qemu/emit-glue.sh" "$repo/tests/qemu/series_test.sh" \
-    "$repo/tests/qemu/skip_test.sh" "$repo/tests/qemu/broken_patch_test.sh" "$0"; do
+    "$repo/tests/qemu/skip_test.sh" "$repo/tests/qemu/broken_patch_test.sh" \
+    "$repo/tests/qemu/release_text_test.sh" "$0"; do
     if shellcheck -x "$s"; then ok; else bad "shellcheck $s"; fi
   done
 else
@@ -55,6 +57,8 @@ expect "rebuild unknown arg" 2 "unknown argument '--bogus'" "$rebuild" --bogus
 expect "rebuild bad line" 2 "--line '9.0' is not a patched QEMU line" "$rebuild" --line 9.0 --dry-run
 expect "rebuild version off line" 2 "not on line 11.1" "$rebuild" --qemu-version 10.0.13 --dry-run
 expect "rebuild --help names dtc and a Python" 0 'brew install .*dtc.*python3' "$rebuild" --help
+expect "rebuild --help names python-setuptools" 0 'brew install .*python-setuptools' "$rebuild" --help
+expect "rebuild --help: Sonoma uses 11.0 or 10.2" 0 'macOS 14 \(Sonoma\) use --line 11.0 or --line 10.2' "$rebuild" --help
 expect "rebuild bad version" 2 "is not X.Y.Z" "$rebuild" --qemu-version 10.2 --dry-run
 expect "rebuild bad jobs" 2 "--jobs '0'" "$rebuild" --jobs 0 --dry-run
 expect "rebuild missing dir" 2 "--work-dir needs a directory" "$rebuild" --work-dir
@@ -67,17 +71,22 @@ dry=$("$rebuild" --dry-run --work-dir "$tmp/w" --jobs 3 2>&1) || bad "rebuild --
 [ ! -e "$tmp/w" ] && ok || bad "rebuild --dry-run created $tmp/w"
 for pat in '^\+ cmake -S .* -B .*/w/wfisleep-build ' '^\+ cmake --install ' 'CMAKE_INSTALL_NAME_DIR=.*/w/prefix/lib' \
   '^\+ curl .*https://download.qemu.org/qemu-11\.1\.2\.tar\.xz' '^\+ tar -C .*/w -xf ' \
-  '--target-list=aarch64-softmmu' '--enable-hvf --enable-wfisleep' 'PKG_CONFIG_PATH=.*/w/prefix/lib/pkgconfig' \
+  '--target-list=aarch64-softmmu' "--enable-hvf '--extra-cflags=-DCONFIG_WFISLEEP \\\$\\(pkg-config --cflags wfisleep\\)'" \
+  "'--extra-ldflags=\\\$\\(pkg-config --libs wfisleep\\)'" \
+  '^\+ env PKG_CONFIG_PATH=.*/w/prefix/lib/pkgconfig pkg-config --atleast-version=0\.2 wfisleep$' \
   'ninja -j 3$' 'ninja install$'; do
   grep -qE -- "$pat" <<<"$dry" && ok || bad "rebuild --dry-run lacks /$pat/"
 done
-# Exactly the series of the line, in order.
-want=$(cd "$repo/integrations/qemu/patches/11.1" && printf '%s\n' ./*.patch | sed 's|^\./||')
-got=$(sed -n 's|.*patch -p1 --fuzz=0 --forward -i .*/patches/11\.1/||p' <<<"$dry")
+lacks "rebuild: no meson option any more" 'enable-wfisleep' "$rebuild" --dry-run --work-dir "$tmp/w"
+# Exactly the series of the line, in order (patches/hvf/LINE, or the older patches/LINE).
+sdir=$repo/integrations/qemu/patches/hvf/11.1
+[ -d "$sdir" ] || sdir=$repo/integrations/qemu/patches/11.1
+want=$(cd "$sdir" && printf '%s\n' ./*.patch | sed 's|^\./||')
+got=$(sed -nE 's|.*patch -p1 --fuzz=0 --forward -i .*/patches/(hvf/)?11\.1/||p' <<<"$dry")
 [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "rebuild --dry-run applies [$got], want [$want]"
 
 dry10=$("$rebuild" --dry-run --line 10.0 --work-dir "$tmp/w" 2>&1)
-grep -q 'qemu-10\.0\.13\.tar\.xz' <<<"$dry10" && grep -q '/patches/10\.0/0001' <<<"$dry10" && ok ||
+grep -q 'qemu-10\.0\.13\.tar\.xz' <<<"$dry10" && grep -qE '/patches/(hvf/)?10\.0/0001' <<<"$dry10" && ok ||
   bad "rebuild --line 10.0 --dry-run: wrong release or series"$'\n'"$dry10"
 
 # The tarball hash: checked against the record, or plainly not checked.
@@ -89,11 +98,11 @@ grep -qF "expecting sha256 $rec" <<<"$dry" && grep -qE '^\+ shasum -a 256 .*/w/q
 expect "rebuild: no record, says so" 0 'warning: no recorded sha256 for qemu-10\.0\.13\.tar\.xz.*not checked' \
   "$rebuild" --dry-run --line 10.0 --work-dir "$tmp/w"
 dry11=$("$rebuild" --dry-run --line 11.0 --work-dir "$tmp/w" 2>&1)
-grep -q 'qemu-11\.0\.4\.tar\.xz' <<<"$dry11" && grep -q '/patches/11\.0/0003' <<<"$dry11" && ok ||
+grep -q 'qemu-11\.0\.4\.tar\.xz' <<<"$dry11" && grep -qE '/patches/(hvf/)?11\.0/000[23]' <<<"$dry11" && ok ||
   bad "rebuild --line 11.0 --dry-run: wrong release or series"$'\n'"$dry11"
 
 quick=$("$rebuild" quick --dry-run --work-dir "$tmp/w" 2>&1)
-grep -qE '^\+ cd .*/w/qemu-11\.1\.2/build && env PKG_CONFIG_PATH=.* ninja -j' <<<"$quick" && ok ||
+grep -qE '^\+ cd .*/w/qemu-11\.1\.2/build && ninja -j' <<<"$quick" && ok ||
   bad "rebuild quick --dry-run lacks the incremental ninja"$'\n'"$quick"
 lacks "rebuild quick does not download" 'curl|configure|patch -p1' "$rebuild" quick --dry-run --work-dir "$tmp/w"
 
@@ -143,6 +152,22 @@ grep -q '^+ curl' <<<"$edry" && grep -q 'media=cdrom' <<<"$edry" && ! grep -q 'q
 expect "alpine port and smp options" 0 'hostfwd=tcp::2200-:22.*' "$alpine" --dry-run --ssh-port 2200 --smp 2
 expect "alpine smp option" 0 ' -smp 2 ' "$alpine" --dry-run --smp 2
 expect "alpine shows the opt-in" 0 'HVF_WFI_SLEEP=100 ' env HVF_WFI_SLEEP=100 "$alpine" --dry-run
+# The GIC mode: 11.1+ gets kernel-irqchip=off by default (wfisleep can act), older QEMU no option.
+expect "alpine bad --irqchip" 2 "--irqchip 'maybe' is invalid; accepted: auto, off, on" "$alpine" --irqchip maybe --dry-run
+mkdir -p "$tmp/q111/bin" "$tmp/q102/bin"
+printf '#!/bin/sh\necho "QEMU emulator version 11.1.2"\n' >"$tmp/q111/bin/qemu-system-aarch64"
+printf '#!/bin/sh\necho "QEMU emulator version 10.2.2 (Debian 1:10.2.2+ds-1)"\n' >"$tmp/q102/bin/qemu-system-aarch64"
+chmod +x "$tmp/q111/bin/qemu-system-aarch64" "$tmp/q102/bin/qemu-system-aarch64"
+expect "alpine 11.1: kernel-irqchip=off by default" 0 '^\+ .* -accel hvf,kernel-irqchip=off ' \
+  "$alpine" --dry-run --qemu "$tmp/q111/bin/qemu-system-aarch64" --disk "$tmp/e/a.qcow2"
+expect "alpine 11.1: --irqchip on says wfisleep cannot act" 0 'wfisleep cannot act' \
+  "$alpine" --dry-run --irqchip on --qemu "$tmp/q111/bin/qemu-system-aarch64" --disk "$tmp/e/a.qcow2"
+lacks "alpine 10.2: no kernel-irqchip option" 'kernel-irqchip' \
+  "$alpine" --dry-run --qemu "$tmp/q102/bin/qemu-system-aarch64" --disk "$tmp/e/a.qcow2"
+expect "alpine 10.2: --irqchip off refused" 2 '--irqchip off needs QEMU 11.1 or later' \
+  "$alpine" --dry-run --irqchip off --qemu "$tmp/q102/bin/qemu-system-aarch64" --disk "$tmp/e/a.qcow2"
+grep -q 'seed policy (HVF_WFI_SLEEP' "$alpine" && ! grep -qi "seed's adaptive" "$alpine" && ok ||
+  bad "run-alpine.sh calls the seed policy by another name"
 
 # ---- the user docs speak to users: no workspace path, no issue number ----
 for doc in "$repo/docs/qemu-guide.md" "$repo/integrations/qemu/README.md"; do

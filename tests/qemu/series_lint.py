@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """series_lint.py - what can be checked of a QEMU patch series without its QEMU source.
 
 Usage: series_lint.py PATCHES_ROOT LINE...

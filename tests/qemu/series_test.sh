@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # series_test.sh - the QEMU series without QEMU: shared glue identical in every series, hunks well formed and guarded.
 # Usage: tests/qemu/series_test.sh REPO_DIR
 # Each check is also run on a deliberately broken copy, which must fail.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # skip_test.sh - offline proof that an 11.x line the archive cannot serve is a visible skip (exit 77), not a pass or a failure.
 # Usage: tests/qemu/skip_test.sh REPO_DIR WFISLEEP_BUILD_DIR
 # A file:// Debian archive made here lists qemu 1:11.1.9+ds-1 in sid (with no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hypervisor.h - declaration-only shim of Apple's Hypervisor.framework (arm64 API) for syntax checks on Linux.
  *
  * Written for wfisleep's QEMU check from public API references (Apple's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mach_time.h - declaration-only shim of Apple's <mach/mach_time.h> for syntax checks on Linux. */
 #ifndef WFISLEEP_SHIM_MACH_MACH_TIME_H
 #define WFISLEEP_SHIM_MACH_MACH_TIME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* object.h - declaration-only shim of Apple's <os/object.h> (OS object retain/release) for syntax checks on Linux. */
 #ifndef WFISLEEP_SHIM_OS_OBJECT_H
 #define WFISLEEP_SHIM_OS_OBJECT_H
