@@ -13,12 +13,12 @@
 #include "qemu/notify.h"
 // clang-format on
 
-extern GString *console;       /* every error_printf / warn_report line */
-extern bool bql_held;          /* set by the test to the state the caller is in */
-extern int bql_unlocks;        /* releases by the glue */
-extern bool work_interrupt;    /* cpu_has_work() */
-extern bool work_queued;       /* !cpu_work_list_empty() */
-extern bool sampled_unlocked;  /* a has-work source was read without the BQL */
+extern GString *console;             /* every error_printf / warn_report line */
+extern bool bql_held;                /* set by the test to the state the caller is in */
+extern int bql_unlocks;              /* releases by the glue */
+extern bool work_interrupt;          /* cpu_has_work() */
+extern bool work_queued;             /* !cpu_work_list_empty() */
+extern bool sampled_unlocked;        /* a has-work source was read without the BQL */
 extern void (*on_work_sample)(void); /* called when the queued-work source is read */
 extern Notifier *exit_notifiers;
 

@@ -179,7 +179,8 @@ static void no_policy_changes_nothing(void) {
 static void other_accelerator_changes_nothing(void) {
     tcg_allowed = false;
     setup(adaptive);
-    CHECK(!wfis_tcg_on && fake_ops.kick_vcpu_thread == upstream_kick, "TCG glue active without TCG");
+    CHECK(!wfis_tcg_on && fake_ops.kick_vcpu_thread == upstream_kick,
+          "TCG glue active without TCG");
 }
 
 static void single_thread_stays_upstream(void) {
