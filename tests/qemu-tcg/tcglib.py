@@ -179,24 +179,26 @@ class QMP:
             self._closed = True
             self._cv.notify_all()
 
-    def command(self, name, timeout=60, **args):
+    def command(self, _cmd, _timeout=60, **args):
+        """Runs one command; its "return" value, or QMPError. (The odd
+        parameter names leave "name" and "timeout" free for QMP arguments.)"""
         self._next_id += 1
-        msg = {"execute": name, "id": self._next_id}
+        msg = {"execute": _cmd, "id": self._next_id}
         if args:
             msg["arguments"] = args
         self.sock.sendall(json.dumps(msg).encode() + b"\n")
         with self._cv:
             ok = self._cv.wait_for(
-                lambda: self._closed or any(r.get("id") == self._next_id for r in self._replies), timeout)
+                lambda: self._closed or any(r.get("id") == self._next_id for r in self._replies), _timeout)
             for i, r in enumerate(self._replies):
                 if r.get("id") == self._next_id:
                     del self._replies[i]
                     if "error" in r:
-                        raise QMPError("%s: %s" % (name, r["error"].get("desc", r["error"])))
+                        raise QMPError("%s: %s" % (_cmd, r["error"].get("desc", r["error"])))
                     return r.get("return")
-        if name == "quit" and self._closed:
+        if _cmd == "quit" and self._closed:
             return None
-        raise QMPError("%s: no reply in %d s" % (name, timeout) if not ok else "%s: connection closed" % name)
+        raise QMPError("%s: no reply in %d s" % (_cmd, _timeout) if not ok else "%s: connection closed" % _cmd)
 
     def wait_event(self, name, timeout, since=0, pred=None):
         """The first event NAME at index >= since (matching pred); None on timeout."""
