@@ -14,5 +14,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 case ${1:-} in
   guest) shift; exec "$here/../guest/linux-arm64/build.sh" "$@" ;;
   -h | --help) usage ;;
+  '') echo "qemu-tcg.sh: no command given (accepted: guest, --help)" >&2; exit 2 ;;
   *) echo "qemu-tcg.sh: unknown command '${1:-}' (accepted: guest, --help)" >&2; exit 2 ;;
 esac

@@ -65,8 +65,10 @@ apt_update() {
   mkdir -p "$apt_dir"
   echo "deb $(debian_source_opts "$mirror")$mirror $suite main" >"$apt_dir/sources.list"
   log "apt-get update ($mirror $suite, arm64)"
-  if ! gapt apt-get update >"$apt_dir/update.log" 2>&1; then
-    skip "guest-arm64: apt-get update for Debian $suite arm64 from $mirror failed (see $apt_dir/update.log)"
+  # apt-get update exits 0 when an index could not be fetched: read its log too.
+  if ! gapt apt-get update >"$apt_dir/update.log" 2>&1 ||
+    grep -qE '^(E:|W: Failed to fetch|Err:)' "$apt_dir/update.log"; then
+    skip "guest-arm64: apt-get update for Debian $suite arm64 from $mirror failed: $(grep -m1 -E '^(E:|W:|Err:)' "$apt_dir/update.log" | cut -c1-160) (see $apt_dir/update.log)"
   fi
   updated=1
 }

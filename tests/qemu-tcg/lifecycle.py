@@ -159,6 +159,15 @@ def t_workload(run):
             cpus = {c for c, _ in res.hb}
             check(cpus == set(range(smp)), "heartbeats from vCPUs %s, want 0..%d" % (sorted(cpus), smp - 1))
         log(line)
+    if smp == 1:
+        # A bad value: one ERROR line naming it, END status=error, power-off.
+        vm = run.boot("cyclictest:threads=1,interval_us=5,duration_s=1")
+        _, _, m = run.wait_line(vm, r"^WFISG END status=(\S+)", 60, what="END line")
+        errs = vm.results().errors
+        check(m.group(1) == "error" and len(errs) == 1 and "interval_us '5'" in errs[0],
+              "bad wfis.work: END status=%s, errors %s" % (m.group(1), errs))
+        check(vm.wait_exit(15) is not None, "bad wfis.work: QEMU still running after END")
+        log("bad wfis.work rejected: %s" % errs[0])
 
 
 def t_stopcont(run, cycles=20, hold=0.1):
