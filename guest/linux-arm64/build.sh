@@ -123,6 +123,14 @@ if [ "$update_lock" = 1 ]; then
   } >"$tmp"
   mv "$tmp" "$lock"
   log "packages.lock rewritten"
+  # Drop the .debs the new lock no longer names.
+  for f in "$cache"/debs/*.deb; do
+    keep=0
+    while read -r name ver _; do
+      [ "$f" = "$(deb_path "$name" "$ver")" ] && keep=1
+    done < <(grep -vE '^\s*(#|$)' "$lock")
+    [ "$keep" = 1 ] || rm -f "$f"
+  done
 fi
 
 [ -f "$lock" ] || { echo "build.sh: $lock is missing (run with --update-lock)" >&2; exit 1; }
@@ -229,6 +237,9 @@ cp "$pkgs/boot/vmlinuz-$krel" "$work/out/vmlinuz"
 python3 "$here/mkcpio.py" "$root" "$work/out/initrd.img" --node dev/console:c:5:1
 rm -rf "$out"
 mv "$work/out" "$out"
+# Keep the four newest builds (worktrees of different versions share the cache).
+find "$cache" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{16}' -printf '%T@ %p\n' |
+  sort -rn | tail -n +5 | cut -d' ' -f2- | while read -r d; do rm -rf "$d"; done
 log "built $out (kernel $krel, initramfs $(du -h "$out/initrd.img" | cut -f1))"
 echo "kernel $out/vmlinuz"
 echo "initrd $out/initrd.img"
