@@ -3,7 +3,8 @@
 qemu-system-aarch64 (TCG), driven over QMP and read from its serial console.
 
 Usage: lifecycle.py TEST [options]
-  TEST: workload, stopcont, migrate, reset, quit, stress, trace
+  TEST: workload, stopcont, migrate, reset, quit, stress, trace; or run
+        (not a test: boots --work SPEC once and prints what it measured)
   --qemu PATH            QEMU under test (default: $WFISLEEP_QEMU)
   --reference-qemu PATH  upstream build measured in the same test (quit, stress)
                          (default: $WFISLEEP_QEMU_REFERENCE)
@@ -15,6 +16,7 @@ Usage: lifecycle.py TEST [options]
   --expect-trace-entries N   (trace) run with the trace event enabled and
                          require exactly N lines of it
   --trace-event NAME     (trace) the event counted (default wfisleep_tcg_wfi)
+  --work SPEC            (run) the guest's wfis.work value
   --keep                 keep the work directory (logs) after a pass
 
 Exit status: 0 pass, 1 fail, 77 skipped (one "SKIP: ..." line says why), 2 usage.
@@ -22,6 +24,7 @@ Exit status: 0 pass, 1 fail, 77 skipped (one "SKIP: ..." line says why), 2 usage
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -31,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tcglib  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-TESTS = ("workload", "stopcont", "migrate", "reset", "quit", "stress", "trace")
+TESTS = ("workload", "stopcont", "migrate", "reset", "quit", "stress", "trace", "run")
 
 
 class Fail(Exception):
@@ -133,11 +136,11 @@ def heartbeat_after(run, vm, t0, timeout, since):
 
 # ---------------------------------------------------------------- tests
 
-def t_workload(run):
+def t_workload(run, works=None):
     smp = run.args.smp
-    for work, secs in (("idle:3", 3),
-                       ("cyclictest:threads=%d,interval_us=1000,duration_s=2" % smp, 2),
-                       ("heartbeat:period_ms=200,duration_s=2", 2)):
+    for work, secs in works or (("idle:3", 3),
+                                ("cyclictest:threads=%d,interval_us=1000,duration_s=2" % smp, 2),
+                                ("heartbeat:period_ms=200,duration_s=2", 2)):
         vm = run.boot(work)
         _, t_ready, up = run.ready(vm)
         _, t_start, _ = run.wait_line(vm, r"^WFISG MARK start", 30, what="MARK start")
@@ -145,21 +148,25 @@ def t_workload(run):
         _, t_end, _ = run.wait_line(vm, r"^WFISG MARK end", secs * 10 + 30, what="MARK end")
         cpu = vm.cpu_seconds() - cpu0
         res = run.finish(vm)
-        kind = work.split(":")[0]
+        kind = work.split(":")[0] if "+" not in work else work
         line = "%s smp=%d: READY at guest uptime %.2f s (%.2f s after cont), window %.2f s, QEMU CPU %.0f%% of a core" % (
             kind, smp, up, t_ready - vm.started, t_end - t_start, 100 * cpu / max(t_end - t_start, 1e-3))
-        if kind == "cyclictest":
+        if res.ct_hist or kind == "cyclictest":
             ct = res.cyclictest()
             check(ct["samples"] > 0, "cyclictest printed no histogram")
             check(len(res.ct_hist) == smp, "cyclictest histogram has %d threads, want %d" % (len(res.ct_hist), smp))
             line += "; cyclictest us p50 %s p90 %s p99 %s p99.9 %s max %s (%d samples%s)" % (
                 ct["p50"], ct["p90"], ct["p99"], ct["p99.9"], ct["max"], ct["samples"],
                 "" if ct["exact"] else ", some above the 20 ms histogram")
+        if res.ping:
+            pp = res.ping_percentiles()
+            line += "; ping %s/%s replies, rtt ms p50 %.3f p99 %.3f" % (
+                res.ping.get("received"), res.ping.get("sent"), (pp["p50"] or 0) / 1000, (pp["p99"] or 0) / 1000)
         if kind == "heartbeat":
             cpus = {c for c, _ in res.hb}
             check(cpus == set(range(smp)), "heartbeats from vCPUs %s, want 0..%d" % (sorted(cpus), smp - 1))
         log(line)
-    if smp == 1:
+    if smp == 1 and not works:
         # A bad value: one ERROR line naming it, END status=error, power-off.
         vm = run.boot("cyclictest:threads=1,interval_us=5,duration_s=1")
         _, _, m = run.wait_line(vm, r"^WFISG END status=(\S+)", 60, what="END line")
@@ -353,6 +360,13 @@ def t_trace(run):
               "%d %s lines, want %d" % (lines, ev, run.args.expect_trace_entries))
 
 
+def t_run(run):
+    if not run.args.work:
+        raise Fail("run needs --work SPEC (e.g. --work idle:10)")
+    secs = [int(x) for x in re.findall(r"(?:duration_s=|idle:)(\d+)", run.args.work)]
+    t_workload(run, ((run.args.work, max(secs or [10])),))
+
+
 # ---------------------------------------------------------------- main
 
 def build_guest():
@@ -379,6 +393,7 @@ def main():
     ap.add_argument("--qemu-arg", action="append", default=[])
     ap.add_argument("--expect-trace-entries", type=int)
     ap.add_argument("--trace-event", default="wfisleep_tcg_wfi")
+    ap.add_argument("--work")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     name = "%s smp=%d" % (args.test, args.smp)
