@@ -11,7 +11,7 @@ Usage: lifecycle.py TEST [options]
   --kernel PATH --initrd PATH   the guest (default: $WFISLEEP_GUEST_KERNEL /
                          $WFISLEEP_GUEST_INITRD, else scripts/qemu-tcg.sh guest)
   --smp N                vCPUs (default 1)
-  --net pci|mmio|none    the virtio-net transport (default pci)
+  --net pci|mmio|none    the virtio-net transport (default $WFISLEEP_GUEST_NET, else pci)
   --qemu-arg ARG         one more QEMU argument for the QEMU under test (repeatable)
   --expect-trace-entries N   (trace) run with the trace event enabled and
                          require exactly N lines of it
@@ -389,13 +389,15 @@ def main():
     ap.add_argument("--kernel", default=os.environ.get("WFISLEEP_GUEST_KERNEL"))
     ap.add_argument("--initrd", default=os.environ.get("WFISLEEP_GUEST_INITRD"))
     ap.add_argument("--smp", type=int, default=1, choices=range(1, 9), metavar="N")
-    ap.add_argument("--net", choices=("pci", "mmio", "none"), default="pci")
+    ap.add_argument("--net", choices=("pci", "mmio", "none"), default=os.environ.get("WFISLEEP_GUEST_NET") or "pci")
     ap.add_argument("--qemu-arg", action="append", default=[])
     ap.add_argument("--expect-trace-entries", type=int)
     ap.add_argument("--trace-event", default="wfisleep_tcg_wfi")
     ap.add_argument("--work")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
+    if args.test == "run" and not args.work:
+        ap.error("run needs --work SPEC (e.g. --work idle:10)")
     name = "%s smp=%d" % (args.test, args.smp)
     try:
         if not args.qemu:
