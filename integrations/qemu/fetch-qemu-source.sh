@@ -54,17 +54,9 @@ mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock -w 900 9 || { echo "fetch-qemu-source.sh: cache $cache is busy (lock $cache/.lock)" >&2; exit 1; }
 
-# The Debian archive this machine already uses (deb822 or one-line format).
-debian_mirror() {
-  if [ -n "${WFISLEEP_DEBIAN_MIRROR:-}" ]; then
-    echo "$WFISLEEP_DEBIAN_MIRROR"
-    return
-  fi
-  local uri
-  uri=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-    grep -oE '(https?)://[^ ]+/debian/?( |$)' | grep -v -- '-security' | head -n1 | tr -d ' ') || true
-  echo "${uri:-http://deb.debian.org/debian}"
-}
+# debian_mirror, debian_source_opts, debian_apt
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/debian-apt.sh
+. "$(dirname "$0")/../../scripts/lib/debian-apt.sh"
 
 suites_of() { # line -> the Debian suites that may serve it, preferred first
   case $1 in
@@ -75,26 +67,19 @@ suites_of() { # line -> the Debian suites that may serve it, preferred first
   esac
 }
 
-# apt with a private state/cache/sources set: nothing of the machine's apt
-# configuration or lists changes.
+# apt with a private state/cache/sources set per suite.
 apt_private() { # suite, apt-get|apt-cache, args...
   local suite=$1 tool=$2
   shift 2
-  local dir=$cache/apt-$suite
-  "$tool" -q -o Dir::State="$dir/state" -o Dir::Cache="$dir/cache" \
-    -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
-    -o APT::Sandbox::User=root -o Acquire::Languages=none -o Acquire::Retries=2 "$@"
+  debian_apt "$cache/apt-$suite" "$tool" "$@"
 }
 
 apt_update() { # suite
-  local suite=$1 mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  local suite=$1 mirror opts
   local dir=$cache/apt-$suite
   mirror=$(debian_mirror)
-  mkdir -p "$dir/state/lists/partial" "$dir/cache/archives/partial"
-  local opts=""
-  [ -r "$keyring" ] && opts="[signed-by=$keyring] "
-  case $mirror in file://*) opts="[trusted=yes] " ;; esac
+  opts=$(debian_source_opts "$mirror")
+  mkdir -p "$dir"
   {
     echo "deb-src ${opts}$mirror $suite main"
     # Binary index only for trixie: meson/pycotap come from there.
