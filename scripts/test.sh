@@ -23,6 +23,37 @@ configure_build() { # dir, cmake args... [--target T...] builds only those targe
 
 step "main build"
 configure_build build/main -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The real-QEMU tests (label qemu-tcg) need four QEMU builds and the arm64
+# guest: both cached under ~/.cache/wfisleep (or $WFISLEEP_CACHE), keyed by
+# what they are built from. They are built here, not inside a test, so a
+# test's timeout never includes a QEMU build. Unavailable sources: the
+# tests skip, each saying why.
+step "QEMU TCG builds and the arm64 Linux guest"
+qemu_vars=(-DWFISLEEP_QEMU= -DWFISLEEP_QEMU_REFERENCE= -DWFISLEEP_GUEST_KERNEL= -DWFISLEEP_GUEST_INITRD=)
+rc=0
+builds=$(scripts/qemu-tcg.sh build --wfisleep-build build/main --jobs "$jobs") || rc=$?
+if [ "$rc" = 0 ]; then
+  echo "$builds"
+  rc=0
+  guest=$(scripts/qemu-tcg.sh guest) || rc=$?
+  if [ "$rc" = 0 ]; then
+    echo "$guest"
+    path_of() { awk -v n="$1" '$1 == n { print $2 }' <<<"$2"; }
+    qemu_vars=(-DWFISLEEP_QEMU="$(path_of wfisleep-noppoll "$builds")"
+      -DWFISLEEP_QEMU_REFERENCE="$(path_of upstream-noppoll "$builds")"
+      -DWFISLEEP_GUEST_KERNEL="$(path_of kernel "$guest")" -DWFISLEEP_GUEST_INITRD="$(path_of initrd "$guest")")
+  elif [ "$rc" = 77 ]; then
+    echo "$guest (the qemu-tcg tests will skip)"
+  else
+    exit 1
+  fi
+elif [ "$rc" = 77 ]; then
+  echo "$builds (the qemu-tcg tests will skip)"
+else
+  exit 1
+fi
+cmake -S . -B build/main "${qemu_vars[@]}" >/dev/null
+
 step "main tests"
 ctest --test-dir build/main --output-on-failure -j "$jobs" --timeout 900
 

@@ -3,7 +3,7 @@
 qemu-system-aarch64 (TCG), driven over QMP and read from its serial console.
 
 Usage: lifecycle.py TEST [options]
-  TEST: workload, stopcont, migrate, reset, quit, stress, trace; or run
+  TEST: workload, stopcont, migrate, reset, quit, stress, entries; or run
         (not a test: boots --work SPEC once and prints what it measured)
   --qemu PATH            QEMU under test (default: $WFISLEEP_QEMU)
   --reference-qemu PATH  upstream build measured in the same test (quit, stress)
@@ -13,9 +13,11 @@ Usage: lifecycle.py TEST [options]
   --smp N                vCPUs (default 1)
   --net pci|mmio|none    the virtio-net transport (default $WFISLEEP_GUEST_NET, else pci)
   --qemu-arg ARG         one more QEMU argument for the QEMU under test (repeatable)
-  --expect-trace-entries N   (trace) run with the trace event enabled and
-                         require exactly N lines of it
-  --trace-event NAME     (trace) the event counted (default wfisleep_tcg_wfi)
+  --expect-entries N     (entries) with no policy set and WFISLEEP_STATS=1,
+                         require the glue to report exactly N waits entered
+The policy of the QEMU under test comes from the environment
+(WFISLEEP_POLICY=adaptive); with WFISLEEP_STATS=1 and a policy, workload
+also requires the glue to have entered waits.
   --work SPEC            (run) the guest's wfis.work value
   --keep                 keep the work directory (logs) after a pass
 
@@ -34,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tcglib  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-TESTS = ("workload", "stopcont", "migrate", "reset", "quit", "stress", "trace", "run")
+TESTS = ("workload", "stopcont", "migrate", "reset", "quit", "stress", "entries", "run")
 
 
 class Fail(Exception):
@@ -162,6 +164,11 @@ def t_workload(run, works=None):
             pp = res.ping_percentiles()
             line += "; ping %s/%s replies, rtt ms p50 %.3f p99 %.3f" % (
                 res.ping.get("received"), res.ping.get("sent"), (pp["p50"] or 0) / 1000, (pp["p99"] or 0) / 1000)
+        n = glue_entries(vm)
+        if os.environ.get("WFISLEEP_POLICY") == "adaptive" and os.environ.get("WFISLEEP_STATS") == "1":
+            check(n is not None and n > 0, "the glue entered %s waits with WFISLEEP_POLICY=adaptive" % n)
+        if n is not None:
+            line += "; glue waits entered %d" % n
         if kind == "heartbeat":
             cpus = {c for c, _ in res.hb}
             check(cpus == set(range(smp)), "heartbeats from vCPUs %s, want 0..%d" % (sorted(cpus), smp - 1))
@@ -340,24 +347,31 @@ def t_stress(run):
         log("stress smp=%d: no --reference-qemu: reported only" % run.args.smp)
 
 
-def t_trace(run):
-    ev = run.args.trace_event
-    trace = os.path.join(run.dir, "trace.log")
-    vm = run.boot("idle:3", trace_file=trace, trace_event=ev)
+ENTRIES_RE = re.compile(r"^wfisleep: tcg: (\d+) waits entered", re.M)
+
+
+def glue_entries(vm):
+    """The glue's own count of waits entered, printed at exit with WFISLEEP_STATS=1; None if absent."""
+    m = ENTRIES_RE.search(vm.stderr_text())
+    return int(m.group(1)) if m else None
+
+
+def t_entries(run):
+    """With no policy set the hook never enters the glue: it reports 0 waits entered."""
+    saved = {k: os.environ.pop(k) for k in ("WFISLEEP_POLICY", "HVF_WFI_SLEEP") if k in os.environ}
+    os.environ["WFISLEEP_STATS"] = "1"
     try:
-        vm.qmp.command("trace-event-get-state", name=ev)
-    except tcglib.QMPError as e:
-        raise Skip("this QEMU has no trace event %s (an unpatched build?): %s" % (ev, e))
-    run.ready(vm)
-    run.finish(vm)
-    lines = 0
-    if os.path.exists(trace):
-        with open(trace, errors="replace") as f:
-            lines = sum(1 for x in f if ev in x)
-    log("trace smp=%d: %d %s lines during boot and idle:3" % (run.args.smp, lines, ev))
-    if run.args.expect_trace_entries is not None:
-        check(lines == run.args.expect_trace_entries,
-              "%d %s lines, want %d" % (lines, ev, run.args.expect_trace_entries))
+        vm = run.boot("idle:3")
+        run.ready(vm)
+        run.finish(vm)
+    finally:
+        os.environ.update(saved)
+    n = glue_entries(vm)
+    if n is None:
+        raise Skip("this QEMU prints no 'wfisleep: tcg: N waits entered' line (an unpatched build?)")
+    log("entries smp=%d: %d waits entered with no policy (boot and idle:3)" % (run.args.smp, n))
+    if run.args.expect_entries is not None:
+        check(n == run.args.expect_entries, "%d waits entered, want %d" % (n, run.args.expect_entries))
 
 
 def t_run(run):
@@ -391,8 +405,7 @@ def main():
     ap.add_argument("--smp", type=int, default=1, choices=range(1, 9), metavar="N")
     ap.add_argument("--net", choices=("pci", "mmio", "none"), default=os.environ.get("WFISLEEP_GUEST_NET") or "pci")
     ap.add_argument("--qemu-arg", action="append", default=[])
-    ap.add_argument("--expect-trace-entries", type=int)
-    ap.add_argument("--trace-event", default="wfisleep_tcg_wfi")
+    ap.add_argument("--expect-entries", type=int)
     ap.add_argument("--work")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()

@@ -314,7 +314,7 @@ class Qemu:
     until the console and QMP are connected, so no output is lost."""
 
     def __init__(self, binary, kernel, initrd, smp, work, workdir, name="vm",
-                 net="pci", incoming=None, extra_args=(), trace_file=None, trace_event=None):
+                 net="pci", incoming=None, extra_args=()):
         self.binary, self.smp, self.name = binary, smp, name
         self.dir = workdir
         self.qmp_path = os.path.join(workdir, name + ".qmp")
@@ -335,8 +335,6 @@ class Qemu:
             cmd += ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0,romfile="]
         elif net == "mmio":
             cmd += ["-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0"]
-        if trace_file:
-            cmd += ["-trace", "enable=%s,file=%s" % (trace_event, trace_file)]
         if incoming:
             cmd += ["-incoming", incoming]
         else:
