@@ -102,15 +102,19 @@ libdir=$prefix/lib
 # ---- builds ---------------------------------------------------------------------
 series=("$here"/patches/tcg/10.2/*.patch)
 noppoll=$here/test-variants/no-ppoll.patch
-devices=(CONFIG_ARM_VIRT=y CONFIG_VIRTIO_NET=y CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_MMIO=y)
+# virt selects ACPI_CXL, whose code needs CXL's (QEMU 10.2 does not link
+# without it when default devices are off); CXL needs the PCI expander.
+devices=(CONFIG_ARM_VIRT=y CONFIG_VIRTIO_NET=y CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_MMIO=y CONFIG_PXB=y CONFIG_CXL=y)
 cflags="-DCONFIG_WFISLEEP -I$prefix/include"
 configure_args=(--python=/usr/bin/python3 --target-list=aarch64-softmmu --disable-docs
   --without-default-features --without-default-devices --with-devices-aarch64=wfisleep-test
   --enable-tcg --enable-slirp --enable-fdt=system --disable-werror --disable-install-blobs
   --disable-tools --disable-user --disable-guest-agent --disable-debug-info)
+# What a build is made from (not this script's wording): a change here
+# reconfigures and relinks; ccache keeps the recompiles to what changed.
 key=$( {
-  echo "$QEMU_ORIG_SHA256" "${devices[*]}" "$cflags" "${configure_args[*]}"
-  cat "$0" "${series[@]}" "$noppoll"
+  echo "$QEMU_ORIG_SHA256" "${devices[*]}" "$cflags" "${configure_args[*]}" "$libdir"
+  cat "${series[@]}" "$noppoll"
 } | sha256sum | cut -c1-16)
 
 export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$cache/src CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
@@ -128,10 +132,19 @@ build_one() { # variant
   local t0=$SECONDS
   log "$v: unpacking QEMU $QEMU_UPSTREAM_VERSION ($QEMU_DEB_VERSION)"
   rm -rf "$tree"
-  mkdir -p "$cache/src/unpack.$v"
-  tar --no-same-owner -C "$cache/src/unpack.$v" -xf "$QEMU_ORIG_TARBALL"
-  mv "$cache/src/unpack.$v"/qemu-* "$tree"
-  rmdir "$cache/src/unpack.$v"
+  # One unpacked copy per source; each tree hard-links it (patch replaces
+  # the files it changes instead of writing through the link).
+  local pristine=$cache/src/pristine-${QEMU_ORIG_SHA256:0:16}
+  if [ ! -f "$pristine/.complete" ]; then
+    rm -rf "$pristine" "$pristine.tmp"
+    mkdir -p "$pristine.tmp"
+    tar --no-same-owner -C "$pristine.tmp" -xf "$QEMU_ORIG_TARBALL"
+    mv "$pristine.tmp"/qemu-* "$pristine"
+    rmdir "$pristine.tmp"
+    touch "$pristine/.complete"
+  fi
+  cp -al "$pristine" "$tree"
+  rm -f "$tree/.complete"
   # Debian strips the prebuilt firmware; configure only needs the names.
   local f
   while read -r f; do
