@@ -112,10 +112,13 @@ configure_args=(--python=/usr/bin/python3 --target-list=aarch64-softmmu --disabl
   --disable-tools --disable-user --disable-guest-agent --disable-debug-info)
 # What a build is made from (not this script's wording): a change here
 # reconfigures and relinks; ccache keeps the recompiles to what changed.
-key=$( {
-  echo "$QEMU_ORIG_SHA256" "${devices[*]}" "$cflags" "${configure_args[*]}" "$libdir"
-  cat "${series[@]}" "$noppoll"
-} | sha256sum | cut -c1-16)
+key_of() { # variant -> the key of what it is made from
+  {
+    echo "$QEMU_ORIG_SHA256" "${devices[*]}" "$cflags" "${configure_args[*]}" "$libdir"
+    if [[ $1 == wfisleep-* ]]; then cat "${series[@]}"; fi
+    if [[ $1 == *-noppoll ]]; then cat "$noppoll"; fi
+  } | sha256sum | cut -c1-16
+}
 
 export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$cache/src CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
 command -v ccache >/dev/null || fail "ccache not found (scripts/setup.sh installs it)"
@@ -123,8 +126,9 @@ ccache_path=/usr/lib/ccache
 [ -x $ccache_path/cc ] || fail "no compiler links in $ccache_path (Debian's ccache package provides them)"
 
 build_one() { # variant
-  local v=$1 tree=$cache/src/$1 stamp
+  local v=$1 tree=$cache/src/$1 stamp key
   stamp=$tree/build/wfisleep-key
+  key=$(key_of "$v")
   if [ "$rebuild" = 0 ] && [ -x "$tree/build/qemu-system-aarch64" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
     log "$v: cached ($key)"
     return

@@ -52,9 +52,11 @@ void qemu_add_machine_init_done_notifier(Notifier *n) {
     machine_ready = n;
 }
 
+static int64_t virt_frozen_at = -1; /* the VM is stopped: the guest's clock stands */
+
 int64_t qemu_clock_get_ns(QEMUClockType type) {
     CHECK(type == QEMU_CLOCK_VIRTUAL, "clock %d", (int)type);
-    return (int64_t)mono_ns() - virt_offset;
+    return virt_frozen_at >= 0 ? virt_frozen_at : (int64_t)mono_ns() - virt_offset;
 }
 
 void rcu_read_lock(void) {
@@ -322,6 +324,25 @@ static void a_far_deadline_is_not_raised_after_a_kick(void) {
     CHECK(vtimer_raises == 0, "raised %d times", vtimer_raises);
 }
 
+static void the_finishing_spin_ends_when_the_guest_clock_stops(void) {
+    setup(adaptive);
+    timer_in(GTIMER_VIRT, 0, 20000);
+    virt_frozen_at = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL); /* stopped 20 us short */
+    uint64_t t0 = mono_ns();
+    wfis_tcg_raise_due(&arm_cpu);
+    double ms = (double)(mono_ns() - t0) / 1e6;
+    CHECK(ms < 50 && vtimer_raises == 0, "spun %.1f ms, raises %d", ms, vtimer_raises);
+}
+
+static void the_finishing_spin_ends_on_a_kick(void) {
+    setup(adaptive);
+    timer_in(GTIMER_VIRT, 0, 40000);
+    virt_frozen_at = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    cpu->exit_request = true; /* what upstream's kick sets */
+    wfis_tcg_raise_due(&arm_cpu);
+    CHECK(vtimer_raises == 0, "raised %d times", vtimer_raises);
+}
+
 static void entries_and_stats_at_exit(void) {
     static const char *const env[] = {"WFISLEEP_POLICY=adaptive", "WFISLEEP_STATS=1", NULL};
     bool waited;
@@ -353,6 +374,9 @@ int main(void) {
         {"pending_work_leaves_the_halt_to_upstream", pending_work_leaves_the_halt_to_upstream},
         {"a_near_deadline_is_finished_on_the_counter", a_near_deadline_is_finished_on_the_counter},
         {"a_far_deadline_is_not_raised_after_a_kick", a_far_deadline_is_not_raised_after_a_kick},
+        {"the_finishing_spin_ends_when_the_guest_clock_stops",
+         the_finishing_spin_ends_when_the_guest_clock_stops},
+        {"the_finishing_spin_ends_on_a_kick", the_finishing_spin_ends_on_a_kick},
         {"entries_and_stats_at_exit", entries_and_stats_at_exit},
     };
 

@@ -7,5 +7,6 @@ struct CPUState {
     bool exit_request;  /* another thread asks the vCPU to leave the guest */
     AccelCPUState *accel;
 };
+#define CPU(obj) ((CPUState *)(obj))
 bool cpu_has_work(CPUState *cpu);
 #endif
