@@ -102,9 +102,11 @@ libdir=$prefix/lib
 # ---- builds ---------------------------------------------------------------------
 series=("$here"/patches/tcg/10.2/*.patch)
 noppoll=$here/test-variants/no-ppoll.patch
-# virt selects ACPI_CXL, whose code needs CXL's (QEMU 10.2 does not link
-# without it when default devices are off); CXL needs the PCI expander.
-devices=(CONFIG_ARM_VIRT=y CONFIG_VIRTIO_NET=y CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_MMIO=y CONFIG_PXB=y CONFIG_CXL=y)
+# virt selects ACPI_CXL, whose code needs CXL's, which needs the CXL memory
+# device's (QEMU 10.2 does not link without them when default devices are
+# off: the stubs lack functions); CXL needs the PCI expander.
+devices=(CONFIG_ARM_VIRT=y CONFIG_VIRTIO_NET=y CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_MMIO=y
+  CONFIG_PXB=y CONFIG_CXL=y CONFIG_CXL_MEM_DEVICE=y)
 cflags="-DCONFIG_WFISLEEP -I$prefix/include"
 configure_args=(--python=/usr/bin/python3 --target-list=aarch64-softmmu --disable-docs
   --without-default-features --without-default-devices --with-devices-aarch64=wfisleep-test
