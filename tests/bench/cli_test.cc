@@ -256,6 +256,13 @@ TEST(BenchCli, GoalsArePrintedWithNumbers) {
     EXPECT_NE(c.out.find("host-timer model"), std::string::npos) << c.out;
     EXPECT_NE(c.out.find("G3: not evaluated"), std::string::npos) << c.out;
     EXPECT_NE(c.out.find("G4: not evaluated"), std::string::npos) << c.out;
+    // Nothing evaluated, nothing failed: --fail-on-goals keeps exit 0.
+    c = run_cli(WFISBENCH_BIN,
+                f.fakes() +
+                    "--scenario idle:hz=1000 --governor adaptive --repeat 1 "
+                    "--fail-on-goals",
+                f.env());
+    EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
     // --quick: 3 blocks, no intervals, nothing judged.
     std::string json_path = f.dir + "/q.json";
     c = run_cli(WFISBENCH_BIN,

@@ -28,7 +28,7 @@ json range(const std::optional<Range> &r) {
 
 }  // namespace
 
-json run_json(const RunResult &r, uint64_t seed) {
+json run_json(const RunResult &r) {
     json j;
     j["scenario"] = r.plan.scenario;
     j["governor"] = r.plan.governor;
@@ -46,7 +46,7 @@ json run_json(const RunResult &r, uint64_t seed) {
     j["order"] = r.plan.order;
     j["status"] = r.ok ? "ok" : "error";
     j["error"] = r.ok ? json(nullptr) : json(r.error);
-    j["seed"] = seed;
+    j["seed"] = r.plan.seed;
     if (!r.plan.peer && r.plan.vm_governor != r.plan.governor)
         j["vm_governor"] = r.plan.vm_governor;
     j["wall_s"] = opt(r.wall_s);
@@ -83,7 +83,7 @@ json bench_json(const BenchDoc &d) {
     machine["load_1m_at_end"] = load_average_1m();
     doc["machine"] = machine;
     json runs = json::array();
-    for (const auto &r : d.results) runs.push_back(run_json(r, d.opt.seed));
+    for (const auto &r : d.results) runs.push_back(run_json(r));
     doc["runs"] = runs;
     json b;
     b["seconds"] = d.opt.seconds;
@@ -175,6 +175,7 @@ json bench_json(const BenchDoc &d) {
                               {"ci_high", opt(c.ci_high)},
                               {"op", c.op},
                               {"bound", c.bound},
+                              {"pairs", c.pairs},
                               {"verdict", verdict_text(c.verdict)}});
         json info = json::array();
         for (const auto &x : g.info)
@@ -188,6 +189,7 @@ json bench_json(const BenchDoc &d) {
                          {"missing", g.missing},
                          {"checks", checks},
                          {"info", info},
+                         {"blocks", g.blocks},
                          {"simulated", g.simulated},
                          {"quick", g.quick}});
     }

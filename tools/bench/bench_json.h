@@ -13,7 +13,7 @@
 namespace wfisbench {
 
 // One entry of "runs": every key of the schema, plus extras.
-nlohmann::json run_json(const RunResult &r, uint64_t seed);
+nlohmann::json run_json(const RunResult &r);
 
 struct BenchDoc {
     const Options &opt;

@@ -124,8 +124,8 @@ int main(int argc, char **argv) {
     fmt::print("{}", format_skips(m.skips));
     std::fflush(stdout);
 
-    VmSetup vs{opt.vm_path, opt.guest_path, opt.seed, work_dir};
-    QemuSetup qs{opt.qemu_path, opt.guest_path, opt.seed, work_dir, find_qboot()};
+    VmSetup vs{opt.vm_path, opt.guest_path, work_dir};
+    QemuSetup qs{opt.qemu_path, opt.guest_path, work_dir, find_qboot()};
     std::vector<RunResult> results;
     std::set<std::pair<std::string, std::string>> rejected;  // peer x scenario the runner refused
     Progress progress(static_cast<int>(m.runs.size()));
@@ -160,6 +160,7 @@ int main(int argc, char **argv) {
     int failed = 0;
     for (const auto &r : results) failed += r.ok ? 0 : 1;
     int status = failed ? 1 : 0;
+    if (!failed && opt.fail_on_goals) status = goals_exit_status(goals);
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     fmt::print("{}", format_tables(groups, opt.seconds, opt.repeat, !opt.quick));

@@ -198,7 +198,7 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
     r.backend = Backend::kQemu;
     std::string err;
     std::string cmdline =
-        qemu_guest_cmdline(plan.scenario, plan.seconds, setup.seed, plan.vcpus, &err);
+        qemu_guest_cmdline(plan.scenario, plan.seconds, plan.seed, plan.vcpus, &err);
     if (cmdline.empty()) {
         r.usage_error = true;
         r.error = "QEMU cannot run " + plan.scenario + ": " + err;

@@ -157,8 +157,9 @@ std::string format_goals(const std::vector<GoalResult> &goals) {
             std::string ci = c.ci_low && c.ci_high
                                  ? fmt::format("[{}, {}]", fmt_num(*c.ci_low), fmt_num(*c.ci_high))
                                  : "[no interval]";
-            out += fmt::format("      {} = {} {} {} {}: {}\n", c.name, fmt_num(c.value), ci, c.op,
-                               fmt_num(c.bound), verdict_label(c.verdict));
+            out += fmt::format("      {} = {} {} {} {}: {} ({}/{} pairs)\n", c.name,
+                               fmt_num(c.value), ci, c.op, fmt_num(c.bound),
+                               verdict_label(c.verdict), c.pairs, g.blocks);
         }
         for (const auto &x : g.info) {
             std::string ci = x.ci_low && x.ci_high

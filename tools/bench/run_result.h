@@ -31,8 +31,9 @@ struct RunPlan {
     bool qemu_irqchip = true;              // qemu:irqchip=on|off
     int vcpus = 1;
     double seconds = 1;
-    int repeat = 0;  // the block index 0..K-1
-    int order = 0;   // position in the run sequence (blocks in order, permuted within)
+    int repeat = 0;     // the block index 0..K-1
+    int order = 0;      // position in the run sequence (blocks in order, permuted within)
+    uint64_t seed = 1;  // the block's workload seed (block_seed), handed to the VM or guest
 };
 
 // One completed (or failed) run. Optional figures are null in the JSON.
