@@ -33,12 +33,14 @@ struct LatencyUs {
     std::array<double, 5> over{};  // fraction of count later than kOverBoundsUs[i]
     uint64_t missed = 0;           // missed ticks among count (timer lateness only)
     uint64_t dropped = 0;          // samples not stored (ring full): not in count
+    uint64_t early = 0;            // samples below 0: taken before their deadline
     bool exact = true;             // false: from histogram buckets ("approx")
 };
 
-// Exact figures of samples in ns (nearest rank: the value at rank
-// ceil(p x n)); "later than b" means > b us. nullopt when empty.
-std::optional<LatencyUs> exact_distribution(std::vector<uint64_t> samples_ns, uint64_t missed = 0,
+// Exact figures of samples in ns, signed (a negative sample came before
+// its deadline; nearest rank: the value at rank ceil(p x n)); "later than
+// b" means > b us. nullopt when empty.
+std::optional<LatencyUs> exact_distribution(std::vector<int64_t> samples_ns, uint64_t missed = 0,
                                             uint64_t dropped = 0);
 
 // Approximate figures from the guest's histogram: each quantile is the lower

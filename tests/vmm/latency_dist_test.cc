@@ -7,9 +7,9 @@
 namespace wfisvm {
 namespace {
 
-std::vector<uint64_t> us_samples(uint64_t from, uint64_t to) {  // from..to us, 1 us apart
-    std::vector<uint64_t> s;
-    for (uint64_t v = to; v >= from; v--) s.push_back(v * 1000);  // unsorted on purpose
+std::vector<int64_t> us_samples(int64_t from, int64_t to) {  // from..to us, 1 us apart
+    std::vector<int64_t> s;
+    for (int64_t v = to; v >= from; v--) s.push_back(v * 1000);  // unsorted on purpose
     return s;
 }
 
@@ -60,7 +60,7 @@ TEST(ExactDistribution, MissedTicksEnterTheTail) {
     // 990 on-time ticks at 10 us, and 10 missed ones late by 1.5 ms: p99 is
     // still on time, p99 of 1000 samples picks rank 990, but the tail
     // fractions count the missed ones in the denominator.
-    std::vector<uint64_t> s(990, 10'000);
+    std::vector<int64_t> s(990, 10'000);
     for (int i = 0; i < 10; i++) s.push_back(1'500'000);
     auto l = exact_distribution(s, 10);
     ASSERT_TRUE(l);
@@ -72,6 +72,23 @@ TEST(ExactDistribution, MissedTicksEnterTheTail) {
     s.push_back(1'500'000);
     auto m = exact_distribution(s, 11);
     EXPECT_DOUBLE_EQ(*m->p99, 1500.0);
+}
+
+// An interrupt taken before its deadline is a negative sample: it stays
+// negative in the percentiles and max, and is counted as early.
+TEST(ExactDistribution, EarlySamplesStayNegative) {
+    std::vector<int64_t> s = us_samples(1, 100);
+    for (int i = 0; i < 60; i++) s.push_back(-5'000);  // 60 of 160 came 5 us early
+    auto l = exact_distribution(s);
+    ASSERT_TRUE(l);
+    EXPECT_EQ(l->early, 60u);
+    EXPECT_DOUBLE_EQ(*l->p50, 20.0);  // rank 80: the 20th positive sample
+    s.assign(200, -3'000);
+    l = exact_distribution(s);
+    EXPECT_DOUBLE_EQ(*l->p50, -3.0);
+    EXPECT_DOUBLE_EQ(l->max, -3.0);
+    EXPECT_DOUBLE_EQ(l->over[0], 0.0);
+    EXPECT_EQ(l->early, 200u);
 }
 
 TEST(HistogramDistribution, LowerBucketEdgesMarkedApprox) {

@@ -133,7 +133,7 @@ json bench_json(const BenchDoc &d) {
         // Pooled exact samples of every completed run: the distribution and
         // CDF points [[us, fraction <= us], ...] (for plots; the intervals
         // use the per-run percentiles).
-        auto cdf = [](const std::vector<uint32_t> &v) {
+        auto cdf = [](const std::vector<int32_t> &v) {
             json pts = json::array();
             for (const auto &[us, frac] : cdf_points(v)) pts.push_back({us, frac});
             return pts;

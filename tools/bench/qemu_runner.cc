@@ -264,7 +264,8 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
     bool parsed = fill_from_serial(ss.str(), plan.scenario, plan.vcpus, &r, &err);
     wfisvm::RingSamples rings;
     if (parsed && read_rings(ram_path, plan.vcpus, &rings)) {
-        r.timer_samples_ns.assign(rings.ns.begin(), rings.ns.end());  // 32-bit in the guest
+        for (int64_t v : rings.ns)  // 32-bit in the guest: the narrowing is exact
+            r.timer_samples_ns.push_back(static_cast<int32_t>(v));
         r.timer_lateness_us =
             wfisvm::exact_distribution(std::move(rings.ns), rings.missed, rings.dropped);
     }

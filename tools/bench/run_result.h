@@ -76,7 +76,7 @@ struct RunResult {
     bool disturbed = false;               // runq_wait_pct above the scenario's allowance
     // The exact samples (ns) behind the two distributions, for pooling (not
     // in the JSON); empty when the runner had none.
-    std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
+    std::vector<int32_t> timer_samples_ns, wake_samples_ns;  // signed: early timer ticks < 0
 };
 
 }  // namespace wfisbench

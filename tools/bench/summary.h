@@ -51,7 +51,7 @@ struct Group {
     std::vector<double> values[kMetricCount];  // per Metric, from completed runs only
     std::vector<int> blocks[kMetricCount];     // the block (repeat) of each value
     // Every completed run's exact samples, pooled (CDFs; pooled.h).
-    std::vector<uint32_t> pooled_timer_ns, pooled_wake_ns;
+    std::vector<int32_t> pooled_timer_ns, pooled_wake_ns;
     std::optional<Range> get(Metric m) const;
     // The value of metric m in block b, if that run completed and measured it.
     std::optional<double> in_block(Metric m, int b) const;
