@@ -6,6 +6,9 @@
 # section wfisleep-bench-report writes from the JSON; the rest of README.md is left as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib/clean-tree.sh
+. scripts/lib/clean-tree.sh
+require_clean_tree update-readme-results.sh
 json=${1:-results/bench.json}
 plot=${2:-results/bench.png}
 readme=README.md
