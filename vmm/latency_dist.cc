@@ -6,7 +6,7 @@
 namespace wfisvm {
 
 bool quantile_shown(uint64_t n, uint32_t q_e4) {
-    return n * (10000u - q_e4) >= 100000u;
+    return n >= (q_e4 > 9900u ? 1000u : 100u);
 }
 
 namespace {

@@ -1,5 +1,5 @@
-// latency_dist.h - one run's latency distribution: exact percentiles with the n x (1 - p) >= 10
-// rule, tail fractions, and the approximate figures of the guest's histogram.
+// latency_dist.h - one run's latency distribution: exact percentiles from 100 samples (p99.9 from
+// 1000), tail fractions, and the approximate figures of the guest's histogram.
 #pragma once
 
 #include <array>
@@ -19,9 +19,10 @@ constexpr std::array<uint32_t, 5> kOverBoundsUs = {50, 100, 250, 500, 1000};
 // The quantiles reported, in units of 1/10000 (p50, p90, p99, p99.9).
 constexpr std::array<uint32_t, 4> kQuantilesE4 = {5000, 9000, 9900, 9990};
 
-// A quantile p of n samples is shown only when n x (1 - p) >= 10: at least
-// ten samples lie beyond it. Integer arithmetic, so p99 of exactly 1000
-// samples is shown and p90 of 99 is not.
+// p50, p90 and p99 are shown for runs of at least 100 samples, p99.9 for
+// runs of at least 1000. A fixed count, not one that depends on how the run
+// went, so a run that missed ticks keeps its tail figures (the missed ticks
+// are in it) instead of dropping out of the medians.
 bool quantile_shown(uint64_t n, uint32_t q_e4);
 
 // Figures in microseconds. A quantile is nullopt when quantile_shown() is

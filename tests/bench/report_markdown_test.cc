@@ -28,6 +28,7 @@ TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
     Options opt;
     opt.scenarios = {"idle:hz=1000"};
     opt.governors = {"off", "adaptive"};
+    opt.repeat = 1;
     std::vector<RunResult> results = {run("idle:hz=1000", "off", 100, 19),
                                       run("idle:hz=1000", "adaptive", 5.0, 25)};
     std::vector<Skip> skips = {{"idle:hz=1000", "qemu:irqchip=on", "qemu-system-x86_64 not found"}};

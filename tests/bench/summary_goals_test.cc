@@ -46,6 +46,28 @@ TEST(BenchSummary, MedianMinMax) {
     EXPECT_DOUBLE_EQ(range_of({4, 1, 3, 10})->median, 3.5);
 }
 
+// A median over blocks says how many had a value; the n behind the
+// percentiles (samples and missed ticks per run) is kept beside them.
+TEST(BenchSummary, MediansSayHowManyRunsHadAValue) {
+    std::vector<RunResult> v;
+    for (int b = 0; b < 4; b++) v.push_back(run("idle:hz=1000", "adaptive", 5, 9, 20 + b, b));
+    v[1].timer_lateness_us->p99.reset();
+    v[3].timer_lateness_us->missed = 6;
+    auto g = summarize(v);
+    ASSERT_EQ(g.size(), 1u);
+    auto p99 = g[0].get(Metric::kLateP99);
+    ASSERT_TRUE(p99);
+    EXPECT_EQ(p99->n, 3);
+    EXPECT_EQ(p99->of, 4);
+    EXPECT_EQ(fmt_range(p99), "22.0 (20.0-23.0) [3/4]");
+    EXPECT_EQ(fmt_range(g[0].get(Metric::kLateP50)), "9.00 (9.00-9.00)");  // all 4: no suffix
+    EXPECT_DOUBLE_EQ(g[0].get(Metric::kLateCount)->median, 1000);
+    EXPECT_DOUBLE_EQ(g[0].get(Metric::kLateMissed)->max, 6);
+    const std::string t = format_tables(g, 1, 4, true);
+    EXPECT_NE(t.find("[3/4]"), std::string::npos) << t;
+    EXPECT_NE(t.find("1000 (0)"), std::string::npos) << t;
+}
+
 TEST(BenchSummary, GroupsKeepOrderAndIgnoreFailedRunsFigures) {
     std::vector<RunResult> v = {
         run("idle:hz=1000", "off", 100, 12, 19, 0), run("idle:hz=1000", "adaptive", 5, 9, 25, 0),

@@ -14,14 +14,14 @@ std::vector<int64_t> us_samples(int64_t from, int64_t to) {  // from..to us, 1 u
 }
 
 TEST(QuantileRule, NeedsTenSamplesBeyondTheQuantile) {
-    EXPECT_FALSE(quantile_shown(19, 5000));
-    EXPECT_TRUE(quantile_shown(20, 5000));
+    EXPECT_FALSE(quantile_shown(99, 5000));
+    EXPECT_TRUE(quantile_shown(100, 5000));
     EXPECT_FALSE(quantile_shown(99, 9000));
     EXPECT_TRUE(quantile_shown(100, 9000));
-    EXPECT_FALSE(quantile_shown(999, 9900));
-    EXPECT_TRUE(quantile_shown(1000, 9900));
-    EXPECT_FALSE(quantile_shown(9999, 9990));
-    EXPECT_TRUE(quantile_shown(10000, 9990));
+    EXPECT_FALSE(quantile_shown(99, 9900));
+    EXPECT_TRUE(quantile_shown(100, 9900));
+    EXPECT_FALSE(quantile_shown(999, 9990));
+    EXPECT_TRUE(quantile_shown(1000, 9990));
 }
 
 TEST(ExactDistribution, NearestRankOfKnownSamples) {
@@ -33,7 +33,7 @@ TEST(ExactDistribution, NearestRankOfKnownSamples) {
     EXPECT_DOUBLE_EQ(*l->p50, 500.0);
     EXPECT_DOUBLE_EQ(*l->p90, 900.0);
     EXPECT_DOUBLE_EQ(*l->p99, 990.0);
-    EXPECT_FALSE(l->p999.has_value());  // 1000 x 0.001 = 1 < 10
+    EXPECT_DOUBLE_EQ(*l->p999, 999.0);  // 1000 samples: p99.9 is shown (rank 999)
     EXPECT_DOUBLE_EQ(l->max, 1000.0);
     // "later than b": strictly above b us.
     EXPECT_DOUBLE_EQ(l->over[0], 950.0 / 1000);  // > 50 us
@@ -50,10 +50,13 @@ TEST(ExactDistribution, SmallCountsShowOnlyCountAndMax) {
     EXPECT_FALSE(l->p50.has_value());
     EXPECT_FALSE(l->p99.has_value());
     EXPECT_DOUBLE_EQ(l->max, 7.0);
-    auto p = exact_distribution(us_samples(1, 20));
-    ASSERT_TRUE(p->p50.has_value());
-    EXPECT_DOUBLE_EQ(*p->p50, 10.0);
-    EXPECT_FALSE(p->p90.has_value());
+    auto p = exact_distribution(us_samples(1, 99));
+    EXPECT_FALSE(p->p50.has_value());  // 99 samples: no percentile
+    p = exact_distribution(us_samples(1, 100));
+    ASSERT_TRUE(p->p50 && p->p90 && p->p99);
+    EXPECT_DOUBLE_EQ(*p->p50, 50.0);
+    EXPECT_DOUBLE_EQ(*p->p99, 99.0);
+    EXPECT_FALSE(p->p999.has_value());  // p99.9 needs 1000
 }
 
 TEST(ExactDistribution, MissedTicksEnterTheTail) {

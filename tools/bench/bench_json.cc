@@ -23,7 +23,8 @@ json quant(const std::optional<Quantiles> &q) {
 
 json range(const std::optional<Range> &r) {
     if (!r) return nullptr;
-    return json{{"median", r->median}, {"min", r->min}, {"max", r->max}, {"n", r->n}};
+    return json{
+        {"median", r->median}, {"min", r->min}, {"max", r->max}, {"n", r->n}, {"of", r->of}};
 }
 
 }  // namespace
@@ -126,6 +127,8 @@ json bench_json(const BenchDoc &d) {
         s["governor_cpu_pct"] = range(g.get(Metric::kGovernorCpu));
         s["timer_lateness_p90_us"] = range(g.get(Metric::kLateP90));
         s["timer_lateness_p99_9_us"] = range(g.get(Metric::kLateP999));
+        s["timer_lateness_count"] = range(g.get(Metric::kLateCount));
+        s["timer_lateness_missed"] = range(g.get(Metric::kLateMissed));
         s["wake_latency_p90_us"] = range(g.get(Metric::kWakeP90));
         s["disturbed_runs"] = g.disturbed;
         s["governor_return_p50_us"] = range(g.get(Metric::kGovReturnP50));
@@ -154,6 +157,7 @@ json bench_json(const BenchDoc &d) {
             ratios[std::string(name) + "_ci"] = iv && iv->low && iv->high && !d.opt.quick
                                                     ? json::array({*iv->low, *iv->high})
                                                     : json(nullptr);
+            ratios[std::string(name) + "_pairs"] = iv ? iv->n : 0;
         };
         put("cpu_vs_off", "off", Metric::kCpu);
         put("cpu_vs_seed", "seed:max_us=100", Metric::kCpu);

@@ -26,17 +26,21 @@ std::string rng(const json &r) {
     x.min = r.value("min", 0.0);
     x.max = r.value("max", 0.0);
     x.n = r.value("n", 0);
+    x.of = r.value("of", 0);
     return fmt_range(x);
 }
 
-// "0.85 [0.80, 0.91]" from a ratio and its <key>_ci beside it.
-std::string ratio(const json &r, const char *key) {
+// "0.85 [0.80, 0.91]" from a ratio and its <key>_ci beside it, with
+// "(k/K)" when it paired only k of the K blocks.
+std::string ratio(const json &r, const char *key, int blocks) {
     auto it = r.find(key);
     if (it == r.end() || !it->is_number()) return "-";
     std::string out = fmt::format("{:.2f}", it->get<double>());
     auto ci = r.find(std::string(key) + "_ci");
     if (ci != r.end() && ci->is_array() && ci->size() == 2)
         out += fmt::format(" [{:.2f}, {:.2f}]", (*ci)[0].get<double>(), (*ci)[1].get<double>());
+    const int pairs = r.value(std::string(key) + "_pairs", blocks);
+    if (pairs < blocks) out += fmt::format(" ({}/{})", pairs, blocks);
     return out;
 }
 
@@ -60,6 +64,7 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         return {};
     }
     const json &m = doc["machine"], &b = doc["bench"], &rows = doc["summary"];
+    const int blocks = b.value("repeat", 0);
     std::string commit = str(m, "git_commit", "unknown");
     if (commit.size() > 12 && commit.find("-dirty") == std::string::npos) commit.resize(12);
     std::string md = fmt::format(
@@ -141,15 +146,18 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
                                   rng(s["wake_latency_p99_us"]));
             if (work) md += fmt::format(" {} |", rng(s["work_rate"]));
             const json &r = s["ratios"];
-            md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "workload_cpu_vs_off"),
-                              ratio(r, "workload_cpu_vs_seed"), ratio(r, "key_vs_off"),
-                              ratio(r, "key_vs_seed"));
+            md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "workload_cpu_vs_off", blocks),
+                              ratio(r, "workload_cpu_vs_seed", blocks),
+                              ratio(r, "key_vs_off", blocks), ratio(r, "key_vs_seed", blocks));
         }
         md += "\n";
     }
     md +=
-        "Percentiles are shown only where at least 10 samples of the run lie beyond them "
-        "(`-` otherwise). governor CPU % is `-` for `off` and `qemu10` (their busy time is a "
+        "Percentiles per run are exact: p50/p90/p99 from 100 samples per run, p99.9 from 1000 "
+        "(`-` otherwise); a missed tick is a sample, late until the next handled tick. `[k/N]` "
+        "after a median: only k of the N completed runs had that figure; `(k/K)` after a ratio: "
+        "it paired only k of the K blocks. governor CPU % is `-` for `off` and `qemu10` (their "
+        "busy time is a "
         "trap loop, not a poll or spin phase) and for the peers. gov return is how late the "
         "governor's own wait returned past its deadline on the host clock, before the VM entry "
         "path and the guest's handler (`-` for the peers, which have no such wait, and for `off`, "

@@ -7,6 +7,14 @@
 
 namespace wfisbench {
 
+const char *const kTailsNote =
+    "Percentiles per run are exact (every sample; a missed tick is a sample, late until the next "
+    "handled tick):\n"
+    "p50/p90/p99 from 100 samples per run, p99.9 from 1000 ('-' otherwise); n/run = median "
+    "samples per run (missed ticks).\n"
+    "[k/N] after a median: only k of the N completed runs had that figure. (k/K) after a ratio: "
+    "it paired only k of the K blocks.\n";
+
 std::string fmt_num(double v) {
     if (!std::isfinite(v)) return "nan";
     if (std::fabs(v) >= 1000) return fmt::format("{:.0f}", v);
@@ -17,8 +25,11 @@ std::string fmt_num(double v) {
 
 std::string fmt_range(const std::optional<Range> &r) {
     if (!r) return "-";
-    if (r->n == 1) return fmt_num(r->median);
-    return fmt::format("{} ({}-{})", fmt_num(r->median), fmt_num(r->min), fmt_num(r->max));
+    // k/N when only k of the N completed runs had a value: the median is
+    // then over those k alone.
+    const std::string some = r->of > r->n ? fmt::format(" [{}/{}]", r->n, r->of) : "";
+    if (r->n == 1) return fmt_num(r->median) + some;
+    return fmt::format("{} ({}-{}){}", fmt_num(r->median), fmt_num(r->min), fmt_num(r->max), some);
 }
 
 namespace {
@@ -32,6 +43,14 @@ const char *key_short(Metric m) {
         default:
             return "p99";
     }
+}
+
+// The n behind the lateness percentiles: median samples per run and, in
+// brackets, median missed ticks among them.
+std::string samples_per_run(const Group &g) {
+    const auto n = g.get(Metric::kLateCount), missed = g.get(Metric::kLateMissed);
+    if (!n) return "-";
+    return fmt::format("{:.0f} ({:.0f})", n->median, missed ? missed->median : 0.0);
 }
 
 }  // namespace
@@ -58,11 +77,12 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         out += fmt::format(
             "\n== {}  ({} vCPU{}, {} s x {} blocks; median (min-max) of completed runs)\n", sc,
             groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat);
-        const int rw = intervals ? 19 : 6;
+        const int rw = intervals ? 25 : 12;
         std::string head =
             fmt::format("{:<22} {:<9} {:>5} {:>4}  {:<18} {:<18} {:<17} {:<18} {:<18}", "governor",
                         "backend", "ok", "dist", "host CPU %", "workload CPU %", "governor CPU %",
                         "lateness p50 us", "lateness p99 us");
+        head += fmt::format(" {:<15}", "n/run (missed)");
         if (any_ret)
             head += fmt::format(" {:<18} {:<18}", "gov return p50 us", "gov return p99 us");
         if (any_wake) head += fmt::format(" {:<18} {:<18}", "wake p50 us", "wake p99 us");
@@ -89,6 +109,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                 backend_name(g.backend), fmt::format("{}/{}", g.ok_runs, g.runs), g.disturbed,
                 fmt_range(g.get(Metric::kCpu)), fmt_range(g.get(Metric::kWorkloadCpu)), gov_cpu,
                 fmt_range(g.get(Metric::kLateP50)), late99);
+            line += fmt::format(" {:<15}", samples_per_run(g));
             if (any_ret)
                 line += fmt::format(" {:<18} {:<18}", fmt_range(g.get(Metric::kGovReturnP50)),
                                     fmt_range(g.get(Metric::kGovReturnP99)));
@@ -97,7 +118,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                                     fmt_range(g.get(Metric::kWakeP99)));
             if (any_work) line += fmt::format(" {:<20}", fmt_range(g.get(Metric::kWorkRate)));
             auto r = [&](const char *ref, Metric m) {
-                return format_interval(paired_ratio(groups, g, ref, m), intervals);
+                return format_interval(paired_ratio(groups, g, ref, m), intervals, repeat);
             };
             line += fmt::format(" {:>{}} {:>{}} {:>{}} {:>{}}", r("off", Metric::kWorkloadCpu), rw,
                                 r("seed:max_us=100", Metric::kWorkloadCpu), rw, r("off", key), rw,
@@ -116,9 +137,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         out += std::string(kIntervalMethod) + "; [lo, hi] shown, none below 6 blocks.\n";
     else
         out += "--quick: ratios are Hodges-Lehmann estimates without intervals.\n";
-    out +=
-        "Percentiles per run are exact (every sample) and shown only when at least 10 samples "
-        "lie beyond them ('-' otherwise).\n";
+    out += kTailsNote;
     if (any_gov_return)
         out +=
             "gov return = how late the governor's wait returned past its deadline (host clock, "

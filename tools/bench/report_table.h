@@ -15,6 +15,9 @@ std::string fmt_num(double v);
 // "median (min-max)", or "median" for one run, or "-" when empty.
 std::string fmt_range(const std::optional<Range> &r);
 
+// The note under every table on percentiles, n, k/N and pairs.
+extern const char *const kTailsNote;
+
 // Tables for every scenario, in group order.
 // intervals: ratios carry their 95% interval (false with --quick).
 std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
