@@ -100,6 +100,9 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
     EXPECT_EQ(j.at("seed"), 77);
     EXPECT_EQ(j.at("bench").at("seed"), 77);
 
+    EXPECT_TRUE(j.at("machine").at("steal_seen").is_boolean());
+    EXPECT_TRUE(j.at("bench").at("flagged_blocks").is_array());
+    EXPECT_TRUE(j.at("goals_unflagged").is_array());
     const json &runs = j.at("runs");
     ASSERT_TRUE(runs.is_array());
     const bool kvm = kvm_present();
@@ -118,6 +121,12 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
         for (const char *k : {"workload_cpu_pct", "governor_cpu_pct", "kvm_halt_poll_ns"})
             EXPECT_TRUE(r[k].is_null() || r[k].is_number()) << i << " " << k;
         EXPECT_TRUE(r["disturbed"].is_boolean());
+        // Disturbance seen from outside the VM: steal and the wake-up probe.
+        EXPECT_TRUE(r["steal_pct"].is_null() || r["steal_pct"].is_number()) << i;
+        ASSERT_TRUE(r["probe"].is_object()) << i;
+        for (const char *k : {"count", "p50_us", "p99_us", "max_us", "over_1ms", "realtime"})
+            EXPECT_TRUE(r["probe"].contains(k)) << i << " probe." << k;
+        EXPECT_EQ(r["disturbed_why"].is_string(), r["disturbed"].get<bool>()) << i;
         EXPECT_TRUE(r["scenario"].is_string());
         EXPECT_TRUE(r["governor"].is_string());
         std::string backend = r["backend"];

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include "canned_runs.h"
-#include "disturbed.h"
 #include "goals.h"
 #include "report_reference.h"
 #include "report_table.h"
@@ -128,21 +127,6 @@ TEST(BenchSummary, RowsFollowTheDeclaredOrderNotTheRunOrder) {
     EXPECT_EQ(g[1].governor, "adaptive");
     EXPECT_EQ(g[2].governor, "inkernel");
     EXPECT_EQ(g[3].scenario, "pingpong:rate=2000");
-}
-
-TEST(BenchDisturbed, AllowsTheScenariosOwnOvercommit) {
-    EXPECT_DOUBLE_EQ(runq_wait_allowance_pct(1, 2), 10.0);
-    EXPECT_DOUBLE_EQ(runq_wait_allowance_pct(2, 2), 10.0);
-    EXPECT_DOUBLE_EQ(runq_wait_allowance_pct(4, 2), 60.0);
-    RunResult r = run("idle:hz=1000", "adaptive", 5, 9, 25);
-    EXPECT_FALSE(is_disturbed(r, 2));  // not measured: not flagged
-    r.runq_wait_pct = 9.9;
-    EXPECT_FALSE(is_disturbed(r, 2));
-    r.runq_wait_pct = 10.1;
-    EXPECT_TRUE(is_disturbed(r, 2));
-    r.plan.vcpus = 4;  // four spinning vCPUs on two cores wait half the time
-    r.runq_wait_pct = 50;
-    EXPECT_FALSE(is_disturbed(r, 2));
 }
 
 // The governor's own return lateness: columns only when a row has it, "-"

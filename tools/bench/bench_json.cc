@@ -27,6 +27,38 @@ json range(const std::optional<Range> &r) {
         {"median", r->median}, {"min", r->min}, {"max", r->max}, {"n", r->n}, {"of", r->of}};
 }
 
+json goals_json(const std::vector<GoalResult> &list) {
+    json goals = json::array();
+    for (const auto &g : list) {
+        json checks = json::array();
+        for (const auto &c : g.checks)
+            checks.push_back({{"name", c.name},
+                              {"value", c.value},
+                              {"ci_low", opt(c.ci_low)},
+                              {"ci_high", opt(c.ci_high)},
+                              {"op", c.op},
+                              {"bound", c.bound},
+                              {"pairs", c.pairs},
+                              {"verdict", verdict_text(c.verdict)}});
+        json info = json::array();
+        for (const auto &x : g.info)
+            info.push_back({{"name", x.name},
+                            {"value", x.value},
+                            {"ci_low", opt(x.ci_low)},
+                            {"ci_high", opt(x.ci_high)}});
+        goals.push_back({{"id", g.id},
+                         {"title", g.title},
+                         {"verdict", verdict_text(g.verdict)},
+                         {"missing", g.missing},
+                         {"checks", checks},
+                         {"info", info},
+                         {"blocks", g.blocks},
+                         {"simulated", g.simulated},
+                         {"quick", g.quick}});
+    }
+    return goals;
+}
+
 }  // namespace
 
 json run_json(const RunResult &r) {
@@ -63,6 +95,14 @@ json run_json(const RunResult &r) {
     j["kvm_halt_poll_ns"] = opt(r.kvm_halt_poll_ns);
     j["runq_wait_pct"] = opt(r.runq_wait_pct);
     j["disturbed"] = r.disturbed;
+    j["disturbed_why"] = r.disturbed ? json(r.disturbed_why) : json(nullptr);
+    j["steal_pct"] = opt(r.steal_pct);
+    if (r.probe)
+        j["probe"] = {{"count", r.probe->count},        {"p50_us", opt(r.probe->p50_us)},
+                      {"p99_us", opt(r.probe->p99_us)}, {"max_us", r.probe->max_us},
+                      {"over_1ms", r.probe->over_1ms},  {"realtime", r.probe->realtime}};
+    else
+        j["probe"] = nullptr;
     j["governor_return_late_us"] = quant(r.governor_return_late_us);
     j["governor_return_early"] = opt(r.governor_return_early);
     wfisvm::ScenarioSpec spec;
@@ -104,6 +144,7 @@ json bench_json(const BenchDoc &d) {
     b["skipped"] = skips;
     b["wall_s"] = d.wall_s;
     b["exit_status"] = d.exit_status;
+    b["flagged_blocks"] = d.flagged_blocks;
     doc["bench"] = b;
     doc["seed"] = d.opt.seed;
     json summary = json::array();
@@ -169,35 +210,8 @@ json bench_json(const BenchDoc &d) {
         summary.push_back(s);
     }
     doc["summary"] = summary;
-    json goals = json::array();
-    for (const auto &g : d.goals) {
-        json checks = json::array();
-        for (const auto &c : g.checks)
-            checks.push_back({{"name", c.name},
-                              {"value", c.value},
-                              {"ci_low", opt(c.ci_low)},
-                              {"ci_high", opt(c.ci_high)},
-                              {"op", c.op},
-                              {"bound", c.bound},
-                              {"pairs", c.pairs},
-                              {"verdict", verdict_text(c.verdict)}});
-        json info = json::array();
-        for (const auto &x : g.info)
-            info.push_back({{"name", x.name},
-                            {"value", x.value},
-                            {"ci_low", opt(x.ci_low)},
-                            {"ci_high", opt(x.ci_high)}});
-        goals.push_back({{"id", g.id},
-                         {"title", g.title},
-                         {"verdict", verdict_text(g.verdict)},
-                         {"missing", g.missing},
-                         {"checks", checks},
-                         {"info", info},
-                         {"blocks", g.blocks},
-                         {"simulated", g.simulated},
-                         {"quick", g.quick}});
-    }
-    doc["goals"] = goals;
+    doc["goals"] = goals_json(d.goals);
+    doc["goals_unflagged"] = goals_json(d.goals_unflagged);
     return doc;
 }
 

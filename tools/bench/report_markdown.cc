@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "report_json.h"
 #include "report_table.h"
 
 namespace wfisbench {
@@ -10,13 +11,6 @@ namespace wfisbench {
 namespace {
 
 using nlohmann::json;
-
-std::string str(const json &j, const char *key, const char *fallback = "?") {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return fallback;
-    if (it->is_string()) return it->get<std::string>();
-    return it->dump();
-}
 
 // "median (min-max)" from a summary range object, "-" for null.
 std::string rng(const json &r) {
@@ -44,10 +38,6 @@ std::string ratio(const json &r, const char *key, int blocks) {
     return out;
 }
 
-std::string num(const json &v) {
-    return v.is_number() ? fmt_num(v.get<double>()) : "-";
-}
-
 bool any_non_null(const json &rows, const std::string &scenario, const char *key) {
     for (const auto &s : rows)
         if (s.value("scenario", "") == scenario && s.contains(key) && !s[key].is_null())
@@ -65,7 +55,7 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
     }
     const json &m = doc["machine"], &b = doc["bench"], &rows = doc["summary"];
     const int blocks = b.value("repeat", 0);
-    std::string commit = str(m, "git_commit", "unknown");
+    std::string commit = json_text(m, "git_commit", "unknown");
     if (commit.size() > 12 && commit.find("-dirty") == std::string::npos) commit.resize(12);
     std::string md = fmt::format(
         "Measured by `scripts/bench.sh` on {} ({} with {} cores, {}, KVM module {}, "
@@ -74,14 +64,15 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         "permutation drawn from the seed; figures are median (min-max) over the blocks of "
         "per-run exact percentiles; ratios are over `off`'s and `seed:max_us=100`'s paired by "
         "block, with {}. Seed {}.\n\n",
-        str(m, "date"), str(m, "cpu_model"), str(m, "nproc"), str(m, "kernel"),
-        str(m, "kvm_module", "none"), str(m, "kvm_halt_poll_ns", "n/a"),
-        str(m, "qemu_version", "QEMU not installed"), str(m, "load_1m_at_start"),
-        str(m, "load_1m_at_end"), commit, str(b, "seconds"), str(b, "repeat"),
+        json_text(m, "date"), json_text(m, "cpu_model"), json_text(m, "nproc"),
+        json_text(m, "kernel"), json_text(m, "kvm_module", "none"),
+        json_text(m, "kvm_halt_poll_ns", "n/a"), json_text(m, "qemu_version", "QEMU not installed"),
+        json_text(m, "load_1m_at_start"), json_text(m, "load_1m_at_end"), commit,
+        json_text(b, "seconds"), json_text(b, "repeat"),
         b.contains("interval_method") && b["interval_method"].is_string()
             ? b["interval_method"].get<std::string>()
             : std::string("no intervals (--quick)"),
-        str(doc, "seed"));
+        json_text(doc, "seed"));
     for (const auto &n : b.value("notes", json::array())) md += "- " + n.get<std::string>() + "\n";
     if (b.contains("notes") && !b["notes"].empty()) md += "\n";
 
@@ -109,7 +100,9 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
                     key = "work";
                 vcpus = s.value("vcpus", 1);
             }
-        md += fmt::format("**`{}`** ({} vCPU{})\n\n", sc, vcpus, vcpus == 1 ? "" : "s");
+        // Every table names the commit and the run it comes from.
+        md += fmt::format("**`{}`** ({} vCPU{}; commit `{}`, {} blocks)\n\n", sc, vcpus,
+                          vcpus == 1 ? "" : "s", commit, blocks);
         md +=
             "| governor | backend | runs ok | disturbed | host CPU % | workload CPU % | governor "
             "CPU % | timer lateness p50 us | p99 us |";
@@ -177,17 +170,18 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         for (const auto &x : g.value("missing", json::array()))
             md += "  - missing: " + x.get<std::string>() + "\n";
         for (const auto &c : g.value("checks", json::array())) {
-            std::string ci = c["ci_low"].is_number() && c["ci_high"].is_number()
-                                 ? fmt::format("[{}, {}]", num(c["ci_low"]), num(c["ci_high"]))
-                                 : "[no interval]";
+            std::string ci =
+                c["ci_low"].is_number() && c["ci_high"].is_number()
+                    ? fmt::format("[{}, {}]", json_num(c["ci_low"]), json_num(c["ci_high"]))
+                    : "[no interval]";
             std::string cv = c.value("verdict", "?");
-            md +=
-                fmt::format("  - {} = {} {} {} {}: {}\n", c.value("name", ""), num(c["value"]), ci,
-                            c.value("op", ""), num(c["bound"]), cv == "not met" ? "NOT met" : cv);
+            md += fmt::format("  - {} = {} {} {} {}: {}\n", c.value("name", ""),
+                              json_num(c["value"]), ci, c.value("op", ""), json_num(c["bound"]),
+                              cv == "not met" ? "NOT met" : cv);
         }
         for (const auto &x : g.value("info", json::array()))
-            md +=
-                fmt::format("  - (for reference) {} = {}\n", x.value("name", ""), num(x["value"]));
+            md += fmt::format("  - (for reference) {} = {}\n", x.value("name", ""),
+                              json_num(x["value"]));
     }
     const json skipped = b.value("skipped", json::array());
     if (!skipped.empty()) {

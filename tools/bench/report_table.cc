@@ -190,6 +190,23 @@ std::string format_goals(const std::vector<GoalResult> &goals) {
     return out;
 }
 
+std::string format_flagged(const std::vector<RunResult> &runs, const std::set<int> &blocks,
+                           const std::vector<GoalResult> &goals_unflagged) {
+    if (blocks.empty()) return "\nDisturbed runs (the rule in docs/bench.md): none flagged.\n";
+    std::string out = "\nDisturbed runs (the rule in docs/bench.md), reported apart:\n";
+    for (const auto &r : runs)
+        if (r.disturbed)
+            out += fmt::format("  block {}: {} / {}: {}\n", r.plan.repeat, r.plan.scenario,
+                               r.plan.governor, r.disturbed_why);
+    std::string list;
+    for (int b : blocks) list += (list.empty() ? "" : ", ") + std::to_string(b);
+    if (goals_unflagged.empty()) return out;
+    out += fmt::format("Goals without the flagged blocks ({}); the verdicts above stand:\n", list);
+    for (const auto &g : goals_unflagged)
+        out += fmt::format("  {}: {}\n", g.id, verdict_label(g.verdict));
+    return out;
+}
+
 std::string format_skips(const std::vector<Skip> &skips) {
     std::string out;
     for (const auto &s : skips)

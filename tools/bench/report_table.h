@@ -1,6 +1,7 @@
 // report_table.h - the human report: per-scenario tables (median (min-max), ratios) and goals.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ extern const char *const kTailsNote;
 std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
                           bool intervals = true);
 std::string format_goals(const std::vector<GoalResult> &goals);
+// The flagged runs with their reasons and, when any block was flagged, the
+// goals judged again without those blocks ("" when nothing was flagged).
+std::string format_flagged(const std::vector<RunResult> &runs, const std::set<int> &blocks,
+                           const std::vector<GoalResult> &goals_unflagged);
+
 std::string format_skips(const std::vector<Skip> &skips);
 
 }  // namespace wfisbench

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "latency_dist.h"
+#include "probe_stats.h"
 
 namespace wfisbench {
 
@@ -73,7 +74,12 @@ struct RunResult {
     std::optional<double> governor_cpu_pct;  // null: trap-loop governors, peers
     std::optional<int64_t> kvm_halt_poll_ns;
     std::optional<double> runq_wait_pct;  // vCPU threads' run-queue wait, % of window x vCPUs
-    bool disturbed = false;               // runq_wait_pct above the scenario's allowance
+    // Disturbance the bench sees from outside the VM over the run: steal
+    // (/proc/stat, % of all CPU time) and the wake-up probe (wake_probe.h).
+    std::optional<double> steal_pct;
+    std::optional<ProbeStats> probe;
+    bool disturbed = false;     // flagged by the rule in disturbed.h
+    std::string disturbed_why;  // which limit, with the figure
     // The exact samples (ns) behind the two distributions, for pooling (not
     // in the JSON); empty when the runner had none.
     std::vector<int32_t> timer_samples_ns, wake_samples_ns;  // signed: early timer ticks < 0
