@@ -145,7 +145,9 @@ TEST(BenchTable, GovernorReturnLatenessColumnsAndReferenceRatios) {
     std::string t = format_tables(g, 1, 1, false);
     EXPECT_NE(t.find("gov return p50 us"), std::string::npos) << t;
     EXPECT_NE(t.find("before the VM entry"), std::string::npos) << t;
-    std::string md = format_reference_tables(g, "deadline", false);
+    std::string md = format_reference_tables(g, "deadline", false, "abc123");
+    EXPECT_NE(md.find("; commit `abc123`)"), std::string::npos) << md;
+    EXPECT_NE(format_tables(g, 1, 1, false, "abc123").find(", commit abc123;"), std::string::npos);
     EXPECT_NE(md.find("| return p50 / ref | return p99 / ref |"), std::string::npos) << md;
     // adaptive over deadline: 2 / 8 and 20 / 40; the peer has none.
     EXPECT_NE(md.find("| `adaptive` | 45.0 | 60.0 | 2.00 | 20.0 | - | - | 0.90 | 0.86 | 0.25 | "

@@ -195,9 +195,13 @@ int main(int argc, char **argv) {
     if (!failed && opt.fail_on_goals) status = goals_exit_status(goals);
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    fmt::print("{}", format_tables(groups, opt.seconds, opt.repeat, !opt.quick));
+    // Every table names the commit its figures belong to.
+    const std::string commit = machine["git_commit"].is_string()
+                                   ? machine["git_commit"].get<std::string>()
+                                   : std::string("unknown (not a git checkout)");
+    fmt::print("{}", format_tables(groups, opt.seconds, opt.repeat, !opt.quick, commit));
     if (!opt.reference.empty())
-        fmt::print("{}", format_reference_tables(groups, opt.reference, !opt.quick));
+        fmt::print("{}", format_reference_tables(groups, opt.reference, !opt.quick, commit));
     fmt::print("{}", format_goals(goals));
     fmt::print("{}", format_flagged(results, flagged, goals_unflagged));
     if (failed) fmt::print("\n{} run(s) FAILED (see above; logs kept in {})\n", failed, work_dir);

@@ -56,7 +56,7 @@ std::string samples_per_run(const Group &g) {
 }  // namespace
 
 std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
-                          bool intervals) {
+                          bool intervals, const std::string &commit) {
     std::string out;
     size_t i = 0;
     bool any_trap_loop = false, any_approx = false, any_disturbed = false, any_macos = false,
@@ -75,8 +75,9 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         Metric key = key_metric(sc);
         any_macos = any_macos || sc.find("host=macos") != std::string::npos;
         out += fmt::format(
-            "\n== {}  ({} vCPU{}, {} s x {} blocks; median (min-max) of completed runs)\n", sc,
-            groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat);
+            "\n== {}  ({} vCPU{}, {} s x {} blocks{}; median (min-max) of completed runs)\n", sc,
+            groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat,
+            commit.empty() ? "" : ", commit " + commit);
         const int rw = intervals ? 25 : 12;
         std::string head =
             fmt::format("{:<22} {:<9} {:>5} {:>4}  {:<18} {:<18} {:<17} {:<18} {:<18}", "governor",

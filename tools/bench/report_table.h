@@ -20,9 +20,10 @@ std::string fmt_range(const std::optional<Range> &r);
 extern const char *const kTailsNote;
 
 // Tables for every scenario, in group order.
-// intervals: ratios carry their 95% interval (false with --quick).
+// intervals: ratios carry their 95% interval (false with --quick); commit
+// (when given) is named in every table's heading.
 std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
-                          bool intervals = true);
+                          bool intervals = true, const std::string &commit = "");
 std::string format_goals(const std::vector<GoalResult> &goals);
 // The flagged runs with their reasons and, when any block was flagged, the
 // goals judged again without those blocks ("" when nothing was flagged).
