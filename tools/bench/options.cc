@@ -213,7 +213,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     if (!app.remaining().empty()) {
         const std::string arg = app.remaining().front();
         const std::string flag = arg.substr(0, arg.find('='));
-        if (arg.rfind("-", 0) != 0) return bad(fmt::format("unexpected argument '{}'", arg));
+        if (arg.rfind('-', 0) != 0) return bad(fmt::format("unexpected argument '{}'", arg));
         return bad(
             fmt::format("unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus "
                         "--repeat --quick --peers --no-peers --seed --json --plot --vm --guest "
