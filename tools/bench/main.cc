@@ -185,10 +185,12 @@ int main(int argc, char **argv) {
         goals_unflagged = evaluate_goals(summarize(kept));
     }
     machine["steal_seen"] = steal_seen;
-    if (!steal_seen)
+    if (!steal_seen) {
         notes.push_back(
             "steal time read 0 over the whole bench: this host's hypervisor does not report "
             "it here, so steal cannot flag a run");
+        fmt::print("note: {}\n", notes.back());
+    }
     int failed = 0;
     for (const auto &r : results) failed += r.ok ? 0 : 1;
     int status = failed ? 1 : 0;
