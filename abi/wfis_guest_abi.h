@@ -1,8 +1,9 @@
 /* wfis_guest_abi.h - the contract between the test-bed guest and its hosts.
  *
  * Shared, unchanged, by the freestanding guest (guest/), our VMM (vmm/) and
- * the bench's report parser. C99, no includes but <stdint.h>. Version 2
- * (version 1 plus the records, keys and sample ring appended at the end).
+ * the bench's report parser. C99, no includes but <stdint.h>. Version 3
+ * (version 1 plus the records, keys and sample ring appended at the end;
+ * version 3 makes the ring's samples signed, under a new ring magic).
  * Only append: never renumber a port, vector or report key.
  *
  * Hosts: our VMM `wfisleep-vm` (KVM, userspace or in-kernel irqchip) and
@@ -14,7 +15,7 @@
 
 #include <stdint.h>
 
-#define WFIS_ABI_VERSION 2
+#define WFIS_ABI_VERSION 3
 
 /* ---- boot ---------------------------------------------------------------
  * The guest is a 32-bit multiboot (v1) ELF that switches to long mode itself.
@@ -190,5 +191,17 @@ struct wfis_ring {
     uint8_t reserved[WFIS_RING_HEADER_BYTES - 32];
     /* uint32_t samples[capacity] follow */
 };
+
+/* ---- appended in version 3 -----------------------------------------------
+ * BOOT line: v=3. Signed ring samples: a timer interrupt taken before its
+ * deadline (within the 20 us early slack above; an earlier one is still
+ * re-armed and counted as spurious) is a negative sample, now - deadline,
+ * where version 2 recorded 0. The ring's header then carries
+ * WFIS_RING_MAGIC_SIGNED and its samples are int32_t ns, clamped to
+ * [INT32_MIN, INT32_MAX] (about +-2.1 s; a missed tick later than that is
+ * stored as INT32_MAX). A host that finds WFIS_RING_MAGIC reads a version 2
+ * ring: uint32_t samples, never negative. The histogram has no bucket below
+ * 0: an early interrupt counts in bucket 0 there, as before. */
+#define WFIS_RING_MAGIC_SIGNED 0x53474E52u /* "RNGS" */
 
 #endif /* WFIS_GUEST_ABI_H */

@@ -7,9 +7,10 @@
 #include "percpu.h"
 #include "ring.h"
 
-/* One timer interrupt's lateness: into the histogram and the exact ring. */
-static inline void hist_record(struct percpu *c, uint64_t late_ns) {
-    c->hist[wfis_hist_bucket(late_ns)]++;
+/* One timer interrupt's lateness (negative: early): into the histogram,
+ * which has no bucket below 0, and exactly into the ring. */
+static inline void hist_record(struct percpu *c, int64_t late_ns) {
+    c->hist[wfis_hist_bucket(late_ns > 0 ? (uint64_t)late_ns : 0)]++;
     ring_record(c, late_ns);
 }
 

@@ -143,7 +143,7 @@ static void print_boot(uint32_t cpu) {
     char buf[201];
     struct line l;
     line_init(&l, buf, sizeof buf);
-    line_str(&l, "WFIS BOOT v=2 cpu=");
+    line_str(&l, "WFIS BOOT v=3 cpu=");
     line_u64(&l, cpu);
     line_str(&l, " vcpus=");
     line_u64(&l, cfg.vcpus);

@@ -22,21 +22,23 @@ static inline void ring_init(struct percpu *c) {
     r->dropped = 0;
     r->missed = 0;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    r->magic = WFIS_RING_MAGIC;
+    r->magic = WFIS_RING_MAGIC_SIGNED;
     c->ring = r;
 }
 
-/* Stores one sample (ns) or counts it as dropped; inline, for the timer
- * handler. */
-static inline void ring_record(struct percpu *c, uint64_t late_ns) {
+/* Stores one signed sample (ns, negative: early) or counts it as dropped;
+ * inline, for the timer handler. */
+static inline void ring_record(struct percpu *c, int64_t late_ns) {
     struct wfis_ring *r = c->ring;
     if (!r) {
         c->dropped++;
         return;
     }
     if (r->stored < WFIS_RING_CAPACITY) {
-        uint32_t *samples = (uint32_t *)(r + 1);
-        samples[r->stored] = late_ns > UINT32_MAX ? UINT32_MAX : (uint32_t)late_ns;
+        int32_t *samples = (int32_t *)(r + 1);
+        samples[r->stored] = late_ns > INT32_MAX   ? INT32_MAX
+                             : late_ns < INT32_MIN ? INT32_MIN
+                                                   : (int32_t)late_ns;
         r->stored++;
     } else {
         r->dropped++;

@@ -82,7 +82,7 @@ static inline void timer_interrupt(struct percpu *c, uint64_t now) {
     }
     c->armed_deadline = 0;
     c->timer_irqs++;
-    hist_record(c, now > dl ? tsc_to_ns(now - dl) : 0);
+    hist_record(c, tsc_lateness_ns(now, dl));
     workload_on_timer(c, now);
     timer_rearm(c, rdtsc());
 }

@@ -26,6 +26,12 @@ static inline uint64_t tsc_to_ns(uint64_t cycles) {
     uint64_t khz = guest_tsc_khz;
     return cycles / khz * 1000000u + cycles % khz * 1000000u / khz;
 }
+/* now - deadline in ns, negative when the interrupt came before its
+ * deadline (an early interrupt is recorded as early, not as on time). */
+static inline int64_t tsc_lateness_ns(uint64_t now, uint64_t deadline) {
+    return now >= deadline ? (int64_t)tsc_to_ns(now - deadline)
+                           : -(int64_t)tsc_to_ns(deadline - now);
+}
 uint64_t tsc_from_us(uint64_t us);
 uint64_t tsc_to_ms(uint64_t cycles);
 

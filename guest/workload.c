@@ -48,7 +48,7 @@ static void account_pending_deadline(struct percpu *c) {
     uint64_t dl = c->armed_deadline;
     if (!dl) return;
     uint64_t now = rdtsc();
-    ring_record(c, now > dl ? tsc_to_ns(now - dl) : 0);
+    ring_record(c, tsc_lateness_ns(now, dl));
     workload_on_timer(c, now); /* grid points it passed count as missed */
 }
 

@@ -36,7 +36,7 @@ static inline void workload_on_timer(struct percpu *c, uint64_t now) {
         while (next <= now && next <= c->end_tsc) {
             c->missed++;
             if (c->ring) c->ring->missed++;
-            ring_record(c, tsc_to_ns(now - next));
+            ring_record(c, (int64_t)tsc_to_ns(now - next));
             next += p;
         }
         if (next <= now) next += (now - next) / p * p + p;

@@ -7,6 +7,8 @@
 # about 7 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib/clean-tree.sh
+. scripts/lib/clean-tree.sh
 
 update_readme=0
 args=()
@@ -19,6 +21,9 @@ for a in "$@"; do
     *) args+=("$a") ;;
   esac
 done
+
+# Results name the commit they come from: only a committed tree may write them.
+require_clean_tree bench.sh
 
 build=build/release
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \

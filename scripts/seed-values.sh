@@ -6,6 +6,9 @@
 # the README section between `<!-- seed-values-hzN:begin/end -->` from the JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib/clean-tree.sh
+. scripts/lib/clean-tree.sh
+require_clean_tree seed-values.sh
 bench=build/release/tools/bench/wfisleep-bench
 [ -x "$bench" ] || { echo "seed-values.sh: $bench missing: run scripts/bench.sh first" >&2; exit 2; }
 mkdir -p results

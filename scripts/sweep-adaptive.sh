@@ -11,6 +11,9 @@
 #   poll        the poll cap on pingpong and burst guests with QEMU-style kicks; about 4 minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib/clean-tree.sh
+. scripts/lib/clean-tree.sh
+require_clean_tree sweep-adaptive.sh
 
 name=${1:-}
 [ $# -gt 0 ] && shift

@@ -6,7 +6,7 @@
 namespace wfisvm {
 
 bool quantile_shown(uint64_t n, uint32_t q_e4) {
-    return n * (10000u - q_e4) >= 100000u;
+    return n >= (q_e4 > 9900u ? 1000u : 100u);
 }
 
 namespace {
@@ -24,7 +24,7 @@ void set_quantile(LatencyUs *l, size_t i, double v) {
 
 }  // namespace
 
-std::optional<LatencyUs> exact_distribution(std::vector<uint64_t> s, uint64_t missed,
+std::optional<LatencyUs> exact_distribution(std::vector<int64_t> s, uint64_t missed,
                                             uint64_t dropped) {
     if (s.empty()) return std::nullopt;
     std::sort(s.begin(), s.end());
@@ -37,8 +37,9 @@ std::optional<LatencyUs> exact_distribution(std::vector<uint64_t> s, uint64_t mi
             set_quantile(&l, i,
                          static_cast<double>(s[rank_of(l.count, kQuantilesE4[i]) - 1]) / 1e3);
     l.max = static_cast<double>(s.back()) / 1e3;
+    l.early = static_cast<uint64_t>(std::lower_bound(s.begin(), s.end(), 0) - s.begin());
     for (size_t i = 0; i < kOverBoundsUs.size(); i++) {
-        uint64_t bound_ns = uint64_t{kOverBoundsUs[i]} * 1000u;
+        const int64_t bound_ns = int64_t{kOverBoundsUs[i]} * 1000;
         auto first_over = std::upper_bound(s.begin(), s.end(), bound_ns);
         l.over[i] = static_cast<double>(s.end() - first_over) / static_cast<double>(l.count);
     }

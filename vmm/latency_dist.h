@@ -1,5 +1,5 @@
-// latency_dist.h - one run's latency distribution: exact percentiles with the n x (1 - p) >= 10
-// rule, tail fractions, and the approximate figures of the guest's histogram.
+// latency_dist.h - one run's latency distribution: exact percentiles from 100 samples (p99.9 from
+// 1000), tail fractions, and the approximate figures of the guest's histogram.
 #pragma once
 
 #include <array>
@@ -19,9 +19,10 @@ constexpr std::array<uint32_t, 5> kOverBoundsUs = {50, 100, 250, 500, 1000};
 // The quantiles reported, in units of 1/10000 (p50, p90, p99, p99.9).
 constexpr std::array<uint32_t, 4> kQuantilesE4 = {5000, 9000, 9900, 9990};
 
-// A quantile p of n samples is shown only when n x (1 - p) >= 10: at least
-// ten samples lie beyond it. Integer arithmetic, so p99 of exactly 1000
-// samples is shown and p90 of 99 is not.
+// p50, p90 and p99 are shown for runs of at least 100 samples, p99.9 for
+// runs of at least 1000. A fixed count, not one that depends on how the run
+// went, so a run that missed ticks keeps its tail figures (the missed ticks
+// are in it) instead of dropping out of the medians.
 bool quantile_shown(uint64_t n, uint32_t q_e4);
 
 // Figures in microseconds. A quantile is nullopt when quantile_shown() is
@@ -33,12 +34,14 @@ struct LatencyUs {
     std::array<double, 5> over{};  // fraction of count later than kOverBoundsUs[i]
     uint64_t missed = 0;           // missed ticks among count (timer lateness only)
     uint64_t dropped = 0;          // samples not stored (ring full): not in count
+    uint64_t early = 0;            // samples below 0: taken before their deadline
     bool exact = true;             // false: from histogram buckets ("approx")
 };
 
-// Exact figures of samples in ns (nearest rank: the value at rank
-// ceil(p x n)); "later than b" means > b us. nullopt when empty.
-std::optional<LatencyUs> exact_distribution(std::vector<uint64_t> samples_ns, uint64_t missed = 0,
+// Exact figures of samples in ns, signed (a negative sample came before
+// its deadline; nearest rank: the value at rank ceil(p x n)); "later than
+// b" means > b us. nullopt when empty.
+std::optional<LatencyUs> exact_distribution(std::vector<int64_t> samples_ns, uint64_t missed = 0,
                                             uint64_t dropped = 0);
 
 // Approximate figures from the guest's histogram: each quantile is the lower

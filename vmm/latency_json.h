@@ -11,7 +11,7 @@ namespace wfisvm {
 
 // {"p50", "p90", "p99", "p99_9" (null when not shown), "max", "count",
 //  "over_us": {"50": f, "100": f, "250": f, "500": f, "1000": f},
-//  "missed", "dropped", "exact"}; null when absent.
+//  "missed", "dropped", "early" (samples below 0), "exact"}; null when absent.
 inline nlohmann::json latency_json(const std::optional<LatencyUs> &l) {
     using nlohmann::json;
     if (!l) return nullptr;
@@ -22,7 +22,7 @@ inline nlohmann::json latency_json(const std::optional<LatencyUs> &l) {
     return json{{"p50", q(l->p50)},    {"p90", q(l->p90)},    {"p99", q(l->p99)},
                 {"p99_9", q(l->p999)}, {"max", l->max},       {"count", l->count},
                 {"over_us", over},     {"missed", l->missed}, {"dropped", l->dropped},
-                {"exact", l->exact}};
+                {"early", l->early},   {"exact", l->exact}};
 }
 
 // Reads what latency_json wrote; throws nlohmann::json::exception on a
@@ -46,6 +46,7 @@ inline std::optional<LatencyUs> latency_from_json(const nlohmann::json &j) {
             l.over[i] = j.at("over_us").value(std::to_string(kOverBoundsUs[i]), 0.0);
     l.missed = j.value("missed", uint64_t{0});
     l.dropped = j.value("dropped", uint64_t{0});
+    l.early = j.value("early", uint64_t{0});
     l.exact = j.value("exact", true);
     return l;
 }

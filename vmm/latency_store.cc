@@ -45,7 +45,7 @@ size_t LatencyStore::bytes() const {
 std::optional<LatencyUs> LatencyStore::distribution() const {
     if (count_ == 0) return std::nullopt;
     if (count_ == exact_.size())
-        return exact_distribution(std::vector<uint64_t>(exact_.begin(), exact_.end()));
+        return exact_distribution(std::vector<int64_t>(exact_.begin(), exact_.end()));
     LatencyUs l;
     l.exact = false;
     l.count = count_;

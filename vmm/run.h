@@ -88,8 +88,9 @@ struct RunResult {
     std::optional<uint64_t> device_over_cap;
     // The exact samples behind the two distributions, in ns (not in the
     // JSON; --samples writes them): every vCPU's ring, and the device's first
-    // LatencyStore::kDefaultExact latencies. Empty when not exact.
-    std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
+    // LatencyStore::kDefaultExact latencies. Empty when not exact. Signed:
+    // an early timer interrupt is negative (wake latencies never are).
+    std::vector<int32_t> timer_samples_ns, wake_samples_ns;
     // Appended: the scenario's host timer ("host_timer": {kind, permille,
     // max_us, shape}; the last three null for linux). macos is a MODEL of
     // macOS coalescing on the governors' sleeps, not a Mac measurement.
@@ -112,8 +113,8 @@ struct RunResult {
 // "wake <ns> ...". False when the file cannot be written.
 bool write_samples(const std::string &path, const RunResult &r);
 // Reads what write_samples wrote; false (and *err) on a malformed file.
-bool read_samples(const std::string &path, std::vector<uint32_t> *timer_ns,
-                  std::vector<uint32_t> *wake_ns, std::string *err);
+bool read_samples(const std::string &path, std::vector<int32_t> *timer_ns,
+                  std::vector<int32_t> *wake_ns, std::string *err);
 
 // The JSON object of docs/vmm-cli.md (one line, no trailing newline).
 std::string run_result_json(const RunResult &result);

@@ -8,9 +8,9 @@ namespace wfisvm {
 
 namespace {
 
-void put_line(std::ostream &out, const char *name, const std::vector<uint32_t> &v) {
+void put_line(std::ostream &out, const char *name, const std::vector<int32_t> &v) {
     out << name;
-    for (uint32_t x : v) out << ' ' << x;
+    for (int32_t x : v) out << ' ' << x;
     out << '\n';
 }
 
@@ -23,8 +23,8 @@ bool write_samples(const std::string &path, const RunResult &r) {
     return static_cast<bool>(out);
 }
 
-bool read_samples(const std::string &path, std::vector<uint32_t> *timer_ns,
-                  std::vector<uint32_t> *wake_ns, std::string *err) {
+bool read_samples(const std::string &path, std::vector<int32_t> *timer_ns,
+                  std::vector<int32_t> *wake_ns, std::string *err) {
     std::ifstream in(path);
     if (!in) {
         *err = "cannot open samples file '" + path + "'";
@@ -38,21 +38,19 @@ bool read_samples(const std::string &path, std::vector<uint32_t> *timer_ns,
         std::istringstream words(line);
         std::string name;
         words >> name;
-        std::vector<uint32_t> *dst = name == "timer"  ? timer_ns
-                                     : name == "wake" ? wake_ns
-                                                      : nullptr;
+        std::vector<int32_t> *dst = name == "timer" ? timer_ns : name == "wake" ? wake_ns : nullptr;
         if (dst == nullptr) {
             *err = "samples file '" + path + "': unknown line '" + name.substr(0, 20) +
                    "' (accepted: timer, wake)";
             return false;
         }
-        unsigned long long v = 0;
+        long long v = 0;
         while (words >> v) {
-            if (v > UINT32_MAX) {
-                *err = "samples file '" + path + "': sample above 2^32 - 1";
+            if (v > INT32_MAX || v < INT32_MIN) {
+                *err = "samples file '" + path + "': sample outside -2^31 .. 2^31 - 1";
                 return false;
             }
-            dst->push_back(static_cast<uint32_t>(v));
+            dst->push_back(static_cast<int32_t>(v));
         }
         if (!words.eof()) {
             *err = "samples file '" + path + "': a ";

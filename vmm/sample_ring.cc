@@ -22,7 +22,8 @@ bool read_sample_ring(const uint8_t *ram, uint64_t ram_size, uint32_t cpu, RingS
     }
     wfis_ring h{};
     std::memcpy(&h, ram + base, sizeof h);
-    if (h.magic != WFIS_RING_MAGIC) {
+    const bool is_signed = h.magic == WFIS_RING_MAGIC_SIGNED;
+    if (!is_signed && h.magic != WFIS_RING_MAGIC) {
         *err = who + ": no ring header (guest older than ABI v2?)";
         return false;
     }
@@ -36,7 +37,9 @@ bool read_sample_ring(const uint8_t *ram, uint64_t ram_size, uint32_t cpu, RingS
     for (uint64_t i = 0; i < h.stored; i++) {
         uint32_t v = 0;
         std::memcpy(&v, samples + i * 4, 4);
-        out->ns.push_back(v);
+        int32_t sv = 0;
+        std::memcpy(&sv, &v, 4);
+        out->ns.push_back(is_signed ? int64_t{sv} : int64_t{v});
     }
     out->missed += h.missed;
     out->dropped += h.dropped;

@@ -90,7 +90,7 @@ void fill_timer_lateness(const GuestMemory &mem, uint32_t vcpus, const LatencyHi
         return;
     }
     // Ring samples are 32-bit in the guest: the narrowing is exact.
-    r->timer_samples_ns.assign(rings.ns.begin(), rings.ns.end());
+    for (int64_t v : rings.ns) r->timer_samples_ns.push_back(static_cast<int32_t>(v));
     r->timer_lateness_us = exact_distribution(std::move(rings.ns), rings.missed, rings.dropped);
 }
 
@@ -279,7 +279,8 @@ RunResult run_kvm(const RunOptions &o) {
     if (vm.device) {
         r.wake_latency_us = vm.device->latency_distribution();
         if (r.wake_latency_us && r.wake_latency_us->exact)
-            r.wake_samples_ns = vm.device->exact_latencies();
+            for (uint32_t v : vm.device->exact_latencies())
+                r.wake_samples_ns.push_back(static_cast<int32_t>(std::min<uint32_t>(v, INT32_MAX)));
         r.device_over_cap = vm.device->over_cap();
     }
     fill_window(vm, o, &r);

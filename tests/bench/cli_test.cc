@@ -39,7 +39,7 @@ struct Fixture {
 void expect_quantiles_or_null(const json &j, const std::string &what) {
     if (j.is_null()) return;
     ASSERT_TRUE(j.is_object()) << what;
-    // Quantiles are null when fewer than 10 samples lie beyond them.
+    // Quantiles are null below 100 samples (p99.9: 1000).
     for (const char *k : {"p50", "p90", "p99", "p99_9"}) {
         ASSERT_TRUE(j.contains(k)) << what << "." << k;
         EXPECT_TRUE(j[k].is_number() || j[k].is_null()) << what << "." << k;
@@ -100,6 +100,9 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
     EXPECT_EQ(j.at("seed"), 77);
     EXPECT_EQ(j.at("bench").at("seed"), 77);
 
+    EXPECT_TRUE(j.at("machine").at("steal_seen").is_boolean());
+    EXPECT_TRUE(j.at("bench").at("flagged_blocks").is_array());
+    EXPECT_TRUE(j.at("goals_unflagged").is_array());
     const json &runs = j.at("runs");
     ASSERT_TRUE(runs.is_array());
     const bool kvm = kvm_present();
@@ -118,6 +121,12 @@ TEST(BenchCli, JsonShapeOrderAndRepeats) {
         for (const char *k : {"workload_cpu_pct", "governor_cpu_pct", "kvm_halt_poll_ns"})
             EXPECT_TRUE(r[k].is_null() || r[k].is_number()) << i << " " << k;
         EXPECT_TRUE(r["disturbed"].is_boolean());
+        // Disturbance seen from outside the VM: steal and the wake-up probe.
+        EXPECT_TRUE(r["steal_pct"].is_null() || r["steal_pct"].is_number()) << i;
+        ASSERT_TRUE(r["probe"].is_object()) << i;
+        for (const char *k : {"count", "p50_us", "p99_us", "max_us", "over_1ms", "realtime"})
+            EXPECT_TRUE(r["probe"].contains(k)) << i << " probe." << k;
+        EXPECT_EQ(r["disturbed_why"].is_string(), r["disturbed"].get<bool>()) << i;
         EXPECT_TRUE(r["scenario"].is_string());
         EXPECT_TRUE(r["governor"].is_string());
         std::string backend = r["backend"];
@@ -256,6 +265,13 @@ TEST(BenchCli, GoalsArePrintedWithNumbers) {
     EXPECT_NE(c.out.find("host-timer model"), std::string::npos) << c.out;
     EXPECT_NE(c.out.find("G3: not evaluated"), std::string::npos) << c.out;
     EXPECT_NE(c.out.find("G4: not evaluated"), std::string::npos) << c.out;
+    // Nothing evaluated, nothing failed: --fail-on-goals keeps exit 0.
+    c = run_cli(WFISBENCH_BIN,
+                f.fakes() +
+                    "--scenario idle:hz=1000 --governor adaptive --repeat 1 "
+                    "--fail-on-goals",
+                f.env());
+    EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
     // --quick: 3 blocks, no intervals, nothing judged.
     std::string json_path = f.dir + "/q.json";
     c = run_cli(WFISBENCH_BIN,

@@ -82,6 +82,11 @@ TEST(Intervals, Formatting) {
     iv.high = 0.91;
     EXPECT_EQ(format_interval(iv), "0.85 [0.80, 0.91]");
     EXPECT_EQ(format_interval(iv, false), "0.85");
+    // The pairs it used, when fewer than the run's blocks.
+    iv.n = 7;
+    EXPECT_EQ(format_interval(iv, true, 8), "0.85 [0.80, 0.91] (7/8)");
+    EXPECT_EQ(format_interval(iv, true, 7), "0.85 [0.80, 0.91]");
+    EXPECT_EQ(format_interval(iv, false, 8), "0.85 (7/8)");
 }
 
 }  // namespace

@@ -69,6 +69,31 @@ TEST(BenchMatrix, BlocksHoldEveryPairOnceInASeededPermutation) {
     EXPECT_TRUE(differs);
 }
 
+// One workload seed per block, the same for every pair in it, and a
+// different one in every block (the blocks replay different arrivals).
+TEST(BenchMatrix, EachBlockHasItsOwnWorkloadSeed) {
+    Options o;
+    o.scenarios = {"idle:hz=1000", "pingpong:rate=2000"};
+    o.governors = {"off", "adaptive"};
+    o.repeat = 5;
+    o.seed = 3;
+    Matrix m = build_matrix(o, full_host());
+    std::vector<uint64_t> per_block(5, 0);
+    for (const auto &p : m.runs) {
+        auto &s = per_block[static_cast<size_t>(p.repeat)];
+        if (s == 0) s = p.seed;
+        EXPECT_EQ(p.seed, s) << p.scenario << " " << p.governor << " block " << p.repeat;
+        EXPECT_EQ(p.seed, block_seed(3, p.repeat));
+    }
+    std::vector<uint64_t> sorted = per_block;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    EXPECT_NE(block_seed(3, 0), block_seed(4, 0));
+    // The VM and the guest get the block's seed, not --seed.
+    VmSetup s{"/x/vm", "/x/g.elf", "/tmp"};
+    EXPECT_TRUE(has(vm_command(m.runs[0], s, "/tmp/r.json"), std::to_string(m.runs[0].seed)));
+}
+
 TEST(BenchMatrix, SameSecondsAndVcpusForEveryone) {
     Options o;
     o.scenarios = {"idle:hz=1000", "compute:busy=1,idle=3"};
@@ -171,8 +196,9 @@ TEST(BenchMatrix, SeedGetsZeroGraceUnlessGiven) {
 }
 
 TEST(BenchMatrix, VmCommandLines) {
-    VmSetup s{"/x/vm", "/x/g.elf", 42, "/tmp"};
+    VmSetup s{"/x/vm", "/x/g.elf", "/tmp"};
     RunPlan p;
+    p.seed = 42;
     p.scenario = "idle:hz=1000";
     p.governor = "seed:max_us=100";
     p.vm_governor = "seed:max_us=100,grace_ms=0";
@@ -211,7 +237,7 @@ TEST(BenchMatrix, QemuCommandLines) {
     EXPECT_NE(qemu_guest_cmdline("compute:busy=1,idle=3", 1, 1, 4, &err).find("busy=1"),
               std::string::npos);
 
-    QemuSetup s{"/usr/bin/qemu", "/x/g.elf", 1, "/tmp", "/q/qboot.rom"};
+    QemuSetup s{"/usr/bin/qemu", "/x/g.elf", "/tmp", "/q/qboot.rom"};
     RunPlan p;
     p.qemu_irqchip = false;
     p.vcpus = 3;

@@ -138,17 +138,39 @@ TEST(BenchOptions, ErrorsNameTheInput) {
     EXPECT_NE(parse({"--seconds", "abc"}, &o).message.find("abc"), std::string::npos);
     EXPECT_NE(parse({"--governor", "nope"}, &o).message.find("nope"), std::string::npos);
     EXPECT_NE(parse({"--bogus"}, &o).message.find("--bogus"), std::string::npos);
+    EXPECT_NE(parse({"--seconds"}, &o).message.find("--seconds needs a value"), std::string::npos);
+    EXPECT_NE(parse({"--json="}, &o).message.find("--json needs a value"), std::string::npos);
+    EXPECT_NE(parse({"--fail-on-goals=1"}, &o).message.find("--fail-on-goals takes no value"),
+              std::string::npos);
 }
 
 TEST(BenchOptions, HelpDocumentsEveryFlag) {
     Options o;
     ParseOutcome p = parse({"--help"}, &o);
     EXPECT_EQ(p.exit_code, 0);
-    for (const char *flag : {"--scenario",       "--governor", "--seconds", "--vcpus",
-                             "--repeat",         "--quick",    "--peers",   "--no-peers",
-                             "--seed",           "--json",     "--plot",    "--vm",
-                             "--guest",          "--qemu",     "grace",     "inkernel:poll=0",
-                             "qemu:irqchip=off", "pingpong",   "compute",   "kvm-haltpoll"})
+    for (const char *flag : {"--scenario",
+                             "--governor",
+                             "--seconds",
+                             "--vcpus",
+                             "--repeat",
+                             "--quick",
+                             "--peers",
+                             "--no-peers",
+                             "--seed",
+                             "--json",
+                             "--plot",
+                             "--vm",
+                             "--guest",
+                             "--qemu",
+                             "grace",
+                             "inkernel:poll=0",
+                             "qemu:irqchip=off",
+                             "pingpong",
+                             "compute",
+                             "kvm-haltpoll",
+                             "--fail-on-goals",
+                             "3 some goal is NOT met",
+                             "4 none is NOT met"})
         EXPECT_NE(p.message.find(flag), std::string::npos) << flag;
 }
 

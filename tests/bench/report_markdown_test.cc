@@ -28,6 +28,7 @@ TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
     Options opt;
     opt.scenarios = {"idle:hz=1000"};
     opt.governors = {"off", "adaptive"};
+    opt.repeat = 1;
     std::vector<RunResult> results = {run("idle:hz=1000", "off", 100, 19),
                                       run("idle:hz=1000", "adaptive", 5.0, 25)};
     std::vector<Skip> skips = {{"idle:hz=1000", "qemu:irqchip=on", "qemu-system-x86_64 not found"}};
@@ -38,7 +39,7 @@ TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
                               {"nproc", 2},
                               {"kernel", "Linux 6.1"},
                               {"git_commit", nullptr}};
-    BenchDoc d{opt, machine, results, skips, groups, goals, {"a note"}, 3.0, 0};
+    BenchDoc d{opt, machine, results, skips, groups, goals, {"a note"}, 3.0, 0, {}, {}};
     std::string err;
     std::string md = results_markdown(bench_json(d), "results/bench.png", &err);
     ASSERT_FALSE(md.empty()) << err;
@@ -63,8 +64,9 @@ TEST(BenchMarkdown, GovernorReturnColumnsWithADashForPeers) {
     results[1].plan.peer = true;
     results[1].backend = Backend::kInkernel;
     auto groups = summarize(results);
-    BenchDoc d{opt, nlohmann::json::object(), results, {}, groups, evaluate_goals(groups), {}, 1.0,
-               0};
+    BenchDoc d{
+        opt, nlohmann::json::object(), results, {}, groups, evaluate_goals(groups), {}, 1.0, 0, {},
+        {}};
     std::string err;
     std::string md = results_markdown(bench_json(d), "", &err);
     ASSERT_FALSE(md.empty()) << err;

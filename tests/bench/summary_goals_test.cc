@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include "canned_runs.h"
-#include "disturbed.h"
 #include "goals.h"
 #include "report_reference.h"
 #include "report_table.h"
@@ -44,6 +43,28 @@ TEST(BenchSummary, MedianMinMax) {
     EXPECT_DOUBLE_EQ(r->max, 5);
     EXPECT_EQ(r->n, 3);
     EXPECT_DOUBLE_EQ(range_of({4, 1, 3, 10})->median, 3.5);
+}
+
+// A median over blocks says how many had a value; the n behind the
+// percentiles (samples and missed ticks per run) is kept beside them.
+TEST(BenchSummary, MediansSayHowManyRunsHadAValue) {
+    std::vector<RunResult> v;
+    for (int b = 0; b < 4; b++) v.push_back(run("idle:hz=1000", "adaptive", 5, 9, 20 + b, b));
+    v[1].timer_lateness_us->p99.reset();
+    v[3].timer_lateness_us->missed = 6;
+    auto g = summarize(v);
+    ASSERT_EQ(g.size(), 1u);
+    auto p99 = g[0].get(Metric::kLateP99);
+    ASSERT_TRUE(p99);
+    EXPECT_EQ(p99->n, 3);
+    EXPECT_EQ(p99->of, 4);
+    EXPECT_EQ(fmt_range(p99), "22.0 (20.0-23.0) [3/4]");
+    EXPECT_EQ(fmt_range(g[0].get(Metric::kLateP50)), "9.00 (9.00-9.00)");  // all 4: no suffix
+    EXPECT_DOUBLE_EQ(g[0].get(Metric::kLateCount)->median, 1000);
+    EXPECT_DOUBLE_EQ(g[0].get(Metric::kLateMissed)->max, 6);
+    const std::string t = format_tables(g, 1, 4, true);
+    EXPECT_NE(t.find("[3/4]"), std::string::npos) << t;
+    EXPECT_NE(t.find("1000 (0)"), std::string::npos) << t;
 }
 
 TEST(BenchSummary, GroupsKeepOrderAndIgnoreFailedRunsFigures) {
@@ -108,21 +129,6 @@ TEST(BenchSummary, RowsFollowTheDeclaredOrderNotTheRunOrder) {
     EXPECT_EQ(g[3].scenario, "pingpong:rate=2000");
 }
 
-TEST(BenchDisturbed, AllowsTheScenariosOwnOvercommit) {
-    EXPECT_DOUBLE_EQ(runq_wait_allowance_pct(1, 2), 10.0);
-    EXPECT_DOUBLE_EQ(runq_wait_allowance_pct(2, 2), 10.0);
-    EXPECT_DOUBLE_EQ(runq_wait_allowance_pct(4, 2), 60.0);
-    RunResult r = run("idle:hz=1000", "adaptive", 5, 9, 25);
-    EXPECT_FALSE(is_disturbed(r, 2));  // not measured: not flagged
-    r.runq_wait_pct = 9.9;
-    EXPECT_FALSE(is_disturbed(r, 2));
-    r.runq_wait_pct = 10.1;
-    EXPECT_TRUE(is_disturbed(r, 2));
-    r.plan.vcpus = 4;  // four spinning vCPUs on two cores wait half the time
-    r.runq_wait_pct = 50;
-    EXPECT_FALSE(is_disturbed(r, 2));
-}
-
 // The governor's own return lateness: columns only when a row has it, "-"
 // for rows without (peers, off), and its ratios in the sweep tables.
 TEST(BenchTable, GovernorReturnLatenessColumnsAndReferenceRatios) {
@@ -139,7 +145,9 @@ TEST(BenchTable, GovernorReturnLatenessColumnsAndReferenceRatios) {
     std::string t = format_tables(g, 1, 1, false);
     EXPECT_NE(t.find("gov return p50 us"), std::string::npos) << t;
     EXPECT_NE(t.find("before the VM entry"), std::string::npos) << t;
-    std::string md = format_reference_tables(g, "deadline", false);
+    std::string md = format_reference_tables(g, "deadline", false, "abc123");
+    EXPECT_NE(md.find("; commit `abc123`)"), std::string::npos) << md;
+    EXPECT_NE(format_tables(g, 1, 1, false, "abc123").find(", commit abc123;"), std::string::npos);
     EXPECT_NE(md.find("| return p50 / ref | return p99 / ref |"), std::string::npos) << md;
     // adaptive over deadline: 2 / 8 and 20 / 40; the peer has none.
     EXPECT_NE(md.find("| `adaptive` | 45.0 | 60.0 | 2.00 | 20.0 | - | - | 0.90 | 0.86 | 0.25 | "

@@ -109,7 +109,7 @@ TEST(GuestReport, RejectsMalformedInput) {
                                     "timer=hpet tsc_khz=2400000 tsc_src=host workload=idle\n"))
                   .find("accepted: pv|tsc-deadline|lapic-oneshot"),
               std::string::npos);
-    EXPECT_NE(parse_error(good_with("v=1 cpu=0", "v=3 cpu=0")).find("v=3"), std::string::npos);
+    EXPECT_NE(parse_error(good_with("v=1 cpu=0", "v=4 cpu=0")).find("v=4"), std::string::npos);
     EXPECT_NE(parse_error(good_with("WFIS END", "WFIS MARK end\nWFIS END"))
                   .find("before WFIS MARK start"),
               std::string::npos);

@@ -7,21 +7,21 @@
 namespace wfisvm {
 namespace {
 
-std::vector<uint64_t> us_samples(uint64_t from, uint64_t to) {  // from..to us, 1 us apart
-    std::vector<uint64_t> s;
-    for (uint64_t v = to; v >= from; v--) s.push_back(v * 1000);  // unsorted on purpose
+std::vector<int64_t> us_samples(int64_t from, int64_t to) {  // from..to us, 1 us apart
+    std::vector<int64_t> s;
+    for (int64_t v = to; v >= from; v--) s.push_back(v * 1000);  // unsorted on purpose
     return s;
 }
 
 TEST(QuantileRule, NeedsTenSamplesBeyondTheQuantile) {
-    EXPECT_FALSE(quantile_shown(19, 5000));
-    EXPECT_TRUE(quantile_shown(20, 5000));
+    EXPECT_FALSE(quantile_shown(99, 5000));
+    EXPECT_TRUE(quantile_shown(100, 5000));
     EXPECT_FALSE(quantile_shown(99, 9000));
     EXPECT_TRUE(quantile_shown(100, 9000));
-    EXPECT_FALSE(quantile_shown(999, 9900));
-    EXPECT_TRUE(quantile_shown(1000, 9900));
-    EXPECT_FALSE(quantile_shown(9999, 9990));
-    EXPECT_TRUE(quantile_shown(10000, 9990));
+    EXPECT_FALSE(quantile_shown(99, 9900));
+    EXPECT_TRUE(quantile_shown(100, 9900));
+    EXPECT_FALSE(quantile_shown(999, 9990));
+    EXPECT_TRUE(quantile_shown(1000, 9990));
 }
 
 TEST(ExactDistribution, NearestRankOfKnownSamples) {
@@ -33,7 +33,7 @@ TEST(ExactDistribution, NearestRankOfKnownSamples) {
     EXPECT_DOUBLE_EQ(*l->p50, 500.0);
     EXPECT_DOUBLE_EQ(*l->p90, 900.0);
     EXPECT_DOUBLE_EQ(*l->p99, 990.0);
-    EXPECT_FALSE(l->p999.has_value());  // 1000 x 0.001 = 1 < 10
+    EXPECT_DOUBLE_EQ(*l->p999, 999.0);  // 1000 samples: p99.9 is shown (rank 999)
     EXPECT_DOUBLE_EQ(l->max, 1000.0);
     // "later than b": strictly above b us.
     EXPECT_DOUBLE_EQ(l->over[0], 950.0 / 1000);  // > 50 us
@@ -50,17 +50,20 @@ TEST(ExactDistribution, SmallCountsShowOnlyCountAndMax) {
     EXPECT_FALSE(l->p50.has_value());
     EXPECT_FALSE(l->p99.has_value());
     EXPECT_DOUBLE_EQ(l->max, 7.0);
-    auto p = exact_distribution(us_samples(1, 20));
-    ASSERT_TRUE(p->p50.has_value());
-    EXPECT_DOUBLE_EQ(*p->p50, 10.0);
-    EXPECT_FALSE(p->p90.has_value());
+    auto p = exact_distribution(us_samples(1, 99));
+    EXPECT_FALSE(p->p50.has_value());  // 99 samples: no percentile
+    p = exact_distribution(us_samples(1, 100));
+    ASSERT_TRUE(p->p50 && p->p90 && p->p99);
+    EXPECT_DOUBLE_EQ(*p->p50, 50.0);
+    EXPECT_DOUBLE_EQ(*p->p99, 99.0);
+    EXPECT_FALSE(p->p999.has_value());  // p99.9 needs 1000
 }
 
 TEST(ExactDistribution, MissedTicksEnterTheTail) {
     // 990 on-time ticks at 10 us, and 10 missed ones late by 1.5 ms: p99 is
     // still on time, p99 of 1000 samples picks rank 990, but the tail
     // fractions count the missed ones in the denominator.
-    std::vector<uint64_t> s(990, 10'000);
+    std::vector<int64_t> s(990, 10'000);
     for (int i = 0; i < 10; i++) s.push_back(1'500'000);
     auto l = exact_distribution(s, 10);
     ASSERT_TRUE(l);
@@ -72,6 +75,23 @@ TEST(ExactDistribution, MissedTicksEnterTheTail) {
     s.push_back(1'500'000);
     auto m = exact_distribution(s, 11);
     EXPECT_DOUBLE_EQ(*m->p99, 1500.0);
+}
+
+// An interrupt taken before its deadline is a negative sample: it stays
+// negative in the percentiles and max, and is counted as early.
+TEST(ExactDistribution, EarlySamplesStayNegative) {
+    std::vector<int64_t> s = us_samples(1, 100);
+    for (int i = 0; i < 60; i++) s.push_back(-5'000);  // 60 of 160 came 5 us early
+    auto l = exact_distribution(s);
+    ASSERT_TRUE(l);
+    EXPECT_EQ(l->early, 60u);
+    EXPECT_DOUBLE_EQ(*l->p50, 20.0);  // rank 80: the 20th positive sample
+    s.assign(200, -3'000);
+    l = exact_distribution(s);
+    EXPECT_DOUBLE_EQ(*l->p50, -3.0);
+    EXPECT_DOUBLE_EQ(l->max, -3.0);
+    EXPECT_DOUBLE_EQ(l->over[0], 0.0);
+    EXPECT_EQ(l->early, 200u);
 }
 
 TEST(HistogramDistribution, LowerBucketEdgesMarkedApprox) {

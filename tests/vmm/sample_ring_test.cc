@@ -48,10 +48,27 @@ TEST(SampleRing, KeepsTheFirstCapacitySamplesAndCountsTheRestAsDropped) {
     ASSERT_TRUE(read_sample_ring(ram.data(), ram.size(), 0, &s, &err)) << err;
     ASSERT_TRUE(read_sample_ring(ram.data(), ram.size(), 1, &s, &err)) << err;
     ASSERT_EQ(s.ns.size(), WFIS_RING_CAPACITY + 1u);
-    EXPECT_EQ(s.ns.front(), 0u);
+    EXPECT_EQ(s.ns.front(), 0);
     EXPECT_EQ(s.ns[WFIS_RING_CAPACITY - 1], WFIS_RING_CAPACITY - 1);  // the first ones kept
-    EXPECT_EQ(s.ns.back(), 77u);
+    EXPECT_EQ(s.ns.back(), 77);
     EXPECT_EQ(s.dropped, 5u);
+}
+
+// Version 3 rings hold signed samples (an early interrupt is negative);
+// a version 2 ring's are unsigned, so the same bits read as a large value.
+TEST(SampleRing, SignedUnderTheSignedMagicOnly) {
+    std::vector<uint8_t> ram(kRam);
+    guest_init(&ram, 0);
+    guest_record(&ram, 0, static_cast<uint32_t>(-4200));
+    guest_record(&ram, 0, 1500);
+    auto *h = reinterpret_cast<wfis_ring *>(ram.data() + WFIS_RING_GPA);
+    RingSamples v2, v3;
+    std::string err;
+    ASSERT_TRUE(read_sample_ring(ram.data(), ram.size(), 0, &v2, &err)) << err;
+    EXPECT_EQ(v2.ns, (std::vector<int64_t>{4294963096, 1500}));
+    h->magic = WFIS_RING_MAGIC_SIGNED;
+    ASSERT_TRUE(read_sample_ring(ram.data(), ram.size(), 0, &v3, &err)) << err;
+    EXPECT_EQ(v3.ns, (std::vector<int64_t>{-4200, 1500}));
 }
 
 TEST(SampleRing, RejectsMissingAndHostileHeaders) {

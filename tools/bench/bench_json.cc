@@ -23,12 +23,45 @@ json quant(const std::optional<Quantiles> &q) {
 
 json range(const std::optional<Range> &r) {
     if (!r) return nullptr;
-    return json{{"median", r->median}, {"min", r->min}, {"max", r->max}, {"n", r->n}};
+    return json{
+        {"median", r->median}, {"min", r->min}, {"max", r->max}, {"n", r->n}, {"of", r->of}};
+}
+
+json goals_json(const std::vector<GoalResult> &list) {
+    json goals = json::array();
+    for (const auto &g : list) {
+        json checks = json::array();
+        for (const auto &c : g.checks)
+            checks.push_back({{"name", c.name},
+                              {"value", c.value},
+                              {"ci_low", opt(c.ci_low)},
+                              {"ci_high", opt(c.ci_high)},
+                              {"op", c.op},
+                              {"bound", c.bound},
+                              {"pairs", c.pairs},
+                              {"verdict", verdict_text(c.verdict)}});
+        json info = json::array();
+        for (const auto &x : g.info)
+            info.push_back({{"name", x.name},
+                            {"value", x.value},
+                            {"ci_low", opt(x.ci_low)},
+                            {"ci_high", opt(x.ci_high)}});
+        goals.push_back({{"id", g.id},
+                         {"title", g.title},
+                         {"verdict", verdict_text(g.verdict)},
+                         {"missing", g.missing},
+                         {"checks", checks},
+                         {"info", info},
+                         {"blocks", g.blocks},
+                         {"simulated", g.simulated},
+                         {"quick", g.quick}});
+    }
+    return goals;
 }
 
 }  // namespace
 
-json run_json(const RunResult &r, uint64_t seed) {
+json run_json(const RunResult &r) {
     json j;
     j["scenario"] = r.plan.scenario;
     j["governor"] = r.plan.governor;
@@ -46,7 +79,7 @@ json run_json(const RunResult &r, uint64_t seed) {
     j["order"] = r.plan.order;
     j["status"] = r.ok ? "ok" : "error";
     j["error"] = r.ok ? json(nullptr) : json(r.error);
-    j["seed"] = seed;
+    j["seed"] = r.plan.seed;
     if (!r.plan.peer && r.plan.vm_governor != r.plan.governor)
         j["vm_governor"] = r.plan.vm_governor;
     j["wall_s"] = opt(r.wall_s);
@@ -62,6 +95,14 @@ json run_json(const RunResult &r, uint64_t seed) {
     j["kvm_halt_poll_ns"] = opt(r.kvm_halt_poll_ns);
     j["runq_wait_pct"] = opt(r.runq_wait_pct);
     j["disturbed"] = r.disturbed;
+    j["disturbed_why"] = r.disturbed ? json(r.disturbed_why) : json(nullptr);
+    j["steal_pct"] = opt(r.steal_pct);
+    if (r.probe)
+        j["probe"] = {{"count", r.probe->count},        {"p50_us", opt(r.probe->p50_us)},
+                      {"p99_us", opt(r.probe->p99_us)}, {"max_us", r.probe->max_us},
+                      {"over_1ms", r.probe->over_1ms},  {"realtime", r.probe->realtime}};
+    else
+        j["probe"] = nullptr;
     j["governor_return_late_us"] = quant(r.governor_return_late_us);
     j["governor_return_early"] = opt(r.governor_return_early);
     wfisvm::ScenarioSpec spec;
@@ -83,7 +124,7 @@ json bench_json(const BenchDoc &d) {
     machine["load_1m_at_end"] = load_average_1m();
     doc["machine"] = machine;
     json runs = json::array();
-    for (const auto &r : d.results) runs.push_back(run_json(r, d.opt.seed));
+    for (const auto &r : d.results) runs.push_back(run_json(r));
     doc["runs"] = runs;
     json b;
     b["seconds"] = d.opt.seconds;
@@ -103,6 +144,7 @@ json bench_json(const BenchDoc &d) {
     b["skipped"] = skips;
     b["wall_s"] = d.wall_s;
     b["exit_status"] = d.exit_status;
+    b["flagged_blocks"] = d.flagged_blocks;
     doc["bench"] = b;
     doc["seed"] = d.opt.seed;
     json summary = json::array();
@@ -126,6 +168,8 @@ json bench_json(const BenchDoc &d) {
         s["governor_cpu_pct"] = range(g.get(Metric::kGovernorCpu));
         s["timer_lateness_p90_us"] = range(g.get(Metric::kLateP90));
         s["timer_lateness_p99_9_us"] = range(g.get(Metric::kLateP999));
+        s["timer_lateness_count"] = range(g.get(Metric::kLateCount));
+        s["timer_lateness_missed"] = range(g.get(Metric::kLateMissed));
         s["wake_latency_p90_us"] = range(g.get(Metric::kWakeP90));
         s["disturbed_runs"] = g.disturbed;
         s["governor_return_p50_us"] = range(g.get(Metric::kGovReturnP50));
@@ -133,7 +177,7 @@ json bench_json(const BenchDoc &d) {
         // Pooled exact samples of every completed run: the distribution and
         // CDF points [[us, fraction <= us], ...] (for plots; the intervals
         // use the per-run percentiles).
-        auto cdf = [](const std::vector<uint32_t> &v) {
+        auto cdf = [](const std::vector<int32_t> &v) {
             json pts = json::array();
             for (const auto &[us, frac] : cdf_points(v)) pts.push_back({us, frac});
             return pts;
@@ -154,6 +198,7 @@ json bench_json(const BenchDoc &d) {
             ratios[std::string(name) + "_ci"] = iv && iv->low && iv->high && !d.opt.quick
                                                     ? json::array({*iv->low, *iv->high})
                                                     : json(nullptr);
+            ratios[std::string(name) + "_pairs"] = iv ? iv->n : 0;
         };
         put("cpu_vs_off", "off", Metric::kCpu);
         put("cpu_vs_seed", "seed:max_us=100", Metric::kCpu);
@@ -165,33 +210,8 @@ json bench_json(const BenchDoc &d) {
         summary.push_back(s);
     }
     doc["summary"] = summary;
-    json goals = json::array();
-    for (const auto &g : d.goals) {
-        json checks = json::array();
-        for (const auto &c : g.checks)
-            checks.push_back({{"name", c.name},
-                              {"value", c.value},
-                              {"ci_low", opt(c.ci_low)},
-                              {"ci_high", opt(c.ci_high)},
-                              {"op", c.op},
-                              {"bound", c.bound},
-                              {"verdict", verdict_text(c.verdict)}});
-        json info = json::array();
-        for (const auto &x : g.info)
-            info.push_back({{"name", x.name},
-                            {"value", x.value},
-                            {"ci_low", opt(x.ci_low)},
-                            {"ci_high", opt(x.ci_high)}});
-        goals.push_back({{"id", g.id},
-                         {"title", g.title},
-                         {"verdict", verdict_text(g.verdict)},
-                         {"missing", g.missing},
-                         {"checks", checks},
-                         {"info", info},
-                         {"simulated", g.simulated},
-                         {"quick", g.quick}});
-    }
-    doc["goals"] = goals;
+    doc["goals"] = goals_json(d.goals);
+    doc["goals_unflagged"] = goals_json(d.goals_unflagged);
     return doc;
 }
 

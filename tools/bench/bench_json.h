@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "goals.h"
@@ -13,7 +14,7 @@
 namespace wfisbench {
 
 // One entry of "runs": every key of the schema, plus extras.
-nlohmann::json run_json(const RunResult &r, uint64_t seed);
+nlohmann::json run_json(const RunResult &r);
 
 struct BenchDoc {
     const Options &opt;
@@ -25,6 +26,8 @@ struct BenchDoc {
     std::vector<std::string> notes;
     double wall_s = 0;
     int exit_status = 0;
+    std::set<int> flagged_blocks;             // blocks holding a run flagged disturbed
+    std::vector<GoalResult> goals_unflagged;  // goals without them (empty: none flagged)
 };
 nlohmann::json bench_json(const BenchDoc &d);
 

@@ -1,18 +1,26 @@
-// disturbed.cc - the run-queue wait allowance per scenario.
+// disturbed.cc - the probe and steal limits.
 #include "disturbed.h"
 
-#include <algorithm>
+#include <fmt/format.h>
 
 namespace wfisbench {
 
-double runq_wait_allowance_pct(int vcpus, int host_cores) {
-    const int v = std::max(vcpus, 1), c = std::max(host_cores, 1);
-    const double over = v > c ? static_cast<double>(v - c) / v : 0.0;
-    return 10.0 + 100.0 * over;
+std::string disturbed_reason(const RunResult &r) {
+    std::string why;
+    auto add = [&](const std::string &s) { why += (why.empty() ? "" : "; ") + s; };
+    if (r.probe && r.probe->count > 0 && r.probe->over_1ms > kProbeOver1msLimit)
+        add(fmt::format("wake-up probe: {:.1f}% of sleeps over 1 ms late (limit {:.0f}%)",
+                        100 * r.probe->over_1ms, 100 * kProbeOver1msLimit));
+    if (r.steal_pct && *r.steal_pct > kStealLimitPct)
+        add(fmt::format("steal {:.1f}% (limit {:.0f}%)", *r.steal_pct, kStealLimitPct));
+    return why;
 }
 
-bool is_disturbed(const RunResult &r, int host_cores) {
-    return r.runq_wait_pct && *r.runq_wait_pct > runq_wait_allowance_pct(r.plan.vcpus, host_cores);
+std::set<int> flagged_blocks(const std::vector<RunResult> &runs) {
+    std::set<int> b;
+    for (const auto &r : runs)
+        if (r.disturbed) b.insert(r.plan.repeat);
+    return b;
 }
 
 }  // namespace wfisbench

@@ -1,18 +1,29 @@
-// disturbed.h - flags runs whose host was visibly busy with other work: the vCPU threads waited on
-// the run queue more than the scenario's own overcommit explains.
+// disturbed.h - the rule that flags a run whose host visibly disturbed it: the wake-up probe saw
+// late wake-ups, or the hypervisor below took the host's CPUs away (steal). Written down in
+// docs/bench.md before any run; no allowance for the VM's own load.
 #pragma once
+
+#include <set>
+#include <string>
+#include <vector>
 
 #include "run_result.h"
 
 namespace wfisbench {
 
-// Allowed run-queue wait, % of (workload window x vCPUs): 10% for other
-// work, plus the most the VM's own overcommit can cause: with every vCPU
-// runnable (a spinning governor), the share of vCPUs beyond the host's
-// cores waits (compute:busy=1,idle=3 on 2 cores: 10% + 50% = 60%).
-double runq_wait_allowance_pct(int vcpus, int host_cores);
+// More than 1% of the probe's 1 ms sleeps ended over 1 ms late (a healthy
+// host wakes a sleeper within tens of us; the figures' own 1 ms tail is
+// what such wake-ups would fake).
+constexpr double kProbeOver1msLimit = 0.01;
+// Steal above 1% of all CPU time over the run.
+constexpr double kStealLimitPct = 1.0;
 
-// runq_wait_pct above the allowance (false when it was not measured).
-bool is_disturbed(const RunResult &r, int host_cores);
+// Why r is flagged ("" when it is not): which limit it passed, with the
+// figure. Missing figures flag nothing. The run-queue wait is not used: it
+// is mostly the VM's own overcommit, not disturbance.
+std::string disturbed_reason(const RunResult &r);
+
+// The blocks holding at least one flagged run (reported apart).
+std::set<int> flagged_blocks(const std::vector<RunResult> &runs);
 
 }  // namespace wfisbench

@@ -18,6 +18,7 @@ struct GoalCheck {
     std::string name;
     double value = 0;
     std::optional<double> ci_low, ci_high;  // nullopt: no interval (too few blocks, --quick)
+    int pairs = 0;                          // blocks with both values, of the run's K
     std::string op;                         // "<=" or ">="
     double bound = 0;
     Verdict verdict = Verdict::kNotEvaluated;
@@ -39,6 +40,7 @@ struct GoalResult {
     std::vector<GoalInfo> info;
     bool simulated = false;  // judged on simulated runs: not a real result
     bool quick = false;      // --quick: printed "not evaluated (quick)"
+    int blocks = 0;          // K: the blocks each check's pairs are drawn from
 };
 
 // The verdict rule: met when the interval lies wholly on the good side of
@@ -49,6 +51,11 @@ Verdict judge(const std::optional<double> &ci_low, const std::optional<double> &
 // A goal: not met if any check is, met if all are (at least one), else
 // inconclusive; not evaluated when anything is missing.
 Verdict combine(const std::vector<GoalCheck> &checks, const std::vector<std::string> &missing);
+
+// The exit status --fail-on-goals gives a run in which every run completed:
+// 0 when every evaluated goal is met (or none was evaluated), 3 when any is
+// NOT met, 4 when none is NOT met but some is inconclusive.
+int goals_exit_status(const std::vector<GoalResult> &goals);
 
 // Evaluates G1-G4. quick: every goal "not evaluated" (missing says why),
 // with the checks' point values shown.

@@ -86,15 +86,16 @@ std::optional<Interval> ratio_interval(const std::vector<std::optional<double>> 
     return iv;
 }
 
-std::string format_interval(const std::optional<Interval> &iv, bool with_interval) {
+std::string format_interval(const std::optional<Interval> &iv, bool with_interval, int blocks) {
     if (!iv) return "-";
     auto f = [](double v) {
         if (std::fabs(v) >= 100) return fmt::format("{:.0f}", v);
         if (std::fabs(v) >= 10) return fmt::format("{:.1f}", v);
         return fmt::format("{:.2f}", v);
     };
-    if (!with_interval || !iv->low || !iv->high) return f(iv->point);
-    return fmt::format("{} [{}, {}]", f(iv->point), f(*iv->low), f(*iv->high));
+    const std::string pairs = blocks > iv->n ? fmt::format(" ({}/{})", iv->n, blocks) : "";
+    if (!with_interval || !iv->low || !iv->high) return f(iv->point) + pairs;
+    return fmt::format("{} [{}, {}]{}", f(iv->point), f(*iv->low), f(*iv->high), pairs);
 }
 
 }  // namespace wfisbench

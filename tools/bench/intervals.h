@@ -31,7 +31,9 @@ std::optional<Interval> location_interval(std::vector<double> x);
 std::optional<Interval> ratio_interval(const std::vector<std::optional<double>> &a,
                                        const std::vector<std::optional<double>> &b);
 
-// "0.85 [0.80, 0.91]", "0.85" when there is no interval, "-" when absent.
-std::string format_interval(const std::optional<Interval> &iv, bool with_interval = true);
+// "0.85 [0.80, 0.91]", "0.85" when there is no interval, "-" when absent;
+// " (5/8)" appended when blocks > 0 and the interval paired fewer of them.
+std::string format_interval(const std::optional<Interval> &iv, bool with_interval = true,
+                            int blocks = 0);
 
 }  // namespace wfisbench

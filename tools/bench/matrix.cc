@@ -28,6 +28,15 @@ struct SplitMix64 {
 
 }  // namespace
 
+uint64_t block_seed(uint64_t seed, int block) {
+    // A stream of its own (the constant keeps it apart from the order's),
+    // drawn block by block so block b's seed depends on nothing else.
+    SplitMix64 g(seed ^ 0x5eedb10c5eedb10cull);
+    uint64_t s = g.next();
+    for (int b = 0; b < block; b++) s = g.next();
+    return s;
+}
+
 const char *backend_name(Backend b) {
     switch (b) {
         case Backend::kKvm:
@@ -162,6 +171,7 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
         for (auto &p : b) {
             p.repeat = r;
             p.order = order++;
+            p.seed = block_seed(opt.seed, r);
             m.runs.push_back(p);
         }
     }

@@ -39,6 +39,11 @@ int scenario_vcpus(const std::string &scenario, int vcpus);
 // The governor text handed to wfisleep-vm: the seed gets grace_ms=0 unless given.
 std::string vm_governor_spec(const std::string &governor);
 
+// The workload seed of block `block` (arrivals, tickless intervals, the
+// host-timer model's draws): every governor in a block gets the same one,
+// and each block its own, drawn from --seed.
+uint64_t block_seed(uint64_t seed, int block);
+
 struct Matrix {
     // Blocks 0..K-1 in order; within each block every (scenario, governor or
     // peer) pair once, in a permutation drawn from opt.seed (order = index).

@@ -1,12 +1,10 @@
-// options.cc - parses and validates wfisleep-bench's flags (hand-written: exact one-line errors).
+// options.cc - parses wfisleep-bench's flags with CLI11 and validates them (one-line errors).
 #include "options.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <charconv>
-#include <cmath>
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <tuple>
@@ -41,6 +39,7 @@ std::string help_text() {
         "                      [--json FILE] [--plot FILE] [--vm PATH] [--guest PATH] [--qemu "
         "PATH]\n"
         "                      [--host-timer linux|macos] [--kicks vector|qemu] [--reference G]\n"
+        "                      [--fail-on-goals]\n"
         "\n"
         "Runs K blocks; each block runs every (scenario, governor) pair once, each in a\n"
         "fresh real VM (wfisleep-vm --json), in a permutation drawn from --seed. Prints\n"
@@ -96,8 +95,14 @@ std::string help_text() {
          "  --qemu PATH    QEMU for the qemu peers (default: qemu-system-x86_64 on $PATH)\n"
          "  --help         this text\n"
          "\n"
+         "  --fail-on-goals  let the goals decide the exit status when every run\n"
+         "                 completed (below)\n"
+         "\n"
          "Exit status: 0 every run completed with nothing lost; 1 a run failed (VM error,\n"
-         "lost interrupts); 2 bad usage. Unmet goals are reported, not in the exit status.\n"
+         "lost interrupts); 2 bad usage. Without --fail-on-goals the goals are reported,\n"
+         "not in the exit status. With it, when no run failed: 0 every evaluated goal is\n"
+         "met, 3 some goal is NOT met, 4 none is NOT met but some is inconclusive (goals\n"
+         "not evaluated, e.g. with --quick or a partial matrix, do not count).\n"
          "\n"
          "Specs (shared with wfisleep-vm):\n";
     h += wfisvm::spec_help();
@@ -126,29 +131,11 @@ std::string find_on_path(const std::string &name) {
     return {};
 }
 
-bool parse_int(const std::string &s, long long lo, long long hi, long long *out) {
-    long long v = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size() || v < lo || v > hi) return false;
-    *out = v;
-    return true;
-}
-
-bool parse_u64(const std::string &s, uint64_t *out) {
-    uint64_t v = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) return false;
-    *out = v;
-    return true;
-}
-
-bool parse_seconds(const std::string &s, double *out) {
-    if (s.empty() || s.find_first_not_of("0123456789.") != std::string::npos) return false;
-    errno = 0;
-    char *end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0 || v > 3600)
-        return false;
+// CLI11's own conversion, then the flag's range; false when either fails.
+template <typename T>
+bool convert(const std::string &s, T lo, T hi, T *out) {
+    T v{};
+    if (s.empty() || !CLI::detail::lexical_cast(s, v) || !(v >= lo && v <= hi)) return false;
     *out = v;
     return true;
 }
@@ -182,92 +169,95 @@ std::string scenario_with_default(const std::string &scenario, const std::string
 
 ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     Options o;
-    bool peers_flag = false, no_peers_flag = false, repeat_given = false;
-    std::vector<std::string> args(argv + 1, argv + argc);
-    for (size_t i = 0; i < args.size(); i++) {
-        std::string flag = args[i], value;
-        bool has_inline = false;
-        if (flag.rfind("--", 0) == 0) {
-            size_t eq = flag.find('=');
-            if (eq != std::string::npos) {
-                value = flag.substr(eq + 1);
-                flag = flag.substr(0, eq);
-                has_inline = true;
-            }
-        }
-        if (flag == "--help" || flag == "-h") return {0, help_text()};
-        if (flag == "--peers" || flag == "--no-peers" || flag == "--quick") {
-            if (has_inline) return bad(fmt::format("{} takes no value", flag));
-            (flag == "--peers" ? peers_flag : flag == "--quick" ? o.quick : no_peers_flag) = true;
-            continue;
-        }
-        static const char *const kValued[] = {
-            "--scenario", "--governor",   "--seconds", "--vcpus",    "--repeat",
-            "--seed",     "--json",       "--plot",    "--vm",       "--guest",
-            "--qemu",     "--host-timer", "--kicks",   "--reference"};
-        bool known = false;
-        for (const char *k : kValued) known = known || flag == k;
-        if (!known) {
-            if (flag.rfind("-", 0) != 0) return bad(fmt::format("unexpected argument '{}'", flag));
-            return bad(fmt::format(
-                "unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus --repeat "
-                "--quick --peers --no-peers --seed --json --plot --vm --guest --qemu --host-timer "
-                "--kicks --reference --help",
-                flag));
-        }
-        if (!has_inline) {
-            if (i + 1 >= args.size()) return bad(fmt::format("{} needs a value", flag));
-            value = args[++i];
-        }
-        std::string err;
-        if (flag == "--scenario") {
-            wfisvm::ScenarioSpec spec;
-            if (!wfisvm::parse_scenario(value, &spec, &err)) return bad("--scenario: " + err);
-            o.scenarios.push_back(value);
-        } else if (flag == "--governor") {
-            wfisvm::GovernorSpec spec;
-            if (!wfisvm::parse_governor(value, &spec, &err)) return bad("--governor: " + err);
-            o.governors.push_back(value);
-        } else if (flag == "--seconds") {
-            if (!parse_seconds(value, &o.seconds))
-                return bad(fmt::format("--seconds '{}': need a number > 0 and <= 3600", value));
-        } else if (flag == "--vcpus" || flag == "--repeat") {
-            long long v = 0;
-            long long hi = flag == "--vcpus" ? 64 : 1000;
-            if (!parse_int(value, 1, hi, &v))
-                return bad(fmt::format("{} '{}': need an integer from 1 to {}", flag, value, hi));
-            (flag == "--vcpus" ? o.vcpus : o.repeat) = static_cast<int>(v);
-            if (flag == "--repeat") repeat_given = true;
-        } else if (flag == "--seed") {
-            if (!parse_u64(value, &o.seed))
-                return bad(fmt::format("--seed '{}': need an integer from 0 to 2^64-1", value));
-        } else if (flag == "--json") {
-            if (value.empty()) return bad("--json needs a file name");
-            o.json_path = value;
-        } else if (flag == "--plot") {
-            std::string ext = lower_ext(value);
-            if (ext != ".png" && ext != ".svg")
-                return bad(
-                    fmt::format("--plot '{}': the file name must end in .png or .svg", value));
-            o.plot_path = value;
-        } else if (flag == "--host-timer") {
-            if (value != "linux" && value != "macos")
-                return bad(fmt::format(
-                    "--host-timer '{}': accepted: linux, macos (a model of macOS coalescing)",
-                    value));
-            o.host_timer = value;
-        } else if (flag == "--kicks") {
-            if (value != "vector" && value != "qemu")
-                return bad(fmt::format("--kicks '{}': accepted: vector, qemu", value));
-            o.kicks = value;
-        } else if (flag == "--reference") {
-            if (value.empty()) return bad("--reference needs a governor spec");
-            o.reference = value;
-        } else if (flag == "--vm" || flag == "--guest" || flag == "--qemu") {
-            if (value.empty()) return bad(fmt::format("{} needs a path", flag));
-            (flag == "--vm" ? o.vm_path : flag == "--guest" ? o.guest_path : o.qemu_path) = value;
-        }
+    bool peers_flag = false, no_peers_flag = false, help = false;
+    // Every valued flag is read as text and checked below, so each error
+    // names the input and what is accepted in the bench's own words.
+    std::string seconds, vcpus, repeat, seed;
+    CLI::App app{"wfisleep-bench"};
+    app.set_help_flag();
+    app.allow_extras();  // reported below as one line naming the argument
+    app.add_flag("--help,-h", help);
+    for (auto [name, target] : {std::pair{"--peers", &peers_flag},
+                                {"--no-peers", &no_peers_flag},
+                                {"--quick", &o.quick},
+                                {"--fail-on-goals", &o.fail_on_goals}})
+        app.add_flag(name, *target)->disable_flag_override();
+    auto *repeat_opt = app.add_option("--repeat", repeat);
+    app.add_option("--scenario", o.scenarios);
+    app.add_option("--governor", o.governors);
+    app.add_option("--seconds", seconds);
+    app.add_option("--vcpus", vcpus);
+    app.add_option("--seed", seed);
+    app.add_option("--json", o.json_path);
+    app.add_option("--plot", o.plot_path);
+    app.add_option("--vm", o.vm_path);
+    app.add_option("--guest", o.guest_path);
+    app.add_option("--qemu", o.qemu_path);
+    app.add_option("--host-timer", o.host_timer);
+    app.add_option("--kicks", o.kicks);
+    app.add_option("--reference", o.reference);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        std::string what = e.what();
+        // A flag given a value: CLI11 names it without its dashes.
+        const auto override_at = what.find(" was given a disallowed flag override");
+        if (override_at != std::string::npos)
+            return bad(fmt::format("--{} takes no value", what.substr(0, override_at)));
+        // A valued flag at the end, or with an empty "=": "--json: 1 required TEXT missing".
+        if (what.find(": 1 required ") != std::string::npos)
+            return bad(fmt::format("{} needs a value", what.substr(0, what.find(':'))));
+        return bad(what);
     }
+    if (help) return {0, help_text()};
+    if (!app.remaining().empty()) {
+        const std::string arg = app.remaining().front();
+        const std::string flag = arg.substr(0, arg.find('='));
+        if (arg.rfind('-', 0) != 0) return bad(fmt::format("unexpected argument '{}'", arg));
+        return bad(
+            fmt::format("unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus "
+                        "--repeat --quick --peers --no-peers --seed --json --plot --vm --guest "
+                        "--qemu --host-timer --kicks --reference --fail-on-goals --help",
+                        flag));
+    }
+    std::string err;
+    for (const auto &sc : o.scenarios) {
+        wfisvm::ScenarioSpec spec;
+        if (!wfisvm::parse_scenario(sc, &spec, &err)) return bad("--scenario: " + err);
+    }
+    for (const auto &g : o.governors) {
+        wfisvm::GovernorSpec spec;
+        if (!wfisvm::parse_governor(g, &spec, &err)) return bad("--governor: " + err);
+    }
+    if (!seconds.empty() && (seconds.find_first_not_of("0123456789.") != std::string::npos ||
+                             !convert(seconds, 1e-9, 3600.0, &o.seconds)))
+        return bad(fmt::format("--seconds '{}': need a number > 0 and <= 3600", seconds));
+    if (!vcpus.empty() && !convert(vcpus, 1, 64, &o.vcpus))
+        return bad(fmt::format("--vcpus '{}': need an integer from 1 to 64", vcpus));
+    const bool repeat_given = repeat_opt->count() > 0;
+    if (repeat_given && !convert(repeat, 1, 1000, &o.repeat))
+        return bad(fmt::format("--repeat '{}': need an integer from 1 to 1000", repeat));
+    if (app.count("--seed") > 0 && (seed.find_first_not_of("0123456789") != std::string::npos ||
+                                    !convert(seed, uint64_t{0}, UINT64_MAX, &o.seed)))
+        return bad(fmt::format("--seed '{}': need an integer from 0 to 2^64-1", seed));
+    if (app.count("--json") > 0 && o.json_path.empty()) return bad("--json needs a file name");
+    if (app.count("--plot") > 0) {
+        std::string ext = lower_ext(o.plot_path);
+        if (ext != ".png" && ext != ".svg")
+            return bad(
+                fmt::format("--plot '{}': the file name must end in .png or .svg", o.plot_path));
+    }
+    if (o.host_timer != "linux" && o.host_timer != "macos")
+        return bad(
+            fmt::format("--host-timer '{}': accepted: linux, macos (a model of macOS coalescing)",
+                        o.host_timer));
+    if (o.kicks != "vector" && o.kicks != "qemu")
+        return bad(fmt::format("--kicks '{}': accepted: vector, qemu", o.kicks));
+    if (app.count("--reference") > 0 && o.reference.empty())
+        return bad("--reference needs a governor spec");
+    for (const auto &[flag, path] :
+         {std::pair{"--vm", &o.vm_path}, {"--guest", &o.guest_path}, {"--qemu", &o.qemu_path}})
+        if (app.count(flag) > 0 && path->empty()) return bad(fmt::format("{} needs a path", flag));
     if (peers_flag && no_peers_flag) return bad("--peers and --no-peers contradict each other");
     if (o.quick && !repeat_given) o.repeat = 3;
     o.default_matrix = o.scenarios.empty() && o.governors.empty();

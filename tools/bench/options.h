@@ -31,6 +31,9 @@ struct Options {
     std::string kicks = "vector";
     // --reference: a governor every other row is also compared with (a sweep)
     std::string reference;
+    // --fail-on-goals: the exit status says whether the goals were met
+    // (goals_exit_status in goals.h).
+    bool fail_on_goals = false;
 };
 
 // `scenario` with ",key=value" (or ":key=value") appended when it does not

@@ -149,8 +149,8 @@ std::optional<PlotData> plot_data(const json &doc, std::string *err) {
         read_cdf(s, ps->wake, &row);
         ps->rows.push_back(row);
     }
-    // A run with fewer than 1000 samples has no p99 (wfisleep-vm reports a
-    // quantile only with 10 samples beyond it): such a scenario plots p90.
+    // A scenario whose runs have no p99 (fewer than 100 samples each)
+    // plots p90 when it has that.
     for (auto &sc : d.scenarios) {
         bool any99 = false;
         for (const auto &r : sc.rows) any99 = any99 || r.late.has_value();

@@ -15,14 +15,15 @@ double round_sig4(double x) {
 
 }  // namespace
 
-std::vector<std::pair<double, double>> cdf_points(std::vector<uint32_t> s) {
+std::vector<std::pair<double, double>> cdf_points(std::vector<int32_t> s) {
     std::vector<std::pair<double, double>> all;
     if (s.empty()) return all;
     std::sort(s.begin(), s.end());
     const double n = static_cast<double>(s.size());
-    // Fraction of samples <= x us (the samples are whole ns).
+    // Fraction of samples <= x us (the samples are whole ns; early ones,
+    // below 0, count at the axis' floor).
     auto frac = [&](double x_us) {
-        const auto bound = static_cast<uint64_t>(std::floor(x_us * 1e3 + 1e-6));
+        const auto bound = static_cast<int64_t>(std::floor(x_us * 1e3 + 1e-6));
         return static_cast<double>(std::upper_bound(s.begin(), s.end(), bound) - s.begin()) / n;
     };
     const double lo = std::max(s.front() / 1e3, 0.1), hi = s.back() / 1e3;
@@ -43,8 +44,8 @@ std::vector<std::pair<double, double>> cdf_points(std::vector<uint32_t> s) {
     return out;
 }
 
-std::optional<wfisvm::LatencyUs> pooled_distribution(const std::vector<uint32_t> &s) {
-    return wfisvm::exact_distribution(std::vector<uint64_t>(s.begin(), s.end()));
+std::optional<wfisvm::LatencyUs> pooled_distribution(const std::vector<int32_t> &s) {
+    return wfisvm::exact_distribution(std::vector<int64_t>(s.begin(), s.end()));
 }
 
 }  // namespace wfisbench

@@ -20,9 +20,9 @@ constexpr int kCdfPointsPerDecade = 40;
 // largest sample (fraction 1). Where the CDF is flat, only the ends of the
 // flat stretch are kept, so a line through the points draws the same curve.
 // Empty when there are no samples.
-std::vector<std::pair<double, double>> cdf_points(std::vector<uint32_t> samples_ns);
+std::vector<std::pair<double, double>> cdf_points(std::vector<int32_t> samples_ns);
 
 // The exact distribution of the pooled samples (nullopt when empty).
-std::optional<wfisvm::LatencyUs> pooled_distribution(const std::vector<uint32_t> &samples_ns);
+std::optional<wfisvm::LatencyUs> pooled_distribution(const std::vector<int32_t> &samples_ns);
 
 }  // namespace wfisbench

@@ -24,10 +24,6 @@ namespace wfisbench {
 
 namespace {
 
-// How often the bench samples QEMU's serial file and schedstat (the issue's
-// <= 5 ms bound on the workload window's timing error).
-constexpr int kSchedstatPollMs = 5;
-
 // utime + stime of a whole process (all threads) from /proc/PID/stat; -1 if unreadable.
 double process_cpu_s(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -198,7 +194,7 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
     r.backend = Backend::kQemu;
     std::string err;
     std::string cmdline =
-        qemu_guest_cmdline(plan.scenario, plan.seconds, setup.seed, plan.vcpus, &err);
+        qemu_guest_cmdline(plan.scenario, plan.seconds, plan.seed, plan.vcpus, &err);
     if (cmdline.empty()) {
         r.usage_error = true;
         r.error = "QEMU cannot run " + plan.scenario + ": " + err;
@@ -209,28 +205,30 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
                 ram_path = base + ".ram";
     std::remove(serial_path.c_str());
     double timeout = plan.seconds * 3 + 30;
-    // The workload window: the process's schedstat sums when each MARK line
-    // is first seen; the gap since the previous look bounds the timing error.
+    // The workload window: the process's schedstat sums read as soon as each
+    // MARK line's last byte is written. The bench sleeps on the serial file's
+    // write events (no polling, so it takes no CPU from the run); `lag_s` is
+    // the measured time from that wake-up to the schedstat read, the part of
+    // the timing error the bench can see.
     struct Edge {
         bool seen = false;
         std::chrono::steady_clock::time_point t;
         uint64_t run_ns = 0, wait_ns = 0;
-        double gap_s = 0;
+        double lag_s = 0;
     } edges[2];
-    auto last_look = std::chrono::steady_clock::now();
     std::string serial_text;
+    std::ifstream serial_in;  // read on from where the last event left off
     // The guest's run starts at its first report line: snapshot QEMU's CPU time then.
     std::optional<double> boot_cpu_s;
     std::chrono::steady_clock::time_point boot_t;
     auto on_write = [&](pid_t pid) {
         const auto now = std::chrono::steady_clock::now();
-        const double gap = std::chrono::duration<double>(now - last_look).count();
-        last_look = now;
         if (edges[1].seen) return;
-        std::ifstream f(serial_path);
+        if (!serial_in.is_open()) serial_in.open(serial_path);
+        serial_in.clear();  // past EOF last time: read what was appended since
         std::stringstream ss;
-        ss << f.rdbuf();
-        serial_text = ss.str();
+        ss << serial_in.rdbuf();
+        serial_text += ss.str();
         if (!boot_cpu_s && serial_text.find("WFIS BOOT") != std::string::npos) {
             boot_t = now;
             boot_cpu_s = process_cpu_s(pid);
@@ -240,12 +238,13 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
             if (edges[i].seen || serial_text.find(marks[i]) == std::string::npos) continue;
             edges[i].seen = process_schedstat(pid, &edges[i].run_ns, &edges[i].wait_ns);
             edges[i].t = now;
-            edges[i].gap_s = gap;
+            edges[i].lag_s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
         }
     };
     const auto t0 = std::chrono::steady_clock::now();
     ChildResult c = run_child(qemu_command(plan, setup, cmdline, serial_path, ram_path), "",
-                              err_path, timeout, serial_path, on_write, kSchedstatPollMs);
+                              err_path, timeout, serial_path, on_write);
     r.exit_code = c.exit_code;
     if (!c.started) {
         r.error = c.error;
@@ -264,7 +263,8 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
     bool parsed = fill_from_serial(ss.str(), plan.scenario, plan.vcpus, &r, &err);
     wfisvm::RingSamples rings;
     if (parsed && read_rings(ram_path, plan.vcpus, &rings)) {
-        r.timer_samples_ns.assign(rings.ns.begin(), rings.ns.end());  // 32-bit in the guest
+        for (int64_t v : rings.ns)  // 32-bit in the guest: the narrowing is exact
+            r.timer_samples_ns.push_back(static_cast<int32_t>(v));
         r.timer_lateness_us =
             wfisvm::exact_distribution(std::move(rings.ns), rings.missed, rings.dropped);
     }
@@ -274,7 +274,7 @@ RunResult run_qemu(const RunPlan &plan, const QemuSetup &setup) {
         const double cores = static_cast<double>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
         r.workload_s = w;
         r.workload_cpu_pct = static_cast<double>(edges[1].run_ns - edges[0].run_ns) / 1e9 / w * 100;
-        r.workload_cpu_error_pct = (edges[0].gap_s + edges[1].gap_s) * cores / w * 100;
+        r.workload_cpu_error_pct = (edges[0].lag_s + edges[1].lag_s) * cores / w * 100;
         r.runq_wait_pct =
             static_cast<double>(edges[1].wait_ns - edges[0].wait_ns) / 1e9 / (w * plan.vcpus) * 100;
     }

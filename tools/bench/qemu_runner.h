@@ -11,7 +11,6 @@ namespace wfisbench {
 struct QemuSetup {
     std::string qemu_path;
     std::string guest_path;
-    uint64_t seed = 1;
     std::string work_dir;
     std::string bios;  // qboot.rom when installed ("" = QEMU's default SeaBIOS)
 };

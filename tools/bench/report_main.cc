@@ -10,15 +10,20 @@
 
 #include "plot.h"
 #include "report_markdown.h"
+#include "report_summary.h"
 
 namespace {
 
 int usage(FILE *to, int code) {
     fmt::print(to,
                "usage: wfisleep-bench-report BENCH.json [PLOT-PATH-AS-LINKED]\n"
+               "       wfisleep-bench-report --summary FULL-TABLES-LINK BENCH.json "
+               "[PLOT-PATH-AS-LINKED]\n"
                "       wfisleep-bench-report --plot OUT.png|OUT.svg BENCH.json\n"
-               "Prints the README's results section (Markdown) for a wfisleep-bench JSON;\n"
-               "with --plot, draws the bench's picture from it instead (needs gnuplot).\n");
+               "Prints the full results tables (Markdown, for docs/results.md) for a\n"
+               "wfisleep-bench JSON; with --summary, the README's short summary (the goals\n"
+               "table, flagged runs, the picture, what the figures mean) linking to the full\n"
+               "tables; with --plot, draws the bench's picture from it (needs gnuplot).\n");
     return code;
 }
 
@@ -59,9 +64,11 @@ int plot(const nlohmann::json &doc, const std::string &json_path, const std::str
 int run(int argc, char **argv) {
     const std::string a1 = argc > 1 ? argv[1] : "";
     if (argc == 2 && a1 == "--help") return usage(stdout, 0);
-    const bool plotting = a1 == "--plot";
-    if (plotting ? argc != 4 : (argc < 2 || argc > 3)) return usage(stderr, 2);
-    const std::string json_path = plotting ? argv[3] : argv[1];
+    const bool plotting = a1 == "--plot", summary = a1 == "--summary";
+    if (plotting ? argc != 4 : summary ? (argc < 4 || argc > 5) : (argc < 2 || argc > 3))
+        return usage(stderr, 2);
+    const int json_at = plotting || summary ? 3 : 1;  // the plot link, if any, follows it
+    const std::string json_path = argv[json_at];
     std::ifstream in(json_path);
     if (!in) {
         fmt::print(stderr, "wfisleep-bench-report: cannot read '{}'\n", json_path);
@@ -76,7 +83,9 @@ int run(int argc, char **argv) {
     }
     if (plotting) return plot(doc, json_path, argv[2]);
     std::string err;
-    std::string md = wfisbench::results_markdown(doc, argc == 3 ? argv[2] : "", &err);
+    const std::string link = argc > json_at + 1 ? argv[json_at + 1] : "";
+    std::string md = summary ? wfisbench::summary_markdown(doc, link, argv[2], &err)
+                             : wfisbench::results_markdown(doc, link, &err);
     if (md.empty()) {
         fmt::print(stderr, "wfisleep-bench-report: '{}': {}\n", json_path, err);
         return 1;

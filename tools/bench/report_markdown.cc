@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "report_json.h"
 #include "report_table.h"
 
 namespace wfisbench {
@@ -10,13 +11,6 @@ namespace wfisbench {
 namespace {
 
 using nlohmann::json;
-
-std::string str(const json &j, const char *key, const char *fallback = "?") {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) return fallback;
-    if (it->is_string()) return it->get<std::string>();
-    return it->dump();
-}
 
 // "median (min-max)" from a summary range object, "-" for null.
 std::string rng(const json &r) {
@@ -26,22 +20,22 @@ std::string rng(const json &r) {
     x.min = r.value("min", 0.0);
     x.max = r.value("max", 0.0);
     x.n = r.value("n", 0);
+    x.of = r.value("of", 0);
     return fmt_range(x);
 }
 
-// "0.85 [0.80, 0.91]" from a ratio and its <key>_ci beside it.
-std::string ratio(const json &r, const char *key) {
+// "0.85 [0.80, 0.91]" from a ratio and its <key>_ci beside it, with
+// "(k/K)" when it paired only k of the K blocks.
+std::string ratio(const json &r, const char *key, int blocks) {
     auto it = r.find(key);
     if (it == r.end() || !it->is_number()) return "-";
     std::string out = fmt::format("{:.2f}", it->get<double>());
     auto ci = r.find(std::string(key) + "_ci");
     if (ci != r.end() && ci->is_array() && ci->size() == 2)
         out += fmt::format(" [{:.2f}, {:.2f}]", (*ci)[0].get<double>(), (*ci)[1].get<double>());
+    const int pairs = r.value(std::string(key) + "_pairs", blocks);
+    if (pairs < blocks) out += fmt::format(" ({}/{})", pairs, blocks);
     return out;
-}
-
-std::string num(const json &v) {
-    return v.is_number() ? fmt_num(v.get<double>()) : "-";
 }
 
 bool any_non_null(const json &rows, const std::string &scenario, const char *key) {
@@ -60,7 +54,8 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         return {};
     }
     const json &m = doc["machine"], &b = doc["bench"], &rows = doc["summary"];
-    std::string commit = str(m, "git_commit", "unknown");
+    const int blocks = b.value("repeat", 0);
+    std::string commit = json_text(m, "git_commit", "unknown");
     if (commit.size() > 12 && commit.find("-dirty") == std::string::npos) commit.resize(12);
     std::string md = fmt::format(
         "Measured by `scripts/bench.sh` on {} ({} with {} cores, {}, KVM module {}, "
@@ -69,14 +64,15 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         "permutation drawn from the seed; figures are median (min-max) over the blocks of "
         "per-run exact percentiles; ratios are over `off`'s and `seed:max_us=100`'s paired by "
         "block, with {}. Seed {}.\n\n",
-        str(m, "date"), str(m, "cpu_model"), str(m, "nproc"), str(m, "kernel"),
-        str(m, "kvm_module", "none"), str(m, "kvm_halt_poll_ns", "n/a"),
-        str(m, "qemu_version", "QEMU not installed"), str(m, "load_1m_at_start"),
-        str(m, "load_1m_at_end"), commit, str(b, "seconds"), str(b, "repeat"),
+        json_text(m, "date"), json_text(m, "cpu_model"), json_text(m, "nproc"),
+        json_text(m, "kernel"), json_text(m, "kvm_module", "none"),
+        json_text(m, "kvm_halt_poll_ns", "n/a"), json_text(m, "qemu_version", "QEMU not installed"),
+        json_text(m, "load_1m_at_start"), json_text(m, "load_1m_at_end"), commit,
+        json_text(b, "seconds"), json_text(b, "repeat"),
         b.contains("interval_method") && b["interval_method"].is_string()
             ? b["interval_method"].get<std::string>()
             : std::string("no intervals (--quick)"),
-        str(doc, "seed"));
+        json_text(doc, "seed"));
     for (const auto &n : b.value("notes", json::array())) md += "- " + n.get<std::string>() + "\n";
     if (b.contains("notes") && !b["notes"].empty()) md += "\n";
 
@@ -104,7 +100,9 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
                     key = "work";
                 vcpus = s.value("vcpus", 1);
             }
-        md += fmt::format("**`{}`** ({} vCPU{})\n\n", sc, vcpus, vcpus == 1 ? "" : "s");
+        // Every table names the commit and the run it comes from.
+        md += fmt::format("**`{}`** ({} vCPU{}; commit `{}`, {} blocks)\n\n", sc, vcpus,
+                          vcpus == 1 ? "" : "s", commit, blocks);
         md +=
             "| governor | backend | runs ok | disturbed | host CPU % | workload CPU % | governor "
             "CPU % | timer lateness p50 us | p99 us |";
@@ -141,15 +139,18 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
                                   rng(s["wake_latency_p99_us"]));
             if (work) md += fmt::format(" {} |", rng(s["work_rate"]));
             const json &r = s["ratios"];
-            md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "workload_cpu_vs_off"),
-                              ratio(r, "workload_cpu_vs_seed"), ratio(r, "key_vs_off"),
-                              ratio(r, "key_vs_seed"));
+            md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "workload_cpu_vs_off", blocks),
+                              ratio(r, "workload_cpu_vs_seed", blocks),
+                              ratio(r, "key_vs_off", blocks), ratio(r, "key_vs_seed", blocks));
         }
         md += "\n";
     }
     md +=
-        "Percentiles are shown only where at least 10 samples of the run lie beyond them "
-        "(`-` otherwise). governor CPU % is `-` for `off` and `qemu10` (their busy time is a "
+        "Percentiles per run are exact: p50/p90/p99 from 100 samples per run, p99.9 from 1000 "
+        "(`-` otherwise); a missed tick is a sample, late until the next handled tick. `[k/N]` "
+        "after a median: only k of the N completed runs had that figure; `(k/K)` after a ratio: "
+        "it paired only k of the K blocks. governor CPU % is `-` for `off` and `qemu10` (their "
+        "busy time is a "
         "trap loop, not a poll or spin phase) and for the peers. gov return is how late the "
         "governor's own wait returned past its deadline on the host clock, before the VM entry "
         "path and the guest's handler (`-` for the peers, which have no such wait, and for `off`, "
@@ -169,17 +170,18 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         for (const auto &x : g.value("missing", json::array()))
             md += "  - missing: " + x.get<std::string>() + "\n";
         for (const auto &c : g.value("checks", json::array())) {
-            std::string ci = c["ci_low"].is_number() && c["ci_high"].is_number()
-                                 ? fmt::format("[{}, {}]", num(c["ci_low"]), num(c["ci_high"]))
-                                 : "[no interval]";
+            std::string ci =
+                c["ci_low"].is_number() && c["ci_high"].is_number()
+                    ? fmt::format("[{}, {}]", json_num(c["ci_low"]), json_num(c["ci_high"]))
+                    : "[no interval]";
             std::string cv = c.value("verdict", "?");
-            md +=
-                fmt::format("  - {} = {} {} {} {}: {}\n", c.value("name", ""), num(c["value"]), ci,
-                            c.value("op", ""), num(c["bound"]), cv == "not met" ? "NOT met" : cv);
+            md += fmt::format("  - {} = {} {} {} {}: {}\n", c.value("name", ""),
+                              json_num(c["value"]), ci, c.value("op", ""), json_num(c["bound"]),
+                              cv == "not met" ? "NOT met" : cv);
         }
         for (const auto &x : g.value("info", json::array()))
-            md +=
-                fmt::format("  - (for reference) {} = {}\n", x.value("name", ""), num(x["value"]));
+            md += fmt::format("  - (for reference) {} = {}\n", x.value("name", ""),
+                              json_num(x["value"]));
     }
     const json skipped = b.value("skipped", json::array());
     if (!skipped.empty()) {

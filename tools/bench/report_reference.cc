@@ -9,7 +9,7 @@
 namespace wfisbench {
 
 std::string format_reference_tables(const std::vector<Group> &groups, const std::string &reference,
-                                    bool intervals) {
+                                    bool intervals, const std::string &commit) {
     std::string out;
     for (size_t i = 0; i < groups.size();) {
         size_t j = i;
@@ -26,8 +26,10 @@ std::string format_reference_tables(const std::vector<Group> &groups, const std:
         const Metric p99 = wake ? Metric::kWakeP99 : Metric::kLateP99;
         bool work = false;
         for (size_t k = i; k < j; k++) work = work || groups[k].get(Metric::kWorkRate).has_value();
-        out += fmt::format("\n**`{}`** over `{}` (median of blocks; ratios paired by block{})\n\n",
-                           sc, reference, intervals ? ", 95% CI" : ", no intervals (--quick)");
+        out +=
+            fmt::format("\n**`{}`** over `{}` (median of blocks; ratios paired by block{}{})\n\n",
+                        sc, reference, intervals ? ", 95% CI" : ", no intervals (--quick)",
+                        commit.empty() ? "" : "; commit `" + commit + "`");
         out += fmt::format(
             "| governor | {} p50 us | p99 us | gov return p50 us | gov return p99 us | governor "
             "CPU % | workload CPU % |{} p50 / ref | p99 / ref | return p50 / ref | return p99 / "

@@ -16,7 +16,8 @@ namespace wfisbench {
 // lateness otherwise; scenarios with a work rate add it and its ratio.
 // Scenarios without the reference row are left out. Used for parameter
 // sweeps (docs/adaptive.md).
+// `commit` (when given) is named in every table's heading.
 std::string format_reference_tables(const std::vector<Group> &groups, const std::string &reference,
-                                    bool intervals);
+                                    bool intervals, const std::string &commit = "");
 
 }  // namespace wfisbench

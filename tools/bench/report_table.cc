@@ -7,6 +7,14 @@
 
 namespace wfisbench {
 
+const char *const kTailsNote =
+    "Percentiles per run are exact (every sample; a missed tick is a sample, late until the next "
+    "handled tick):\n"
+    "p50/p90/p99 from 100 samples per run, p99.9 from 1000 ('-' otherwise); n/run = median "
+    "samples per run (missed ticks).\n"
+    "[k/N] after a median: only k of the N completed runs had that figure. (k/K) after a ratio: "
+    "it paired only k of the K blocks.\n";
+
 std::string fmt_num(double v) {
     if (!std::isfinite(v)) return "nan";
     if (std::fabs(v) >= 1000) return fmt::format("{:.0f}", v);
@@ -17,8 +25,11 @@ std::string fmt_num(double v) {
 
 std::string fmt_range(const std::optional<Range> &r) {
     if (!r) return "-";
-    if (r->n == 1) return fmt_num(r->median);
-    return fmt::format("{} ({}-{})", fmt_num(r->median), fmt_num(r->min), fmt_num(r->max));
+    // k/N when only k of the N completed runs had a value: the median is
+    // then over those k alone.
+    const std::string some = r->of > r->n ? fmt::format(" [{}/{}]", r->n, r->of) : "";
+    if (r->n == 1) return fmt_num(r->median) + some;
+    return fmt::format("{} ({}-{}){}", fmt_num(r->median), fmt_num(r->min), fmt_num(r->max), some);
 }
 
 namespace {
@@ -34,10 +45,18 @@ const char *key_short(Metric m) {
     }
 }
 
+// The n behind the lateness percentiles: median samples per run and, in
+// brackets, median missed ticks among them.
+std::string samples_per_run(const Group &g) {
+    const auto n = g.get(Metric::kLateCount), missed = g.get(Metric::kLateMissed);
+    if (!n) return "-";
+    return fmt::format("{:.0f} ({:.0f})", n->median, missed ? missed->median : 0.0);
+}
+
 }  // namespace
 
 std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
-                          bool intervals) {
+                          bool intervals, const std::string &commit) {
     std::string out;
     size_t i = 0;
     bool any_trap_loop = false, any_approx = false, any_disturbed = false, any_macos = false,
@@ -56,13 +75,15 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         Metric key = key_metric(sc);
         any_macos = any_macos || sc.find("host=macos") != std::string::npos;
         out += fmt::format(
-            "\n== {}  ({} vCPU{}, {} s x {} blocks; median (min-max) of completed runs)\n", sc,
-            groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat);
-        const int rw = intervals ? 19 : 6;
+            "\n== {}  ({} vCPU{}, {} s x {} blocks{}; median (min-max) of completed runs)\n", sc,
+            groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", seconds, repeat,
+            commit.empty() ? "" : ", commit " + commit);
+        const int rw = intervals ? 25 : 12;
         std::string head =
             fmt::format("{:<22} {:<9} {:>5} {:>4}  {:<18} {:<18} {:<17} {:<18} {:<18}", "governor",
                         "backend", "ok", "dist", "host CPU %", "workload CPU %", "governor CPU %",
                         "lateness p50 us", "lateness p99 us");
+        head += fmt::format(" {:<15}", "n/run (missed)");
         if (any_ret)
             head += fmt::format(" {:<18} {:<18}", "gov return p50 us", "gov return p99 us");
         if (any_wake) head += fmt::format(" {:<18} {:<18}", "wake p50 us", "wake p99 us");
@@ -89,6 +110,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                 backend_name(g.backend), fmt::format("{}/{}", g.ok_runs, g.runs), g.disturbed,
                 fmt_range(g.get(Metric::kCpu)), fmt_range(g.get(Metric::kWorkloadCpu)), gov_cpu,
                 fmt_range(g.get(Metric::kLateP50)), late99);
+            line += fmt::format(" {:<15}", samples_per_run(g));
             if (any_ret)
                 line += fmt::format(" {:<18} {:<18}", fmt_range(g.get(Metric::kGovReturnP50)),
                                     fmt_range(g.get(Metric::kGovReturnP99)));
@@ -97,7 +119,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                                     fmt_range(g.get(Metric::kWakeP99)));
             if (any_work) line += fmt::format(" {:<20}", fmt_range(g.get(Metric::kWorkRate)));
             auto r = [&](const char *ref, Metric m) {
-                return format_interval(paired_ratio(groups, g, ref, m), intervals);
+                return format_interval(paired_ratio(groups, g, ref, m), intervals, repeat);
             };
             line += fmt::format(" {:>{}} {:>{}} {:>{}} {:>{}}", r("off", Metric::kWorkloadCpu), rw,
                                 r("seed:max_us=100", Metric::kWorkloadCpu), rw, r("off", key), rw,
@@ -116,9 +138,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         out += std::string(kIntervalMethod) + "; [lo, hi] shown, none below 6 blocks.\n";
     else
         out += "--quick: ratios are Hodges-Lehmann estimates without intervals.\n";
-    out +=
-        "Percentiles per run are exact (every sample) and shown only when at least 10 samples "
-        "lie beyond them ('-' otherwise).\n";
+    out += kTailsNote;
     if (any_gov_return)
         out +=
             "gov return = how late the governor's wait returned past its deadline (host clock, "
@@ -157,8 +177,9 @@ std::string format_goals(const std::vector<GoalResult> &goals) {
             std::string ci = c.ci_low && c.ci_high
                                  ? fmt::format("[{}, {}]", fmt_num(*c.ci_low), fmt_num(*c.ci_high))
                                  : "[no interval]";
-            out += fmt::format("      {} = {} {} {} {}: {}\n", c.name, fmt_num(c.value), ci, c.op,
-                               fmt_num(c.bound), verdict_label(c.verdict));
+            out += fmt::format("      {} = {} {} {} {}: {} ({}/{} pairs)\n", c.name,
+                               fmt_num(c.value), ci, c.op, fmt_num(c.bound),
+                               verdict_label(c.verdict), c.pairs, g.blocks);
         }
         for (const auto &x : g.info) {
             std::string ci = x.ci_low && x.ci_high
@@ -167,6 +188,23 @@ std::string format_goals(const std::vector<GoalResult> &goals) {
             out += fmt::format("      (for reference) {} = {}{}\n", x.name, fmt_num(x.value), ci);
         }
     }
+    return out;
+}
+
+std::string format_flagged(const std::vector<RunResult> &runs, const std::set<int> &blocks,
+                           const std::vector<GoalResult> &goals_unflagged) {
+    if (blocks.empty()) return "\nDisturbed runs (the rule in docs/bench.md): none flagged.\n";
+    std::string out = "\nDisturbed runs (the rule in docs/bench.md), reported apart:\n";
+    for (const auto &r : runs)
+        if (r.disturbed)
+            out += fmt::format("  block {}: {} / {}: {}\n", r.plan.repeat, r.plan.scenario,
+                               r.plan.governor, r.disturbed_why);
+    std::string list;
+    for (int b : blocks) list += (list.empty() ? "" : ", ") + std::to_string(b);
+    if (goals_unflagged.empty()) return out;
+    out += fmt::format("Goals without the flagged blocks ({}); the verdicts above stand:\n", list);
+    for (const auto &g : goals_unflagged)
+        out += fmt::format("  {}: {}\n", g.id, verdict_label(g.verdict));
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "latency_dist.h"
+#include "probe_stats.h"
 
 namespace wfisbench {
 
@@ -31,8 +32,9 @@ struct RunPlan {
     bool qemu_irqchip = true;              // qemu:irqchip=on|off
     int vcpus = 1;
     double seconds = 1;
-    int repeat = 0;  // the block index 0..K-1
-    int order = 0;   // position in the run sequence (blocks in order, permuted within)
+    int repeat = 0;     // the block index 0..K-1
+    int order = 0;      // position in the run sequence (blocks in order, permuted within)
+    uint64_t seed = 1;  // the block's workload seed (block_seed), handed to the VM or guest
 };
 
 // One completed (or failed) run. Optional figures are null in the JSON.
@@ -72,10 +74,15 @@ struct RunResult {
     std::optional<double> governor_cpu_pct;  // null: trap-loop governors, peers
     std::optional<int64_t> kvm_halt_poll_ns;
     std::optional<double> runq_wait_pct;  // vCPU threads' run-queue wait, % of window x vCPUs
-    bool disturbed = false;               // runq_wait_pct above the scenario's allowance
+    // Disturbance the bench sees from outside the VM over the run: steal
+    // (/proc/stat, % of all CPU time) and the wake-up probe (wake_probe.h).
+    std::optional<double> steal_pct;
+    std::optional<ProbeStats> probe;
+    bool disturbed = false;     // flagged by the rule in disturbed.h
+    std::string disturbed_why;  // which limit, with the figure
     // The exact samples (ns) behind the two distributions, for pooling (not
     // in the JSON); empty when the runner had none.
-    std::vector<uint32_t> timer_samples_ns, wake_samples_ns;
+    std::vector<int32_t> timer_samples_ns, wake_samples_ns;  // signed: early timer ticks < 0
 };
 
 }  // namespace wfisbench

@@ -53,12 +53,18 @@ const char *metric_label(Metric m) {
             return "governor return late p50 us";
         case Metric::kGovReturnP99:
             return "governor return late p99 us";
+        case Metric::kLateCount:
+            return "timer lateness samples per run";
+        case Metric::kLateMissed:
+            return "missed ticks per run";
     }
     return "?";
 }
 
 std::optional<Range> Group::get(Metric m) const {
-    return range_of(values[static_cast<int>(m)]);
+    auto r = range_of(values[static_cast<int>(m)]);
+    if (r) r->of = ok_runs;
+    return r;
 }
 
 std::optional<double> Group::in_block(Metric m, int b) const {
@@ -105,6 +111,8 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
             add(Metric::kLateP99, l->p99);
             add(Metric::kLateP999, l->p999);
             add(Metric::kLateMax, l->max);
+            add(Metric::kLateCount, static_cast<double>(l->count));
+            add(Metric::kLateMissed, static_cast<double>(l->missed));
             if (!l->exact) g.approx = true;
         }
         if (const auto &l = r.wake_latency_us) {

@@ -12,7 +12,8 @@ namespace wfisbench {
 
 struct Range {
     double median = 0, min = 0, max = 0;
-    int n = 0;
+    int n = 0;   // runs (blocks) that had a value
+    int of = 0;  // completed runs it was drawn from (0: not known)
 };
 // Median (mean of the middle two for an even count), min, max; empty -> nullopt.
 std::optional<Range> range_of(std::vector<double> v);
@@ -35,8 +36,10 @@ enum class Metric {
     kWakeP999,
     kGovReturnP50,  // governor_return_late_us: what the governor's wait controls
     kGovReturnP99,
+    kLateCount,   // timer lateness samples per run: the n behind its percentiles
+    kLateMissed,  // missed ticks among them
 };
-constexpr int kMetricCount = 16;
+constexpr int kMetricCount = 18;
 const char *metric_label(Metric m);  // e.g. "host CPU %"
 
 struct Group {
@@ -51,7 +54,7 @@ struct Group {
     std::vector<double> values[kMetricCount];  // per Metric, from completed runs only
     std::vector<int> blocks[kMetricCount];     // the block (repeat) of each value
     // Every completed run's exact samples, pooled (CDFs; pooled.h).
-    std::vector<uint32_t> pooled_timer_ns, pooled_wake_ns;
+    std::vector<int32_t> pooled_timer_ns, pooled_wake_ns;
     std::optional<Range> get(Metric m) const;
     // The value of metric m in block b, if that run completed and measured it.
     std::optional<double> in_block(Metric m, int b) const;

@@ -33,7 +33,7 @@ std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
     if (plan.scenario.rfind("compute", 0) != 0)
         a.insert(a.end(), {"--vcpus", std::to_string(plan.vcpus)});
     a.insert(a.end(), {"--seconds", fmt::format("{}", plan.seconds), "--seed",
-                       std::to_string(setup.seed), "--json", json_path, "--quiet"});
+                       std::to_string(plan.seed), "--json", json_path, "--quiet"});
     if (!samples_path.empty()) a.insert(a.end(), {"--samples", samples_path});
     return a;
 }

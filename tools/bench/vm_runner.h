@@ -11,7 +11,6 @@ namespace wfisbench {
 struct VmSetup {
     std::string vm_path;
     std::string guest_path;
-    uint64_t seed = 1;
     std::string work_dir;  // per-run JSON and stderr files go here
 };
 

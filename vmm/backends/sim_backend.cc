@@ -133,7 +133,7 @@ struct SimVcpu {
 
     // Owner thread's measurements; read after join.
     LatencyHistogram lateness{};  // the guest report's buckets, so figures compare with KVM's
-    std::vector<uint64_t> wake_ns;
+    std::vector<int64_t> wake_ns;
     uint64_t timer_injected = 0;
     uint64_t timer_handled = 0;
     uint64_t idle_traps = 0;
@@ -183,7 +183,7 @@ void vcpu_main(SimShared &sh, SimVcpu &v, GuestTimer timer) {
             {
                 std::lock_guard<std::mutex> lock(v.mu);
                 const uint64_t ack = now_ns();
-                for (uint64_t r : v.raised_ns) v.wake_ns.push_back(ack - r);
+                for (uint64_t r : v.raised_ns) v.wake_ns.push_back(static_cast<int64_t>(ack - r));
                 v.dev_handled += v.raised_ns.size();
                 v.raised_ns.clear();
             }
@@ -412,7 +412,7 @@ RunResult run_simulated(const RunOptions &opt) {
     r.wakeups_per_s =
         static_cast<double>(usage1.voluntary_switches - usage0.voluntary_switches) / wall_s;
     LatencyHistogram lateness{};
-    std::vector<uint64_t> wake;
+    std::vector<int64_t> wake;
     IrqCounts timer_irqs, device_irqs;
     uint64_t exits = 0, traps = 0, units = 0;
     for (auto &v : vcpus) {
