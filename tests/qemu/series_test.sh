@@ -63,7 +63,7 @@ python3 - "$tmp/p2/hvf/10.2/$hooks" <<'PY'
 import sys
 p = sys.argv[1]
 s = open(p).read()
-old = "+#ifdef CONFIG_WFISLEEP\n+    /* Ends a wfisleep wait of this vCPU in progress, or its next one. */\n+    hvf_wfisleep_kick(cpu);\n+#endif\n"
+old = "+#ifdef CONFIG_WFISLEEP\n+    /* After SIG_IPI: a wait this ends takes the signal (see the glue). */\n+    hvf_wfisleep_kick(cpu);\n+#endif\n"
 assert old in s
 s = s.replace(old, "+    hvf_wfisleep_kick(cpu);\n+\n+\n+\n")
 open(p, "w").write(s)
