@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# emit-glue.sh - writes patch 0002 (the shared glue, glue/hvf-wfisleep.[ch]) into every QEMU series, or checks it is there.
+# SPDX-License-Identifier: MIT
+# emit-glue.sh - writes patch 0001 (the glue core and one accelerator adapter, from glue/) into every QEMU series, or checks it is there.
 #
 # Usage: emit-glue.sh [--check] [--patches DIR]
-#   --check        write nothing; exit 1 naming every series whose 0002 patch
+#   --check        write nothing; exit 1 naming every series whose 0001 patch
 #                  is not exactly what glue/ produces (0 when all match)
-#   --patches DIR  the series root (default: patches/ next to this script)
+#   --patches DIR  the series root holding hvf/LINE/ and tcg/LINE/
+#                  (default: patches/ next to this script)
 #   -h, --help
 #
-# The glue is kept once, in glue/; each series carries it as
-# patches/LINE/0002-target-arm-hvf-wfisleep-glue.patch, made here with git
-# (fixed author and date, so the output is reproducible). The patch adds the
-# two files and one meson.build rule; it is the same for every QEMU line.
+# The glue is kept once, in glue/. Each series ACCEL/LINE carries it as
+# 0001-target-arm-wfisleep-glue-core-and-ACCEL-adapter.patch: the new files
+# target/arm/wfisleep/wfisleep-core.c.inc and wfisleep-ACCEL.c.inc, made
+# here with git format-patch (fixed author and date, so the output is
+# reproducible). The patch is the same for every line of an accelerator.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;/SPDX-License-Identifier/d;s/^# \{0,1\}//;p}' "$0"; }
 die() { echo "emit-glue.sh: $*" >&2; exit 2; }
 
 check=0
@@ -28,78 +31,96 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -d "$root" ] || die "--patches '$root' is not a directory"
-name=0002-target-arm-hvf-wfisleep-glue.patch
+[ -d "$root" ] || die "--patches '$root' is not a directory (expected one holding hvf/LINE/ and tcg/LINE/)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# A throw-away repository: upstream's target/arm/hvf/meson.build, then our
-# change as one commit, exported with format-patch.
 # The user's git configuration (diff.*, format.*) must not change the output.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 unset GIT_CONFIG_COUNT GIT_CONFIG_PARAMETERS
 export GIT_AUTHOR_NAME=wfisleep GIT_AUTHOR_EMAIL=wfisleep@localhost
 export GIT_COMMITTER_NAME=wfisleep GIT_COMMITTER_EMAIL=wfisleep@localhost
-export GIT_AUTHOR_DATE='2026-12-01T09:00:00+00:00' GIT_COMMITTER_DATE='2026-12-01T09:00:00+00:00'
-g() { git -C "$tmp/repo" -c core.autocrlf=false -c commit.gpgsign=false "$@"; }
-mkdir -p "$tmp/repo/target/arm/hvf"
-g init -q
-printf '%s\n' "arm_system_ss.add(when: [hvf, 'CONFIG_HVF'], if_true: files(" "  'hvf.c'," "))" \
-  >"$tmp/repo/target/arm/hvf/meson.build"
-g add -A
-g commit -q -m upstream
-cp "$here/glue/hvf-wfisleep.c" "$here/glue/hvf-wfisleep.h" "$tmp/repo/target/arm/hvf/"
-printf '%s\n' "arm_system_ss.add(when: [hvf, 'CONFIG_HVF', wfisleep], if_true: files(" "  'hvf-wfisleep.c'," "))" \
-  >>"$tmp/repo/target/arm/hvf/meson.build"
-g add -A
-g commit -q -F - <<'MSG'
-target/arm/hvf: wfisleep glue, shared by every QEMU line
+export GIT_AUTHOR_DATE='2026-12-07T09:00:00+00:00' GIT_COMMITTER_DATE='2026-12-07T09:00:00+00:00'
 
-hvf-wfisleep.c (built only with --enable-wfisleep) parses the wfisleep
-configuration once (HVF_WFI_SLEEP, WFISLEEP_POLICY, WFISLEEP_*; QEMU's
-own WFISLEEP_STATS is registered with the library), prints the
-library's start-up lines through error_printf(), and keeps one
-wfisleep_vcpu per vCPU (created on the vCPU's first WFI, never shared
-between vCPUs) in a table indexed by cpu_index, so no QEMU header
+message() { # accel
+  case $1 in
+    hvf) cat <<'MSG'
+target/arm: wfisleep glue (core and HVF adapter)
+
+Adds target/arm/wfisleep/wfisleep-core.c.inc (the part every
+accelerator shares: configuration, per-vCPU state, the wait, kicks,
+stats) and wfisleep-hvf.c.inc (the guest timer deadline from
+CNTV_CTL_EL0/CNTV_CVAL_EL0 through Hypervisor.framework, the hooks
+hvf.c calls).
+
+Nothing includes them yet, and every line is used only when QEMU is
+configured with --extra-cflags="-DCONFIG_WFISLEEP ..."; no build file
 changes.
-
-At a WFI it first discards kicks older than the trap
-(wfisleep_vcpu_trap_begin), then samples has-work as QEMU would decide
-to run the vCPU: a pending interrupt, a stop or exit request, or queued
-work. With work it returns at once and keeps the BQL; otherwise it
-releases the BQL for the wait. Kicks are forwarded from
-hvf_kick_vcpu_thread(). WFISLEEP_STATS=1 prints per-vCPU counters at
-exit.
-
-With no variable set the policy is "off": no vCPU gets wfisleep state
-and every hook returns at once.
 MSG
-(cd "$tmp" && g format-patch -q --zero-commit --no-signature --no-numbered \
-  --subject-prefix='PATCH 2/3' -1 -o "$tmp/out" HEAD)
-generated=$(find "$tmp/out" -name '*.patch' | head -n1)
-[ -n "$generated" ] || { echo "emit-glue.sh: git format-patch produced nothing" >&2; exit 1; }
+      ;;
+    tcg) cat <<'MSG'
+target/arm: wfisleep glue (core and TCG adapter)
+
+Adds target/arm/wfisleep/wfisleep-core.c.inc (the part every
+accelerator shares: configuration, per-vCPU state, the wait, kicks,
+stats) and wfisleep-tcg.c.inc (the guest timer deadline from the CPU
+state, the timer interrupt raised at the deadline, the kick hook).
+
+Nothing includes them yet, and every line is used only when QEMU is
+configured with --extra-cflags="-DCONFIG_WFISLEEP ..."; no build file
+changes.
+MSG
+      ;;
+  esac
+}
+
+# generate ACCEL NAME -> $tmp/ACCEL.patch: an empty tree, then the two files
+# as one commit, exported with format-patch.
+generate() {
+  local accel=$1 repo=$tmp/repo-$1
+  g() { git -C "$repo" -c core.autocrlf=false -c commit.gpgsign=false "$@"; }
+  mkdir -p "$repo/target/arm/wfisleep"
+  g init -q
+  g commit -q --allow-empty -m upstream
+  cp "$here/glue/wfisleep-core.c.inc" "$here/glue/wfisleep-$accel.c.inc" "$repo/target/arm/wfisleep/"
+  g add -A
+  message "$accel" | g commit -q -F -
+  g format-patch -q --zero-commit --no-signature --no-numbered -1 -o "$tmp/out-$accel" HEAD
+  local made
+  made=$(find "$tmp/out-$accel" -name '*.patch' | head -n1)
+  [ -n "$made" ] || { echo "emit-glue.sh: git format-patch produced nothing for $accel" >&2; exit 1; }
+  mv "$made" "$tmp/$accel.patch"
+}
 
 status=0
-for dir in "$root"/*/; do
-  line=$(basename "$dir")
-  [ -n "$(find "$dir" -maxdepth 1 -name '*.patch' -print -quit)" ] || continue
-  if [ "$check" = 1 ]; then
-    if ! cmp -s "$generated" "$dir/$name"; then
-      echo "emit-glue.sh: patches/$line/$name is not what glue/ produces (run integrations/qemu/emit-glue.sh)" >&2
-      status=1
+found=0
+for accel in hvf tcg; do
+  name=0001-target-arm-wfisleep-glue-core-and-${accel^^}-adapter.patch
+  generate "$accel"
+  for dir in "$root/$accel"/*/; do
+    [ -d "$dir" ] || continue
+    line=$(basename "$dir")
+    [ -n "$(find "$dir" -maxdepth 1 -name '*.patch' -print -quit)" ] || continue
+    found=$((found + 1))
+    if [ "$check" = 1 ]; then
+      if ! cmp -s "$tmp/$accel.patch" "$dir/$name"; then
+        echo "emit-glue.sh: patches/$accel/$line/$name is not what glue/ produces (run integrations/qemu/emit-glue.sh)" >&2
+        status=1
+      fi
+      # A stale copy under another name would be applied too.
+      others=$(find "$dir" -maxdepth 1 -name '0001-*.patch' ! -name "$name")
+      if [ -n "$others" ]; then
+        echo "emit-glue.sh: patches/$accel/$line has another 0001 patch: $others" >&2
+        status=1
+      fi
+    else
+      find "$dir" -maxdepth 1 -name '0001-*.patch' ! -name "$name" -delete
+      cp "$tmp/$accel.patch" "$dir/$name"
+      echo "wrote patches/$accel/$line/$name"
     fi
-    # A stale copy under another name would be applied too.
-    others=$(find "$dir" -maxdepth 1 -name '0002-*.patch' ! -name "$name")
-    if [ -n "$others" ]; then
-      echo "emit-glue.sh: patches/$line has another 0002 patch: $others" >&2
-      status=1
-    fi
-  else
-    find "$dir" -maxdepth 1 -name '0002-*.patch' ! -name "$name" -delete
-    cp "$generated" "$dir/$name"
-    echo "wrote patches/$line/$name"
-  fi
+  done
 done
-[ "$check" = 0 ] || [ "$status" != 0 ] || echo "glue: every series carries glue/hvf-wfisleep.[ch] unchanged"
+[ "$found" -gt 0 ] || { echo "emit-glue.sh: no series under $root/hvf or $root/tcg" >&2; exit 1; }
+[ "$check" = 0 ] || [ "$status" != 0 ] || echo "glue: every series ($found) carries glue/wfisleep-core.c.inc and its adapter unchanged"
 exit "$status"

@@ -21,14 +21,9 @@ qemu_hash_source() { # version
   awk -v v="$1" '!/^#/ && $1 == v { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' "$qemu_releases"
 }
 
-# The HVF patch series of a line: integrations/qemu/patches/hvf/LINE, or the
-# older layout integrations/qemu/patches/LINE while a checkout still has it.
+# The HVF patch series of a line.
 qemu_series_dir() { # repo line
-  if [ -d "$1/integrations/qemu/patches/hvf/$2" ]; then
-    echo "$1/integrations/qemu/patches/hvf/$2"
-  else
-    echo "$1/integrations/qemu/patches/$2"
-  fi
+  echo "$1/integrations/qemu/patches/hvf/$2"
 }
 
 # The macOS major version a line's HVF backend needs, where we know of a

@@ -12,8 +12,7 @@ Checks, printing one line per failure:
                     test compiles a C11 consumer through pkg-config and runs it.
   qemu-wfisleep.rb  url and sha256 = the default 11.1 entry of
                     integrations/qemu/releases.txt; its patches are exactly
-                    the 11.1 HVF series (integrations/qemu/patches/hvf/11.1,
-                    or the older patches/11.1 while the checkout has that), in
+                    the 11.1 HVF series (integrations/qemu/patches/hvf/11.1), in
                     order, each with the sha256 of the repository's file and a
                     byte-identical copy in the tap; depends_on "wfisleep",
                     "python-setuptools" => :build and macos: :sequoia;
@@ -81,8 +80,6 @@ def main():
     shas = re.findall(r'^\s*sha256 "([0-9a-f]{64})"', q, re.M)
     need(shas and shas[0] == first[1], "qemu-wfisleep.rb: source sha256 %s, releases.txt records %s" % (shas[:1], first[1]))
     series_dir = os.path.join(repo, "integrations", "qemu", "patches", "hvf", "11.1")
-    if not os.path.isdir(series_dir):
-        series_dir = os.path.join(repo, "integrations", "qemu", "patches", "11.1")
     series = sorted(n for n in os.listdir(series_dir) if n.endswith(".patch"))
     blocks = re.findall(r'patch do\s+url "file://([^"]+)"\s+sha256 "([0-9a-f]{64})"\s+end', q)
     need([os.path.basename(p) for p, _ in blocks] == series,

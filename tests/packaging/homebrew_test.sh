@@ -37,7 +37,7 @@ export HOME=$tmp/home
 mkdir -p "$HOME"
 dry=$("$gen" --dry-run --tap-dir "$tmp/dry" 2>&1) || bad "--dry-run failed: $dry"
 [ ! -e "$tmp/dry" ] && ok || bad "--dry-run wrote $tmp/dry"
-for pat in '^\+ git -C .* archive --format=tar.gz --prefix=wfisleep-[0-9.]+/ ' '^\+ cp .*/patches/(hvf/)?11\.1/0001-.* .*/patches/hvf-11\.1/0001-' \
+for pat in '^\+ git -C .* archive --format=tar.gz --prefix=wfisleep-[0-9.]+/ ' '^\+ cp .*/patches/hvf/11\.1/0001-.* .*/patches/hvf-11\.1/0001-' \
   '^\+ write .*/Formula/wfisleep\.rb:' '^\+ write .*/Formula/qemu-wfisleep\.rb:' 'class QemuWfisleep < Formula'; do
   grep -qE -- "$pat" <<<"$dry" && ok || bad "--dry-run lacks /$pat/"
 done

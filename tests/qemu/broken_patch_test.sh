@@ -4,7 +4,7 @@
 # Usage: tests/qemu/broken_patch_test.sh REPO_DIR WFISLEEP_BUILD_DIR WORK_DIR
 # The copy calls hvf_wfisleep_kick() with a wrong argument count, inside
 # #ifdef CONFIG_WFISLEEP: it applies, configures and preprocesses as upstream
-# with the option off, so only the --enable-wfisleep compile can catch it.
+# with the option off, so only the CONFIG_WFISLEEP ("on") compile can catch it.
 # Exit 77 (skip) when Debian serves no 10.2 source, as the real check does.
 set -uo pipefail
 
@@ -14,9 +14,9 @@ work=${3:?usage: broken_patch_test.sh REPO_DIR WFISLEEP_BUILD_DIR WORK_DIR}
 mkdir -p "$work"
 series=$work/series-10.2-broken
 rm -rf "$series"
-cp -r "$repo/integrations/qemu/patches/10.2" "$series"
-hooks=$(find "$series" -maxdepth 1 -name '0003-*.patch' | head -n1)
-[ -n "$hooks" ] || { echo "FAIL: the 10.2 series has no 0003 patch"; exit 1; }
+cp -r "$repo/integrations/qemu/patches/hvf/10.2" "$series"
+hooks=$(find "$series" -maxdepth 1 -name '0002-*.patch' | head -n1)
+[ -n "$hooks" ] || { echo "FAIL: the 10.2 HVF series has no 0002 (hooks) patch"; exit 1; }
 grep -q '^+    hvf_wfisleep_kick(cpu);$' "$hooks" || { echo "FAIL: the 10.2 series has no kick hook to break"; exit 1; }
 sed -i 's/^+    hvf_wfisleep_kick(cpu);$/+    hvf_wfisleep_kick(cpu, 1);/' "$hooks"
 
@@ -28,7 +28,7 @@ if [ "$rc" = 77 ]; then
   echo "SKIP: qemu 10.2 source not served; the broken copy could not be checked"
   exit 77
 fi
-if [ "$rc" = 1 ] && grep -q 'does not compile with --enable-wfisleep' <<<"$out"; then
+if [ "$rc" = 1 ] && grep -q 'does not compile with CONFIG_WFISLEEP' <<<"$out"; then
   echo "broken patch: rejected as it must be (exit 1, the on-build compile failed)"
   exit 0
 fi

@@ -78,15 +78,14 @@ for pat in '^\+ cmake -S .* -B .*/w/wfisleep-build ' '^\+ cmake --install ' 'CMA
   grep -qE -- "$pat" <<<"$dry" && ok || bad "rebuild --dry-run lacks /$pat/"
 done
 lacks "rebuild: no meson option any more" 'enable-wfisleep' "$rebuild" --dry-run --work-dir "$tmp/w"
-# Exactly the series of the line, in order (patches/hvf/LINE, or the older patches/LINE).
+# Exactly the series of the line, in order (patches/hvf/LINE).
 sdir=$repo/integrations/qemu/patches/hvf/11.1
-[ -d "$sdir" ] || sdir=$repo/integrations/qemu/patches/11.1
 want=$(cd "$sdir" && printf '%s\n' ./*.patch | sed 's|^\./||')
-got=$(sed -nE 's|.*patch -p1 --fuzz=0 --forward -i .*/patches/(hvf/)?11\.1/||p' <<<"$dry")
+got=$(sed -nE 's|.*patch -p1 --fuzz=0 --forward -i .*/patches/hvf/11\.1/||p' <<<"$dry")
 [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "rebuild --dry-run applies [$got], want [$want]"
 
 dry10=$("$rebuild" --dry-run --line 10.0 --work-dir "$tmp/w" 2>&1)
-grep -q 'qemu-10\.0\.13\.tar\.xz' <<<"$dry10" && grep -qE '/patches/(hvf/)?10\.0/0001' <<<"$dry10" && ok ||
+grep -q 'qemu-10\.0\.13\.tar\.xz' <<<"$dry10" && grep -qE '/patches/hvf/10\.0/0001' <<<"$dry10" && ok ||
   bad "rebuild --line 10.0 --dry-run: wrong release or series"$'\n'"$dry10"
 
 # The tarball hash: checked against the record, or plainly not checked.
@@ -98,7 +97,7 @@ grep -qF "expecting sha256 $rec" <<<"$dry" && grep -qE '^\+ shasum -a 256 .*/w/q
 expect "rebuild: no record, says so" 0 'warning: no recorded sha256 for qemu-10\.0\.13\.tar\.xz.*not checked' \
   "$rebuild" --dry-run --line 10.0 --work-dir "$tmp/w"
 dry11=$("$rebuild" --dry-run --line 11.0 --work-dir "$tmp/w" 2>&1)
-grep -q 'qemu-11\.0\.4\.tar\.xz' <<<"$dry11" && grep -qE '/patches/(hvf/)?11\.0/000[23]' <<<"$dry11" && ok ||
+grep -q 'qemu-11\.0\.4\.tar\.xz' <<<"$dry11" && grep -qE '/patches/hvf/11\.0/0002' <<<"$dry11" && ok ||
   bad "rebuild --line 11.0 --dry-run: wrong release or series"$'\n'"$dry11"
 
 quick=$("$rebuild" quick --dry-run --work-dir "$tmp/w" 2>&1)

@@ -2,18 +2,22 @@
 # SPDX-License-Identifier: MIT
 """series_lint.py - what can be checked of a QEMU patch series without its QEMU source.
 
-Usage: series_lint.py PATCHES_ROOT LINE...
+Usage: series_lint.py PATCHES_ROOT SERIES...
 
-For each series PATCHES_ROOT/LINE it checks, and prints one line per failure:
-  - the series is 0001..0003 (meson option, shared glue, hvf.c hooks);
+SERIES is ACCEL/LINE (hvf/10.2, tcg/10.2, ...), a directory under
+PATCHES_ROOT. For each series it checks, and prints one line per failure:
+  - the series is 0001 (the glue: new files under target/arm/wfisleep/ only,
+    the core and the ACCEL adapter) and 0002 (the hooks: hunks in the one
+    upstream file of the accelerator, target/arm/hvf/hvf.c or
+    target/arm/tcg/op_helper.c, and nothing else);
   - every hunk is well formed: its line counts match its body, and it applies
     with `patch --fuzz=0` to a preimage built from its own context and removed
     lines (so a hand-written hunk for a QEMU we cannot download is at least a
     valid hunk);
-  - in every existing C file it touches, every added line is inside an
+  - in every existing file it touches, every added line is inside an
     `#ifdef CONFIG_WFISLEEP` ... `#endif` block the series adds (with the option
-    off the code is upstream's);
-  - the meson option requires wfisleep 0.2 or later.
+    off the code is upstream's), and the hooked file includes the adapter
+    ("../wfisleep/wfisleep-ACCEL.c.inc") there.
 Exit 0 when all pass, 1 otherwise.
 """
 import os
@@ -103,31 +107,46 @@ def guarded(body):
     return [l for l in post if l.strip()] == [l for l in pre if l.strip()]
 
 
-def lint(root, line):
+HOOKED = {"hvf": "target/arm/hvf/hvf.c", "tcg": "target/arm/tcg/op_helper.c"}
+
+
+def lint(root, series):
     errs = []
-    d = os.path.join(root, line)
+    accel = series.split("/")[0]
+    if accel not in HOOKED or series.count("/") != 1:
+        return ["%s: not ACCEL/LINE with ACCEL one of %s" % (series, sorted(HOOKED))]
+    glue = {"target/arm/wfisleep/wfisleep-core.c.inc", "target/arm/wfisleep/wfisleep-%s.c.inc" % accel}
+    include = '#include "../wfisleep/wfisleep-%s.c.inc"' % accel
+    d = os.path.join(root, series)
     names = sorted(n for n in os.listdir(d) if n.endswith(".patch")) if os.path.isdir(d) else []
-    if [n[:4] for n in names] != ["0001", "0002", "0003"]:
-        return ["%s: series is %s, want 0001..0003" % (line, names)]
+    if [n[:4] for n in names] != ["0001", "0002"]:
+        return ["%s: series is %s, want 0001 (glue) and 0002 (hooks)" % (series, names)]
     for name in names:
         text = open(os.path.join(d, name)).read()
         files = parse(text)
         if not files:
-            errs.append("%s/%s: no file diffs" % (line, name))
+            errs.append("%s/%s: no file diffs" % (series, name))
+        paths = {f["path"] for f in files}
+        if name.startswith("0001") and (paths != glue or not all(f["new"] for f in files)):
+            errs.append("%s/%s: adds %s, want exactly the new files %s" % (series, name, sorted(paths), sorted(glue)))
+        if name.startswith("0002"):
+            if paths != {HOOKED[accel]} or any(f["new"] for f in files):
+                errs.append("%s/%s: touches %s, want only the existing %s" % (series, name, sorted(paths), HOOKED[accel]))
+            added = [l[1:] for f in files for _, body in f["hunks"] for l in body if l[:1] == "+"]
+            if include not in added:
+                errs.append("%s/%s: %s does not include the adapter (%s)" % (series, name, HOOKED[accel], include))
         for f in files:
             for header, body in f["hunks"]:
                 ok, counts = check_counts(header, body)
                 if not ok:
-                    errs.append("%s/%s: %s: hunk %s counts %s do not match its body" % (line, name, f["path"], header, counts))
+                    errs.append("%s/%s: %s: hunk %s counts %s do not match its body" % (series, name, f["path"], header, counts))
                     continue
                 if not f["new"]:
                     ok, out = applies_to_own_preimage(f["path"], header, body)
                     if not ok:
-                        errs.append("%s/%s: %s: hunk %s does not apply to its own context: %s" % (line, name, f["path"], header, out.strip()))
-                if f["path"].endswith((".c", ".h")) and not f["new"] and not guarded(body):
-                    errs.append("%s/%s: %s: hunk %s adds code outside #ifdef CONFIG_WFISLEEP" % (line, name, f["path"], header))
-        if name.startswith("0001") and "version: '>= 0.2'" not in text:
-            errs.append("%s/%s: the meson dependency does not require wfisleep >= 0.2" % (line, name))
+                        errs.append("%s/%s: %s: hunk %s does not apply to its own context: %s" % (series, name, f["path"], header, out.strip()))
+                    if not guarded(body):
+                        errs.append("%s/%s: %s: hunk %s adds code outside #ifdef CONFIG_WFISLEEP" % (series, name, f["path"], header))
     return errs
 
 
@@ -137,8 +156,8 @@ def main():
         return 2
     root = sys.argv[1]
     errs = []
-    for line in sys.argv[2:]:
-        errs += lint(root, line)
+    for series in sys.argv[2:]:
+        errs += lint(root, series)
     for e in errs:
         print("FAIL: " + e)
     print("series lint: %d series, %d failures" % (len(sys.argv) - 2, len(errs)))

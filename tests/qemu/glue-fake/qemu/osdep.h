@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <glib.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
