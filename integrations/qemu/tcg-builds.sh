@@ -104,9 +104,10 @@ series=("$here"/patches/tcg/10.2/*.patch)
 noppoll=$here/test-variants/no-ppoll.patch
 # virt selects ACPI_CXL, whose code needs CXL's, which needs the CXL memory
 # device's (QEMU 10.2 does not link without them when default devices are
-# off: the stubs lack functions); CXL needs the PCI expander.
+# off: the stubs lack functions); CXL's types need the PCI expander and the
+# PCIe root port as parents (QEMU aborts at start-up without them).
 devices=(CONFIG_ARM_VIRT=y CONFIG_VIRTIO_NET=y CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_MMIO=y
-  CONFIG_PXB=y CONFIG_CXL=y CONFIG_CXL_MEM_DEVICE=y)
+  CONFIG_PXB=y CONFIG_CXL=y CONFIG_CXL_MEM_DEVICE=y CONFIG_PCIE_PORT=y)
 cflags="-DCONFIG_WFISLEEP -I$prefix/include"
 configure_args=(--python=/usr/bin/python3 --target-list=aarch64-softmmu --disable-docs
   --without-default-features --without-default-devices --with-devices-aarch64=wfisleep-test
@@ -183,6 +184,10 @@ build_one() { # variant
     fail "$v: build failed; see $tree/build/ninja.log"
   fi
   kill "$ticker" 2>/dev/null || true
+  # QEMU checks every registered type at start-up: a device set missing a
+  # parent type aborts here rather than in a test.
+  "$tree/build/qemu-system-aarch64" -M virt -device help >/dev/null 2>"$tree/build/start.log" ||
+    fail "$v: the built QEMU does not start: $(head -n1 "$tree/build/start.log")"
   echo "$key" >"$stamp"
   log "$v: built in $((SECONDS - t0)) s"
 }
