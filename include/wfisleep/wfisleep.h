@@ -337,10 +337,12 @@ WFISLEEP_API uint64_t wfisleep_now_ns(void);
  * freq_hz == 0 returns UINT64_MAX - 1. Pure. */
 WFISLEEP_API uint64_t wfisleep_ticks_to_ns(uint64_t ticks, uint64_t freq_hz);
 
-/* Guest counter deadline -> library-clock deadline: now_ns + time from cntvct
- * to cval at freq_hz, computed with the wrap-safe difference (cval - cntvct)
- * interpreted as signed: a deadline in the past (difference negative) returns
- * now_ns; a sum that would overflow saturates at UINT64_MAX - 1. Pure. */
+/* Guest counter deadline -> library-clock deadline, with the Arm generic
+ * timer's rule (the timer fires while CNTVCT >= CVAL, both unsigned): when
+ * cntvct >= cval, returns now_ns (due); otherwise now_ns + the time of
+ * cval - cntvct ticks at freq_hz, saturating at UINT64_MAX - 1 (so CVAL = ~0,
+ * a parked timer, is as far ahead as the clock goes, never "due"). (0.3: 0.2
+ * read cval - cntvct as a signed distance.) Pure. */
 WFISLEEP_API uint64_t wfisleep_counter_deadline_ns(uint64_t now_ns, uint64_t cntvct, uint64_t cval,
                                                    uint64_t freq_hz);
 
