@@ -165,8 +165,9 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
         // Timer off: poll for a kick, then block until one comes. (At the
         // clock's very end the poll's end would saturate below now: none.)
         poll_end_ns_ = phase_end_add(now_ns, window);
-        busy_ = window > 0 && poll_end_ns_ > now_ns;
-        if (busy_) {
+        poll_ = window > 0 && poll_end_ns_ > now_ns;
+        spin_ = false;
+        if (poll_) {
             push_phase(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_);
         }
         push_phase(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
@@ -218,8 +219,9 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
             }
         }
     }
-    busy_ = poll > 0 || last_end < deadline_ns;
-    if (last_end < deadline_ns) {
+    poll_ = poll > 0;
+    spin_ = last_end < deadline_ns;
+    if (spin_) {
         ph[n++] = wfisleep_phase{WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, deadline_ns};
     }
     out.nphases = n;
@@ -274,13 +276,13 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
         return;  // says nothing about the timer or about when kicks come
     }
     const bool preempted = (o.flags & WFISLEEP_OUTCOME_PREEMPTED) != 0;
-    if (busy_) {
-        gate_.observe(preempted);
-    }
+    const uint64_t end_ns = o.end_ns < start_ns_ ? start_ns_ : o.end_ns;
+    gate_.observe(preempted                     ? ContentionGate::Wait::preempted
+                  : busy_ran(o, kicked, end_ns) ? ContentionGate::Wait::busy
+                                                : ContentionGate::Wait::idle);
     if (preempted) {
         return;  // the thread was not running: neither lateness nor kick timing
     }
-    const uint64_t end_ns = o.end_ns < start_ns_ ? start_ns_ : o.end_ns;
 
     // 1. Wake-up advance: what each sleep overslept by, into its class.
     if (s1_ == kNone && !forever_ && !kicked && end_ns > sat_add(deadline_ns_, p_.late_ns)) {
@@ -337,6 +339,19 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     } else {
         shrink_poll();  // too late for any window we allow
     }
+}
+
+bool AdaptivePolicy::busy_ran(const wfisleep_outcome &o, bool kicked,
+                              uint64_t end_ns) const noexcept {
+    if (poll_) {
+        return true;  // the first phase: it ran unless the kick was pending at the start
+    }
+    if (!spin_ || (kicked && end_ns < last_sleep_end_ns())) {
+        return false;  // no spin planned, or a kick ended a sleep before it
+    }
+    // A sleep that returned at or past the deadline left no spin to run.
+    const uint32_t last_sleep = s2_ != kNone ? s2_ : s1_;
+    return last_sleep == kNone || o.wake_ns[last_sleep] < deadline_ns_;
 }
 
 void AdaptivePolicy::grow_poll() noexcept {

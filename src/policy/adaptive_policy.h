@@ -62,7 +62,8 @@ const char *adaptive_params_error(const AdaptiveParams &p) noexcept;
 // then a spin to D. Poll and spin phases carry WFISLEEP_PHASE_YIELD. Phase
 // ends are absolute, so an oversleep eats into what follows instead of
 // pushing the wait past D. While the contention gate is closed: no poll,
-// one sleep, and a spin of at most contended_spin_ns.
+// one sleep, and a spin of at most contended_spin_ns; the gate sees every
+// wait (contention_gate.h), so plain sleeps reopen it on a quiet host.
 class AdaptivePolicy {
   public:
     explicit AdaptivePolicy(const AdaptiveParams &params) noexcept;
@@ -118,6 +119,9 @@ class AdaptivePolicy {
     uint64_t last_sleep_end_ns() const noexcept {
         return s2_ != kNone ? s2_end_ns_ : s1_ != kNone ? s1_end_ns_ : poll_end_ns_;
     }
+    // Whether the wait of the pending plan ran a poll or spin loop (what the
+    // contention gate can learn from), judged from its outcome.
+    bool busy_ran(const wfisleep_outcome &o, bool kicked, uint64_t end_ns) const noexcept;
     void grow_poll() noexcept;
     void shrink_poll() noexcept;
 
@@ -130,7 +134,8 @@ class AdaptivePolicy {
     // The plan awaiting done().
     bool pending_ = false;
     bool forever_ = false;  // no deadline: sleep until kicked
-    bool busy_ = false;     // it had a poll or spin phase
+    bool poll_ = false;     // it had a poll phase (always the first)
+    bool spin_ = false;     // ... a spin tail
     bool learn_ = false;    // the gate was open when it was made
     uint32_t nphases_ = 0;
     uint64_t start_ns_ = 0;  // now_ns of the plan
