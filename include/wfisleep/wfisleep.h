@@ -185,14 +185,18 @@ WFISLEEP_API int wfisleep_version(void);
 /* ---- configuration ------------------------------------------------------ */
 
 /* Parses a configuration. vars: NULL-terminated array of "NAME=VALUE"
- * strings, or NULL to read the process environment (all of it is scanned;
- * only HVF_WFI_SLEEP and names starting with WFISLEEP_ matter; on macOS the
- * environment comes from _NSGetEnviron()). Names and accepted values are
- * listed in README.md and docs/configuration.md. An unknown WFISLEEP_* name
- * draws a warning line, unless registered with wfisleep_config_allow.
- * On success returns 0 and *out is the config. On any invalid entry returns
- * non-zero, writes a one-line message naming the variable, the value and what
- * is accepted to err (if err && errlen, always NUL-terminated, truncated to
+ * strings, or NULL to read the process environment (on macOS through
+ * _NSGetEnviron()). Only the library's own names are read: any other entry,
+ * with or without '=', is skipped unlooked-at; the first entry of a name
+ * wins, as with getenv. Names and accepted values are listed in README.md and
+ * docs/configuration.md. An unknown WFISLEEP_* name draws a warning line,
+ * unless registered with wfisleep_config_allow. HVF_WFI_SLEEP,
+ * WFISLEEP_POLICY and WFISLEEP_TIMER_SLACK_NS are always checked; the
+ * seed's settings only under the seed policy, WFISLEEP_ADAPTIVE_* only under
+ * adaptive. On success returns 0 and *out is the config. On an invalid value
+ * returns non-zero, writes a one-line message (control characters escaped)
+ * naming each variable involved, its value (set or default) and what is
+ * accepted to err (if err && errlen, always NUL-terminated, truncated to
  * errlen), and *out is a valid "off" config. *out is NULL only when memory
  * allocation failed (return -1). Logs the seed/adaptive announcement line via
  * the log hook. Thread-safe (reads the environment: do not setenv

@@ -15,7 +15,7 @@ using T = Tunable<AdaptiveParams>;
 // most 1 s, percentages at most 1000.
 constexpr uint64_t kSecond = 1000000000;
 
-constexpr std::array<T, 20> kAdaptiveTunables{{
+constexpr std::array<T, kAdaptiveTunableCount> kAdaptiveTunables{{
     {"WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS", &AdaptiveParams::advance_init_ns, 0, kSecond, "ns",
      "wake-up advance a new vCPU starts with (learned afterwards)"},
     {"WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS", &AdaptiveParams::advance_min_ns, 0, kSecond, "ns",
@@ -81,32 +81,68 @@ std::span<const Tunable<AdaptiveParams>> adaptive_tunables() noexcept {
     return kAdaptiveTunables;
 }
 
-const char *adaptive_params_error(const AdaptiveParams &p) noexcept {
+namespace {
+constexpr const char *kAdvMin = "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS";
+constexpr const char *kAdvMax = "WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
+constexpr const char *kAdvInit = "WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS";
+constexpr const char *kPollMin = "WFISLEEP_ADAPTIVE_POLL_MIN_NS";
+constexpr const char *kPollMax = "WFISLEEP_ADAPTIVE_POLL_MAX_NS";
+constexpr const char *kPollInit = "WFISLEEP_ADAPTIVE_POLL_INIT_NS";
+constexpr const char *kEnter = "WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT";
+constexpr const char *kLeave = "WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT";
+
+constexpr AdaptiveRule kAdvanceOrder{
+    "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS must not exceed WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS",
+    {kAdvMin, kAdvMax, nullptr}};
+constexpr AdaptiveRule kAdvanceInit{
+    "WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS must lie within "
+    "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS..WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS",
+    {kAdvInit, kAdvMin, kAdvMax}};
+constexpr AdaptiveRule kPollOrder{
+    "WFISLEEP_ADAPTIVE_POLL_MIN_NS must not exceed WFISLEEP_ADAPTIVE_POLL_MAX_NS",
+    {kPollMin, kPollMax, nullptr}};
+constexpr AdaptiveRule kPollInitRule{
+    "WFISLEEP_ADAPTIVE_POLL_INIT_NS must lie within "
+    "WFISLEEP_ADAPTIVE_POLL_MIN_NS..WFISLEEP_ADAPTIVE_POLL_MAX_NS",
+    {kPollInit, kPollMin, kPollMax}};
+constexpr AdaptiveRule kContention{
+    "WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT must not exceed "
+    "WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT",
+    {kLeave, kEnter, nullptr}};
+// Outside every tunable's range, so only a caller that fills AdaptiveParams
+// itself can break it.
+constexpr AdaptiveRule kDivisors{
+    "WFISLEEP_ADAPTIVE_*: a divisor, run or grow start is 0, or GROW_PCT <= 100, or "
+    "SHRINK_PCT >= 100",
+    {nullptr, nullptr, nullptr}};
+}  // namespace
+
+const AdaptiveRule *adaptive_params_broken_rule(const AdaptiveParams &p) noexcept {
     if (p.advance_min_ns > p.advance_max_ns) {
-        return "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS must not exceed WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
+        return &kAdvanceOrder;
     }
     if (p.advance_init_ns < p.advance_min_ns || p.advance_init_ns > p.advance_max_ns) {
-        return "WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS must lie within "
-               "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS.."
-               "WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
+        return &kAdvanceInit;
     }
     if (p.poll_min_ns > p.poll_max_ns) {
-        return "WFISLEEP_ADAPTIVE_POLL_MIN_NS must not exceed WFISLEEP_ADAPTIVE_POLL_MAX_NS";
+        return &kPollOrder;
     }
     if (p.poll_init_ns < p.poll_min_ns || p.poll_init_ns > p.poll_max_ns) {
-        return "WFISLEEP_ADAPTIVE_POLL_INIT_NS must lie within WFISLEEP_ADAPTIVE_POLL_MIN_NS.."
-               "WFISLEEP_ADAPTIVE_POLL_MAX_NS";
+        return &kPollInitRule;
     }
     if (p.contention_leave_pct > p.contention_enter_pct) {
-        return "WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT must not exceed "
-               "WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT";
+        return &kContention;
     }
     if (p.advance_gain_div == 0 || p.advance_probe_div == 0 || p.advance_outlier_run == 0 ||
         p.poll_grow_start_ns == 0 || p.poll_grow_pct <= 100 || p.poll_shrink_pct >= 100) {
-        return "WFISLEEP_ADAPTIVE_*: a divisor, run or grow start is 0, or GROW_PCT <= 100, or "
-               "SHRINK_PCT >= 100";
+        return &kDivisors;
     }
     return nullptr;
+}
+
+const char *adaptive_params_error(const AdaptiveParams &p) noexcept {
+    const AdaptiveRule *r = adaptive_params_broken_rule(p);
+    return r != nullptr ? r->text : nullptr;
 }
 
 namespace {

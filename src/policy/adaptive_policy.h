@@ -45,11 +45,24 @@ struct AdaptiveParams {
     uint64_t contended_spin_ns = 10000;  // spin cap while contended
 };
 
+// How many tunables adaptive_tunables() has.
+inline constexpr size_t kAdaptiveTunableCount = 20;
+
 // Rows for every AdaptiveParams field (names start with WFISLEEP_ADAPTIVE_).
 std::span<const Tunable<AdaptiveParams>> adaptive_tunables() noexcept;
 
-// Checks cross-field rules (e.g. min <= max). Returns nullptr when valid,
-// else a static one-line explanation naming the variables.
+// One cross-field rule between tunables (e.g. min <= max): what it says and
+// the variables it involves (unused slots nullptr).
+struct AdaptiveRule {
+    const char *text;      // e.g. "WFISLEEP_ADAPTIVE_POLL_MIN_NS must not exceed ..."
+    const char *names[3];  // the variables of the rule
+};
+
+// The first cross-field rule p breaks, or nullptr when p is valid.
+const AdaptiveRule *adaptive_params_broken_rule(const AdaptiveParams &p) noexcept;
+
+// The broken rule's text (static, one line, naming the variables), or
+// nullptr when p is valid.
 const char *adaptive_params_error(const AdaptiveParams &p) noexcept;
 
 // Per-vCPU adaptive state. Owner thread only; no allocation, no lock, no
