@@ -37,6 +37,14 @@ wfisleep_vcpu::wfisleep_vcpu(const wfisleep_config &config, uint64_t now_ns) noe
     }
 }
 
+uint32_t wfisleep_vcpu::max_phases() const noexcept {
+    if (std::holds_alternative<AdaptivePolicy>(policy)) {
+        return AdaptivePolicy::kMaxPhases;
+    }
+    // The seed plans the 0.1 shape: poll, sleep, spin at most.
+    return std::holds_alternative<SeedPolicy>(policy) ? 3 : 0;
+}
+
 void wfisleep_vcpu::trap_begin() noexcept {
     if (waiter.discard_kick()) {
         stale_kicks.add(1);
@@ -101,7 +109,9 @@ void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
 }
 
 WaitOutcome wfisleep_vcpu::wait2(const wfisleep_plan2 &p) noexcept {
-    wfisleep::platform::apply_timer_slack(cfg.timer_slack_ns);
+    if (!keep_timer_slack) {
+        wfisleep::platform::apply_timer_slack(cfg.timer_slack_ns);
+    }
     const WaitOutcome out = waiter.wait(p);
     poll_ns.add(out.poll_ns);
     sleep_ns.add(out.sleep_ns);

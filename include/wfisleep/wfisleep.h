@@ -10,7 +10,10 @@
  *     wfisleep_vcpu_done2() with what the wait saw.
  * (wfisleep_vcpu_plan/_done/_wait are the 0.1 calls, kept as thin wrappers.)
  * Any other thread that gives the vCPU a reason to run calls
- * wfisleep_vcpu_kick(), which ends the wait in progress or the next one.
+ * wfisleep_vcpu_kick(), which ends the library wait in progress or the next
+ * one. An embedder that waits by itself after plan2 is not woken by it: it
+ * keeps its own wake-up for its block and sees the kick with
+ * wfisleep_vcpu_kick_pending().
  *
  * Clock. Every *_ns time is nanoseconds on the library clock
  * (wfisleep_now_ns: CLOCK_MONOTONIC on Linux, mach_absolute_time on macOS),
@@ -114,7 +117,9 @@ typedef struct wfisleep_stats {
 /* Most phases a plan2 holds. */
 #define WFISLEEP_MAX_PHASES 8
 
-/* Phase kinds. Every phase ends at once on a kick, except a strict sleep. */
+/* Phase kinds. Every phase ends at once on a kick, except a strict sleep.
+ * wfisleep_vcpu_wait2 skips a phase of any other kind (it neither spins nor
+ * blocks there, nor consumes a kick). */
 #define WFISLEEP_PHASE_POLL 1  /* busy-wait for a kick (expecting one soon) */
 #define WFISLEEP_PHASE_SLEEP 2 /* block until end_ns or a kick */
 #define WFISLEEP_PHASE_SPIN 3  /* busy-wait until end_ns (the deadline tail) */
@@ -265,8 +270,9 @@ WFISLEEP_API void wfisleep_vcpu_free(wfisleep_vcpu *vcpu);
 WFISLEEP_API void wfisleep_vcpu_trap_begin(wfisleep_vcpu *vcpu);
 
 /* The decision for one idle trap at now_ns, without waiting. out->size must
- * be set by the caller (at least offsetof(wfisleep_plan2, phase) + the size
- * of the phases the policy needs; sizeof(wfisleep_plan2) always works).
+ * be set by the caller: at least offsetof(wfisleep_plan2, phase) + room for
+ * the most phases the policy plans (off 0, seed 3, adaptive 4);
+ * sizeof(wfisleep_plan2) always works.
  * has_work: non-zero when the vCPU has something to do already (nphases is
  * then 0). deadline_ns: guest timer deadline on the same clock, or
  * WFISLEEP_NO_DEADLINE. Guarantees: seed: one sleep of at most the configured
@@ -274,7 +280,8 @@ WFISLEEP_API void wfisleep_vcpu_trap_begin(wfisleep_vcpu *vcpu);
  * phase ends at or before deadline_ns (nphases 0 when it has passed) and no
  * planned sleep is shorter than WFISLEEP_ADAPTIVE_SLEEP_MIN_NS. Returns 0; -1 (and
  * nphases 0 where out is writable) when vcpu or out is NULL or out->size is
- * too small. Call once per trap; no allocation, no lock, no system call (it
+ * too small, checked before anything else: a refused call is not counted
+ * and does not touch the policy. Call once per trap; no allocation, no lock, no system call (it
  * may call the log hook once per config for the seed's activation line).
  * Owner thread only. */
 WFISLEEP_API int wfisleep_vcpu_plan2(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
@@ -292,21 +299,44 @@ WFISLEEP_API void wfisleep_vcpu_done2(wfisleep_vcpu *vcpu, const wfisleep_outcom
 /* Executes plan on this vCPU's kickable wait, on the library clock, and fills
  * *o (o->size set by the caller; NULL allowed). Updates the wait stats, not
  * the policy: pass *o to wfisleep_vcpu_done2 for that. Applies the configured
- * timer slack to the calling thread first (once per thread and value).
- * Returns the ns spent. Owner thread. */
+ * timer slack to the calling thread first (once per thread and value; it
+ * stays on the thread, see wfisleep_vcpu_keep_timer_slack). Phases of an
+ * unknown kind are skipped. Returns the ns spent. Owner thread. */
 WFISLEEP_API uint64_t wfisleep_vcpu_wait2(wfisleep_vcpu *vcpu, const wfisleep_plan2 *plan,
                                           wfisleep_outcome *o);
 
 /* plan2 + wait2 + done2 on the library clock. Returns ns spent in the call.
  * Owner thread. Applies the configured timer slack (WFISLEEP_TIMER_SLACK_NS)
- * to the calling thread once per thread and value. */
+ * to the calling thread once per thread and value, as wfisleep_vcpu_wait2. */
 WFISLEEP_API uint64_t wfisleep_vcpu_idle(wfisleep_vcpu *vcpu, int has_work, uint64_t deadline_ns);
 
-/* Ends the wait in progress, or the next wait, of this vCPU (unless the owner
- * calls wfisleep_vcpu_trap_begin first). Any thread, any time between new and
+/* Ends the library wait (wait2, wait, idle) in progress, or the next one, of
+ * this vCPU (unless the owner calls wfisleep_vcpu_trap_begin first). It does
+ * not wake a block of the embedder's own: such an embedder wakes its thread
+ * itself and reads the kick with wfisleep_vcpu_kick_pending. Any thread, any time between new and
  * free; async-signal-safe on Linux (an atomic exchange and at most one futex
  * syscall; on macOS at most one kevent). Never blocks. */
 WFISLEEP_API void wfisleep_vcpu_kick(wfisleep_vcpu *vcpu);
+
+/* 1 when a kick is pending on this vCPU (kicked and not yet consumed by a
+ * library wait or discarded by wfisleep_vcpu_trap_begin), else 0 (also for
+ * NULL). Does not consume it. For an embedder that waits by itself after
+ * wfisleep_vcpu_plan2: wfisleep_vcpu_kick only wakes the library's own waits
+ * (wait2, wait, idle), so such an embedder needs its own wake-up for its
+ * block and checks this just before blocking; the kick stays pending until
+ * its next trap_begin (or library wait) takes it. An acquire load: what the
+ * kicker wrote before kicking is visible once this returns 1. No lock, no
+ * system call. Any thread; meant for the owner. (0.3) */
+WFISLEEP_API int wfisleep_vcpu_kick_pending(const wfisleep_vcpu *vcpu);
+
+/* From now on this vCPU's waits leave the calling thread's timer slack
+ * alone, whatever WFISLEEP_TIMER_SLACK_NS says (a slack applied before stays:
+ * the embedder sets its own). Without it the library sets the slack at the
+ * thread's first library wait, once per thread and value, and leaves it on
+ * the thread for all its waits, the embedder's too; a slack the embedder
+ * sets later on that thread is not overridden again. Owner thread; NULL is a
+ * no-op. (0.3) */
+WFISLEEP_API void wfisleep_vcpu_keep_timer_slack(wfisleep_vcpu *vcpu);
 
 /* Copies counters into *out, filling at most out->size bytes. Any thread, also
  * while the owner runs: each field is read atomically (relaxed), so every
