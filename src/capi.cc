@@ -117,9 +117,13 @@ WFISLEEP_API void wfisleep_vcpu_done2(wfisleep_vcpu *vcpu, const wfisleep_outcom
     if (vcpu == nullptr || o == nullptr) {
         return;
     }
-    // Fields beyond the caller's size count as 0.
+    if (o->size >= sizeof(wfisleep_outcome)) {
+        vcpu->done2(*o);  // the whole struct is the caller's: no copy on the hot path
+        return;
+    }
+    // Fields beyond the caller's (older, smaller) size count as 0.
     wfisleep_outcome full{};
-    memcpy(&full, o, o->size < sizeof full ? o->size : sizeof full);
+    memcpy(&full, o, o->size);
     vcpu->done2(full);
 }
 

@@ -406,14 +406,4 @@ void AdaptivePolicy::shrink_poll() noexcept {
     poll_ns_ = std::clamp<uint64_t>(w, p_.poll_min_ns, p_.poll_max_ns);
 }
 
-uint64_t AdaptivePolicy::advance_ns() const noexcept {
-    return classes_.advance_ns(last_class_);
-}
-uint64_t AdaptivePolicy::poll_window_ns() const noexcept {
-    return poll_ns_;
-}
-uint64_t AdaptivePolicy::late_wakes() const noexcept {
-    return late_wakes_;
-}
-
 }  // namespace wfisleep

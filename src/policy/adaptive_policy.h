@@ -109,9 +109,9 @@ class AdaptivePolicy {
     void done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns, bool kick_at_start) noexcept;
 
     // The advance of the class the last plan slept in (initially class 0's).
-    uint64_t advance_ns() const noexcept;
-    uint64_t poll_window_ns() const noexcept;
-    uint64_t late_wakes() const noexcept;
+    uint64_t advance_ns() const noexcept { return classes_.advance_ns(last_class_); }
+    uint64_t poll_window_ns() const noexcept { return poll_ns_; }
+    uint64_t late_wakes() const noexcept { return late_wakes_; }
     bool contended() const noexcept { return gate_.contended(); }
     // The last plan has a sleep phase (bounded or FOREVER).
     bool planned_sleep() const noexcept { return pending_ && (forever_ || s1_ != kNone); }
