@@ -6,7 +6,7 @@
 #include <new>
 #include <random>
 
-#include "adaptive_sim.h"
+#include "real_wait.h"
 #include "policy/adaptive_policy.h"
 
 namespace {
