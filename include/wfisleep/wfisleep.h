@@ -50,7 +50,7 @@
 #include <stdint.h>
 
 #define WFISLEEP_VERSION_MAJOR 0
-#define WFISLEEP_VERSION_MINOR 2
+#define WFISLEEP_VERSION_MINOR 3
 #define WFISLEEP_VERSION_PATCH 0
 /* The headers' version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define WFISLEEP_VERSION \
@@ -184,7 +184,9 @@ typedef struct wfisleep_outcome {
 
 /* MAJOR * 10000 + MINOR * 100 + PATCH of the library actually linked
  * (compare with WFISLEEP_VERSION, the headers compiled against: a 0.x
- * library serves headers of the same minor version). Any thread. */
+ * library serves headers of its own minor version and every earlier one
+ * from 0.2 on, whose structs are prefixes of its own; the shared library's
+ * SONAME stays libwfisleep.so.0.2 for them). Any thread. */
 WFISLEEP_API int wfisleep_version(void);
 
 /* ---- configuration ------------------------------------------------------ */
