@@ -37,14 +37,6 @@ wfisleep_vcpu::wfisleep_vcpu(const wfisleep_config &config, uint64_t now_ns) noe
     }
 }
 
-uint32_t wfisleep_vcpu::max_phases() const noexcept {
-    if (std::holds_alternative<AdaptivePolicy>(policy)) {
-        return AdaptivePolicy::kMaxPhases;
-    }
-    // The seed plans the 0.1 shape: poll, sleep, spin at most.
-    return std::holds_alternative<SeedPolicy>(policy) ? 3 : 0;
-}
-
 void wfisleep_vcpu::trap_begin() noexcept {
     if (waiter.discard_kick()) {
         stale_kicks.add(1);

@@ -28,6 +28,13 @@ void *operator new(std::size_t n) {
     }
     throw std::bad_alloc();
 }
+void *operator new(std::size_t n, const std::nothrow_t & /*tag*/) noexcept {
+    wfisleep_test::g_allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(n == 0 ? 1 : n);  // the library allocates with nothrow new
+}
+void operator delete(void *p, const std::nothrow_t & /*tag*/) noexcept {
+    std::free(p);
+}
 void operator delete(void *p) noexcept {
     std::free(p);
 }
