@@ -1,5 +1,6 @@
 /* waitkick.pml - Promela model of the wfisleep wait/kick protocol as implemented
- * in src/platform/waiter.cc + waiter_futex_linux.cc (checked by formal/check.sh).
+ * in src/platform/waiter.cc + parker_futex_linux.cc, or with -DKQUEUE
+ * parker_kqueue_apple.cc (checked by formal/check.sh).
  *
  * One vCPU thread runs idle traps forever: wfisleep_vcpu_trap_begin (a relaxed
  * load, then exchange(IDLE) if KICKED, like consume_kick: a kick that landed
@@ -10,7 +11,15 @@
  * or queued work (stop; QEMU's !cpu_thread_is_idle covers both) - then kick.
  * The futex is modelled with the kernel's guarantee (value check and enqueue
  * are atomic with respect to FUTEX_WAKE), plus timeouts and a bounded number
- * of spurious wakeups.
+ * of spurious wakeups. -DKQUEUE models the macOS parker instead: park loads
+ * the word, returns if it changed, then waits in kevent for a user trigger
+ * that is sticky (EV_CLEAR: a trigger sent while nobody waits stays set until
+ * a wait retrieves it), so the value check and the block are two steps.
+ * -DPLAN2 adds the plan2 shapes the adaptive policy makes: a second finite
+ * sleep after a finite one, and YIELD busy phases, which may stop at any
+ * step (a preemption gap) and block, kickable, for the rest of the phase
+ * (block_until, finite). (A separate switch: with both kinds of plan the
+ * 2-kicker search grows about fourfold, past the time budget of one check.)
  * Each Promela statement is one atomic step of the code: a load, a store, an
  * exchange or a CAS on the word (the model is sequentially consistent; the
  * release/acquire ordering of the C++ code is checked by the TSan stress tests).
@@ -47,6 +56,13 @@
  *  MUT_NO_WAKE             kick() never calls futex wake
  *  MUT_TRAP_AFTER_HAS_WORK has_work sampled before trap_begin: trap_begin
  *                          discards a kick whose work has_work missed (owed)
+ *  MUT_YIELD_DROP          (with -DPLAN2) a YIELD block that a kick ended is
+ *                          taken as timed out: the wait goes on with the
+ *                          kick consumed
+ *  MUT_SLEEP2_DROP         (with -DPLAN2) the first sleep's kick is forgotten
+ *                          when a second sleep follows
+ *  MUT_KQ_NOT_STICKY       (with -DKQUEUE) a trigger sent while the vCPU is
+ *                          not yet blocked in kevent is lost
  * The LTL claim alone catches KICK_STORE, NO_WAKE and BLOCK_STORE, not
  * TRAP_AFTER_HAS_WORK: there the kick is consumed (so kick_consumed holds) and
  * what is lost is the work, which the claim does not speak about.
@@ -72,7 +88,8 @@
 #define S_STRICT 3
 
 byte word = IDLE; /* Waiter::word_ */
-bool fq = false;  /* the vCPU is enqueued on the futex */
+bool fq = false;  /* the vCPU is enqueued on the futex (blocked in kevent) */
+bool trig = false; /* -DKQUEUE: the user event's sticky trigger */
 bool irq = false;  /* an interrupt is pending for the guest */
 bool stop = false; /* a stop/exit request or queued work is pending */
 
@@ -112,9 +129,12 @@ inline consume_kick(res) {
     fi
 }
 
-/* Waiter::spin_until: consume check, deadline check, cpu_relax, repeat. */
-inline spin_until(res) {
+/* Waiter::spin_until: consume check, deadline check, cpu_relax, repeat.
+ * yieldp: a YIELD phase, which may see a preemption gap at any step and stop
+ * (yielded) to block for the rest of the phase instead. */
+inline spin_until(res, yieldp, yielded) {
     cnt = 0;
+    yielded = false;
     do
     :: consume_kick(res);
         if
@@ -124,10 +144,12 @@ inline spin_until(res) {
         if
         :: cnt < MAXSPIN -> cnt++ /* not yet: relax and look again */
         :: true -> break          /* now_ns() >= deadline */
+        :: yieldp -> yielded = true; break /* lost the CPU: block instead */
         fi
     od
 }
 
+#ifndef KQUEUE
 /* address_wait(word, WAITING, deadline) = FUTEX_WAIT_BITSET. */
 inline futex_wait(finite) {
     atomic {
@@ -159,6 +181,44 @@ inline futex_wake() {
         fi
     }
 }
+#else
+/* Parker::park on macOS: the word check, then (a separate step) kevent64
+ * waiting for the user trigger or the timer. A trigger already set is
+ * retrieved (and cleared, EV_CLEAR) at once. */
+inline futex_wait(finite) {
+    if
+    :: word != WAITING -> skip /* changed since the caller looked */
+    :: else ->
+        atomic {
+            if
+            :: trig -> trig = false /* a kick (or a stale one) already sent */
+            :: else -> assert(!owed); fq = true
+            fi
+        }
+    fi;
+end_futex:
+    if
+    :: !fq -> skip                                          /* woken by the trigger */
+    :: atomic { fq && finite -> fq = false; expired = true } /* the timer fired */
+    :: atomic { fq && spur < MAXSPUR -> fq = false; spur++ } /* EINTR */
+    fi
+}
+
+/* Parker::unpark: NOTE_TRIGGER on the user event. A blocked wait retrieves
+ * it at once; otherwise it stays set for the next wait. */
+inline futex_wake() {
+    atomic {
+        if
+        :: fq -> fq = false
+#ifdef MUT_KQ_NOT_STICKY
+        :: else
+#else
+        :: else -> trig = true
+#endif
+        fi
+    }
+}
+#endif
 
 /* final exchange(word, IDLE) of block_until */
 inline xchg_idle(res) {
@@ -221,6 +281,22 @@ inline block_until(finite, res) {
     fi
 }
 
+/* A poll or spin phase of Waiter::wait: spin_until, and after a yield,
+ * block_until (finite) for the rest of the phase. */
+inline busy_phase(res) {
+    spin_until(res, yieldp, yielded);
+    if
+    :: yielded ->
+        block_until(true, res);
+#ifdef MUT_YIELD_DROP
+        res = false
+#else
+        skip
+#endif
+    :: else
+    fi
+}
+
 /* wfisleep_vcpu_trap_begin: the same relaxed load + exchange(IDLE) as
  * consume_kick; a kick it consumes is discarded (its cause is has_work's). */
 inline trap_begin(res) {
@@ -240,7 +316,7 @@ inline has_work(hw) {
 }
 
 active proctype vcpu() {
-    bool hw, kicked, ok, res, expired, pollp, spinp, kickable, fin, stale;
+    bool hw, kicked, ok, res, expired, pollp, spinp, kickable, fin, stale, yieldp, yielded, sleep2;
     byte cnt, spur, sleepk;
     do
     :: /* guest trapped on WFI/HLT */
@@ -273,6 +349,19 @@ active proctype vcpu() {
                 :: spinp = true
                 fi
             fi;
+            sleep2 = false;
+            yieldp = false;
+#ifdef PLAN2
+            /* adaptive: a second, short sleep after a finite first one */
+            if
+            :: sleepk == S_FINITE -> if :: sleep2 = false :: sleep2 = true fi
+            :: else
+            fi;
+            if
+            :: pollp || spinp -> if :: yieldp = false :: yieldp = true fi
+            :: else
+            fi;
+#endif
             kickable = pollp || spinp || sleepk == S_FINITE || sleepk == S_FOREVER;
 #ifdef LIVE
             if
@@ -287,7 +376,7 @@ active proctype vcpu() {
             kicked = false;
             /* Waiter::wait */
             if
-            :: pollp -> spin_until(kicked)
+            :: pollp -> busy_phase(kicked)
             :: else
             fi;
             if
@@ -302,11 +391,27 @@ active proctype vcpu() {
             :: sleepk == S_NONE -> skip
             fi;
             if
+#ifdef MUT_SLEEP2_DROP
+            :: (kicked && !sleep2) || sleepk == S_FOREVER -> goto done
+#else
             :: kicked || sleepk == S_FOREVER -> goto done
+#endif
             :: else
             fi;
             if
-            :: spinp -> spin_until(kicked)
+            :: sleep2 ->
+#ifdef MUT_SLEEP2_DROP
+                kicked = false;
+#endif
+                block_until(true, kicked)
+            :: else
+            fi;
+            if
+            :: kicked -> goto done
+            :: else
+            fi;
+            if
+            :: spinp -> busy_phase(kicked)
             :: else
             fi;
 done:

@@ -105,21 +105,11 @@ WFISLEEP_API int wfisleep_vcpu_plan2(wfisleep_vcpu *vcpu, uint64_t now_ns, int h
     }
     out->nphases = 0;
     out->start_ns = now_ns;
-    if (vcpu == nullptr) {
+    // Refused before the policy runs, so a refused call counts nothing.
+    if (vcpu == nullptr || out->size < plan2_bytes(vcpu->max_phases())) {
         return -1;
     }
-    if (out->size >= plan2_bytes(wfisleep::kMaxPlanPhases)) {
-        vcpu->plan2(now_ns, has_work != 0, deadline_ns, *out);  // fits: no copy
-        return 0;
-    }
-    wfisleep_plan2 full;  // filled by plan2 up to nphases
-    vcpu->plan2(now_ns, has_work != 0, deadline_ns, full);
-    if (out->size < plan2_bytes(full.nphases)) {
-        return -1;  // the caller's array cannot hold this plan: do not wait
-    }
-    out->start_ns = full.start_ns;
-    memcpy(out->phase, full.phase, full.nphases * sizeof(wfisleep_phase));
-    out->nphases = full.nphases;
+    vcpu->plan2(now_ns, has_work != 0, deadline_ns, *out);  // writes at most max_phases()
     return 0;
 }
 
@@ -127,9 +117,13 @@ WFISLEEP_API void wfisleep_vcpu_done2(wfisleep_vcpu *vcpu, const wfisleep_outcom
     if (vcpu == nullptr || o == nullptr) {
         return;
     }
-    // Fields beyond the caller's size count as 0.
+    if (o->size >= sizeof(wfisleep_outcome)) {
+        vcpu->done2(*o);  // the whole struct is the caller's: no copy on the hot path
+        return;
+    }
+    // Fields beyond the caller's (older, smaller) size count as 0.
     wfisleep_outcome full{};
-    memcpy(&full, o, o->size < sizeof full ? o->size : sizeof full);
+    memcpy(&full, o, o->size);
     vcpu->done2(full);
 }
 
@@ -203,6 +197,16 @@ WFISLEEP_API uint64_t wfisleep_vcpu_idle(wfisleep_vcpu *vcpu, int has_work, uint
 WFISLEEP_API void wfisleep_vcpu_kick(wfisleep_vcpu *vcpu) {
     if (vcpu != nullptr) {
         vcpu->kick();
+    }
+}
+
+WFISLEEP_API int wfisleep_vcpu_kick_pending(const wfisleep_vcpu *vcpu) {
+    return vcpu != nullptr && vcpu->waiter.kick_pending() ? 1 : 0;
+}
+
+WFISLEEP_API void wfisleep_vcpu_keep_timer_slack(wfisleep_vcpu *vcpu) {
+    if (vcpu != nullptr) {
+        vcpu->keep_timer_slack = true;
     }
 }
 

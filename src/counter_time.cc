@@ -17,12 +17,13 @@ uint64_t ticks_to_ns(uint64_t ticks, uint64_t freq_hz) noexcept {
 
 uint64_t counter_deadline_ns(uint64_t now_ns, uint64_t cntvct, uint64_t cval,
                              uint64_t freq_hz) noexcept {
-    // Wrap-safe distance: the counter may have wrapped between the two reads.
-    const uint64_t diff = cval - cntvct;
-    if (static_cast<int64_t>(diff) <= 0) {
-        return now_ns;  // deadline now or in the past
+    // The Arm generic timer's condition: it fires while CNTVCT >= CVAL, both
+    // unsigned (KVM and QEMU's emulation compare the same way). A 64-bit
+    // counter does not wrap in practice, so there is no signed distance.
+    if (cntvct >= cval) {
+        return now_ns;  // due now
     }
-    const uint64_t ns = ticks_to_ns(diff, freq_hz);
+    const uint64_t ns = ticks_to_ns(cval - cntvct, freq_hz);
     if (now_ns >= kSaturated || ns >= kSaturated - now_ns) {
         return kSaturated;
     }

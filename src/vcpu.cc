@@ -101,7 +101,9 @@ void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
 }
 
 WaitOutcome wfisleep_vcpu::wait2(const wfisleep_plan2 &p) noexcept {
-    wfisleep::platform::apply_timer_slack(cfg.timer_slack_ns);
+    if (!keep_timer_slack) {
+        wfisleep::platform::apply_timer_slack(cfg.timer_slack_ns);
+    }
     const WaitOutcome out = waiter.wait(p);
     poll_ns.add(out.poll_ns);
     sleep_ns.add(out.sleep_ns);

@@ -38,6 +38,14 @@ struct wfisleep_vcpu {
     wfisleep::platform::WaitOutcome wait2(const wfisleep_plan2 &plan) noexcept;
     uint64_t idle(bool has_work, uint64_t deadline_ns) noexcept;
     void kick() noexcept { waiter.kick(); }
+    // Most phases this vCPU's policy plans (0 for off; the seed plans the
+    // 0.1 shape: poll, sleep, spin at most).
+    uint32_t max_phases() const noexcept {
+        if (std::holds_alternative<wfisleep::AdaptivePolicy>(policy)) {
+            return wfisleep::AdaptivePolicy::kMaxPhases;
+        }
+        return std::holds_alternative<wfisleep::SeedPolicy>(policy) ? 3 : 0;
+    }
     void fill_stats(wfisleep_stats &full) const noexcept;
     // Counts one plan (idle_calls, work_returns) and starts a new wait's kick accounting.
     void begin_plan(bool has_work) noexcept;
@@ -50,6 +58,8 @@ struct wfisleep_vcpu {
     // Set by the library's own wait since the last plan: it has counted the
     // wait's kick, so done2 must not count it again.
     bool waited_since_plan = false;
+    // wfisleep_vcpu_keep_timer_slack: the embedder owns the thread's slack.
+    bool keep_timer_slack = false;
 
     OwnerCounter idle_calls;
     OwnerCounter sleeps;

@@ -10,7 +10,10 @@
  *     wfisleep_vcpu_done2() with what the wait saw.
  * (wfisleep_vcpu_plan/_done/_wait are the 0.1 calls, kept as thin wrappers.)
  * Any other thread that gives the vCPU a reason to run calls
- * wfisleep_vcpu_kick(), which ends the wait in progress or the next one.
+ * wfisleep_vcpu_kick(), which ends the library wait in progress or the next
+ * one. An embedder that waits by itself after plan2 is not woken by it: it
+ * keeps its own wake-up for its block and sees the kick with
+ * wfisleep_vcpu_kick_pending().
  *
  * Clock. Every *_ns time is nanoseconds on the library clock
  * (wfisleep_now_ns: CLOCK_MONOTONIC on Linux, mach_absolute_time on macOS),
@@ -47,7 +50,7 @@
 #include <stdint.h>
 
 #define WFISLEEP_VERSION_MAJOR 0
-#define WFISLEEP_VERSION_MINOR 2
+#define WFISLEEP_VERSION_MINOR 3
 #define WFISLEEP_VERSION_PATCH 0
 /* The headers' version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define WFISLEEP_VERSION \
@@ -114,7 +117,9 @@ typedef struct wfisleep_stats {
 /* Most phases a plan2 holds. */
 #define WFISLEEP_MAX_PHASES 8
 
-/* Phase kinds. Every phase ends at once on a kick, except a strict sleep. */
+/* Phase kinds. Every phase ends at once on a kick, except a strict sleep.
+ * wfisleep_vcpu_wait2 skips a phase of any other kind (it neither spins nor
+ * blocks there, nor consumes a kick). */
 #define WFISLEEP_PHASE_POLL 1  /* busy-wait for a kick (expecting one soon) */
 #define WFISLEEP_PHASE_SLEEP 2 /* block until end_ns or a kick */
 #define WFISLEEP_PHASE_SPIN 3  /* busy-wait until end_ns (the deadline tail) */
@@ -179,20 +184,26 @@ typedef struct wfisleep_outcome {
 
 /* MAJOR * 10000 + MINOR * 100 + PATCH of the library actually linked
  * (compare with WFISLEEP_VERSION, the headers compiled against: a 0.x
- * library serves headers of the same minor version). Any thread. */
+ * library serves headers of its own minor version and every earlier one
+ * from 0.2 on, whose structs are prefixes of its own; the shared library's
+ * SONAME stays libwfisleep.so.0.2 for them). Any thread. */
 WFISLEEP_API int wfisleep_version(void);
 
 /* ---- configuration ------------------------------------------------------ */
 
 /* Parses a configuration. vars: NULL-terminated array of "NAME=VALUE"
- * strings, or NULL to read the process environment (all of it is scanned;
- * only HVF_WFI_SLEEP and names starting with WFISLEEP_ matter; on macOS the
- * environment comes from _NSGetEnviron()). Names and accepted values are
- * listed in README.md and docs/configuration.md. An unknown WFISLEEP_* name
- * draws a warning line, unless registered with wfisleep_config_allow.
- * On success returns 0 and *out is the config. On any invalid entry returns
- * non-zero, writes a one-line message naming the variable, the value and what
- * is accepted to err (if err && errlen, always NUL-terminated, truncated to
+ * strings, or NULL to read the process environment (on macOS through
+ * _NSGetEnviron()). Only the library's own names are read: any other entry,
+ * with or without '=', is skipped unlooked-at; the first entry of a name
+ * wins, as with getenv. Names and accepted values are listed in README.md and
+ * docs/configuration.md. An unknown WFISLEEP_* name draws a warning line,
+ * unless registered with wfisleep_config_allow. HVF_WFI_SLEEP,
+ * WFISLEEP_POLICY and WFISLEEP_TIMER_SLACK_NS are always checked; the
+ * seed's settings only under the seed policy, WFISLEEP_ADAPTIVE_* only under
+ * adaptive. On success returns 0 and *out is the config. On an invalid value
+ * returns non-zero, writes a one-line message (control characters escaped)
+ * naming each variable involved, its value (set or default) and what is
+ * accepted to err (if err && errlen, always NUL-terminated, truncated to
  * errlen), and *out is a valid "off" config. *out is NULL only when memory
  * allocation failed (return -1). Logs the seed/adaptive announcement line via
  * the log hook. Thread-safe (reads the environment: do not setenv
@@ -261,8 +272,9 @@ WFISLEEP_API void wfisleep_vcpu_free(wfisleep_vcpu *vcpu);
 WFISLEEP_API void wfisleep_vcpu_trap_begin(wfisleep_vcpu *vcpu);
 
 /* The decision for one idle trap at now_ns, without waiting. out->size must
- * be set by the caller (at least offsetof(wfisleep_plan2, phase) + the size
- * of the phases the policy needs; sizeof(wfisleep_plan2) always works).
+ * be set by the caller: at least offsetof(wfisleep_plan2, phase) + room for
+ * the most phases the policy plans (off 0, seed 3, adaptive 4);
+ * sizeof(wfisleep_plan2) always works.
  * has_work: non-zero when the vCPU has something to do already (nphases is
  * then 0). deadline_ns: guest timer deadline on the same clock, or
  * WFISLEEP_NO_DEADLINE. Guarantees: seed: one sleep of at most the configured
@@ -270,7 +282,8 @@ WFISLEEP_API void wfisleep_vcpu_trap_begin(wfisleep_vcpu *vcpu);
  * phase ends at or before deadline_ns (nphases 0 when it has passed) and no
  * planned sleep is shorter than WFISLEEP_ADAPTIVE_SLEEP_MIN_NS. Returns 0; -1 (and
  * nphases 0 where out is writable) when vcpu or out is NULL or out->size is
- * too small. Call once per trap; no allocation, no lock, no system call (it
+ * too small, checked before anything else: a refused call is not counted
+ * and does not touch the policy. Call once per trap; no allocation, no lock, no system call (it
  * may call the log hook once per config for the seed's activation line).
  * Owner thread only. */
 WFISLEEP_API int wfisleep_vcpu_plan2(wfisleep_vcpu *vcpu, uint64_t now_ns, int has_work,
@@ -288,21 +301,44 @@ WFISLEEP_API void wfisleep_vcpu_done2(wfisleep_vcpu *vcpu, const wfisleep_outcom
 /* Executes plan on this vCPU's kickable wait, on the library clock, and fills
  * *o (o->size set by the caller; NULL allowed). Updates the wait stats, not
  * the policy: pass *o to wfisleep_vcpu_done2 for that. Applies the configured
- * timer slack to the calling thread first (once per thread and value).
- * Returns the ns spent. Owner thread. */
+ * timer slack to the calling thread first (once per thread and value; it
+ * stays on the thread, see wfisleep_vcpu_keep_timer_slack). Phases of an
+ * unknown kind are skipped. Returns the ns spent. Owner thread. */
 WFISLEEP_API uint64_t wfisleep_vcpu_wait2(wfisleep_vcpu *vcpu, const wfisleep_plan2 *plan,
                                           wfisleep_outcome *o);
 
 /* plan2 + wait2 + done2 on the library clock. Returns ns spent in the call.
  * Owner thread. Applies the configured timer slack (WFISLEEP_TIMER_SLACK_NS)
- * to the calling thread once per thread and value. */
+ * to the calling thread once per thread and value, as wfisleep_vcpu_wait2. */
 WFISLEEP_API uint64_t wfisleep_vcpu_idle(wfisleep_vcpu *vcpu, int has_work, uint64_t deadline_ns);
 
-/* Ends the wait in progress, or the next wait, of this vCPU (unless the owner
- * calls wfisleep_vcpu_trap_begin first). Any thread, any time between new and
+/* Ends the library wait (wait2, wait, idle) in progress, or the next one, of
+ * this vCPU (unless the owner calls wfisleep_vcpu_trap_begin first). It does
+ * not wake a block of the embedder's own: such an embedder wakes its thread
+ * itself and reads the kick with wfisleep_vcpu_kick_pending. Any thread, any time between new and
  * free; async-signal-safe on Linux (an atomic exchange and at most one futex
  * syscall; on macOS at most one kevent). Never blocks. */
 WFISLEEP_API void wfisleep_vcpu_kick(wfisleep_vcpu *vcpu);
+
+/* 1 when a kick is pending on this vCPU (kicked and not yet consumed by a
+ * library wait or discarded by wfisleep_vcpu_trap_begin), else 0 (also for
+ * NULL). Does not consume it. For an embedder that waits by itself after
+ * wfisleep_vcpu_plan2: wfisleep_vcpu_kick only wakes the library's own waits
+ * (wait2, wait, idle), so such an embedder needs its own wake-up for its
+ * block and checks this just before blocking; the kick stays pending until
+ * its next trap_begin (or library wait) takes it. An acquire load: what the
+ * kicker wrote before kicking is visible once this returns 1. No lock, no
+ * system call. Any thread; meant for the owner. (0.3) */
+WFISLEEP_API int wfisleep_vcpu_kick_pending(const wfisleep_vcpu *vcpu);
+
+/* From now on this vCPU's waits leave the calling thread's timer slack
+ * alone, whatever WFISLEEP_TIMER_SLACK_NS says (a slack applied before stays:
+ * the embedder sets its own). Without it the library sets the slack at the
+ * thread's first library wait, once per thread and value, and leaves it on
+ * the thread for all its waits, the embedder's too; a slack the embedder
+ * sets later on that thread is not overridden again. Owner thread; NULL is a
+ * no-op. (0.3) */
+WFISLEEP_API void wfisleep_vcpu_keep_timer_slack(wfisleep_vcpu *vcpu);
 
 /* Copies counters into *out, filling at most out->size bytes. Any thread, also
  * while the owner runs: each field is read atomically (relaxed), so every
@@ -337,10 +373,12 @@ WFISLEEP_API uint64_t wfisleep_now_ns(void);
  * freq_hz == 0 returns UINT64_MAX - 1. Pure. */
 WFISLEEP_API uint64_t wfisleep_ticks_to_ns(uint64_t ticks, uint64_t freq_hz);
 
-/* Guest counter deadline -> library-clock deadline: now_ns + time from cntvct
- * to cval at freq_hz, computed with the wrap-safe difference (cval - cntvct)
- * interpreted as signed: a deadline in the past (difference negative) returns
- * now_ns; a sum that would overflow saturates at UINT64_MAX - 1. Pure. */
+/* Guest counter deadline -> library-clock deadline, with the Arm generic
+ * timer's rule (the timer fires while CNTVCT >= CVAL, both unsigned): when
+ * cntvct >= cval, returns now_ns (due); otherwise now_ns + the time of
+ * cval - cntvct ticks at freq_hz, saturating at UINT64_MAX - 1 (so CVAL = ~0,
+ * a parked timer, is as far ahead as the clock goes, never "due"). (0.3: 0.2
+ * read cval - cntvct as a signed distance.) Pure. */
 WFISLEEP_API uint64_t wfisleep_counter_deadline_ns(uint64_t now_ns, uint64_t cntvct, uint64_t cval,
                                                    uint64_t freq_hz);
 

@@ -20,21 +20,64 @@ constexpr const char *kPolicy = "WFISLEEP_POLICY";
 constexpr const char *kGrace = "WFISLEEP_BOOT_GRACE_MS";
 constexpr const char *kStrict = "WFISLEEP_SEED_STRICT";
 constexpr const char *kSlack = "WFISLEEP_TIMER_SLACK_NS";
+// In FixedSlot order (below).
 constexpr const char *kLibraryNames[] = {kHvfWfiSleep, kPolicy, kGrace, kStrict, kSlack};
 constexpr uint64_t kMaxSlackNs = 1000000000;
 constexpr const char *kPrefix = "WFISLEEP_";
 constexpr uint64_t kMaxSleepUs = 10000;
 constexpr uint64_t kMaxGraceMs = 600000;
 
-// A NAME=VALUE entry split without copying.
-struct Entry {
-    const char *name;
-    size_t name_len;
-    const char *value;  // NUL-terminated
+// Appends to a bounded buffer with snprintf semantics for the total.
+class Appender {
+  public:
+    Appender(char *buf, size_t len) noexcept : buf_(buf), len_(len) {
+        if (buf_ != nullptr && len_ > 0) {
+            buf_[0] = '\0';
+        }
+    }
+    __attribute__((format(printf, 2, 3))) void add(const char *fmt, ...) noexcept {
+        va_list ap;
+        va_start(ap, fmt);
+        const size_t used = total_ < len_ ? total_ : len_;
+        char *dst = buf_ != nullptr && used < len_ ? buf_ + used : nullptr;
+        const int n = vsnprintf(dst, dst != nullptr ? len_ - used : 0, fmt, ap);
+        va_end(ap);
+        if (n > 0) {
+            total_ += static_cast<size_t>(n);
+        }
+    }
+    int total() const noexcept { return static_cast<int>(total_); }
+
+  private:
+    char *buf_;
+    size_t len_;
+    size_t total_ = 0;
 };
 
-bool name_is(const Entry &e, const char *name) noexcept {
-    return strlen(name) == e.name_len && memcmp(e.name, name, e.name_len) == 0;
+// Every name the library reads has a slot; a parse keeps the first value of
+// each (as getenv does). Fixed names first, then the adaptive tunables.
+enum FixedSlot : size_t { kHvfSlot, kPolicySlot, kGraceSlot, kStrictSlot, kSlackSlot, kFixed };
+constexpr size_t kSlots = kFixed + kAdaptiveTunableCount;
+constexpr size_t kNoSlot = SIZE_MAX;
+
+bool name_is(const char *name, size_t len, const char *lib) noexcept {
+    return strlen(lib) == len && memcmp(name, lib, len) == 0;
+}
+
+// The slot of the first len bytes of name, or kNoSlot.
+size_t slot_of(const char *name, size_t len) noexcept {
+    for (size_t i = 0; i < kFixed; ++i) {
+        if (name_is(name, len, kLibraryNames[i])) {
+            return i;
+        }
+    }
+    const auto rows = adaptive_tunables();
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (name_is(name, len, rows[i].name)) {
+            return kFixed + i;
+        }
+    }
+    return kNoSlot;
 }
 
 // Decimal digits only (leading zeros allowed), no sign, space or suffix.
@@ -77,177 +120,206 @@ class ErrorSink {
 
   private:
     bool failed_ = false;
-    char msg_[512] = {};
+    char msg_[768] = {};
 };
 
-// Quotes a value for a message, cut to a sane length.
-struct Quoted {
-    char text[80];
-    explicit Quoted(const char *v) noexcept {
-        const size_t n = strlen(v);
-        if (n < 64) {
-            (void)snprintf(text, sizeof text, "\"%s\"", v);
-        } else {
-            (void)snprintf(text, sizeof text, "\"%.60s...\"", v);
+// Text from the environment for a message: control characters, quotes and
+// backslashes escaped (a CRLF file must not split the line), cut to a sane
+// length. quote: wrap it in double quotes.
+struct Escaped {
+    char text[300];
+    Escaped(const char *v, size_t len, bool quote) noexcept {
+        constexpr size_t kShown = 60;
+        size_t o = 0;
+        if (quote) {
+            text[o++] = '"';
         }
+        for (size_t i = 0; i < len && i < kShown; ++i) {
+            const auto c = static_cast<unsigned char>(v[i]);
+            if (c == '\r' || c == '\n' || c == '\t' || c == '"' || c == '\\') {
+                text[o++] = '\\';
+                text[o++] = c == '\r'   ? 'r'
+                            : c == '\n' ? 'n'
+                            : c == '\t' ? 't'
+                                        : static_cast<char>(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                (void)snprintf(text + o, 5, "\\x%02x", c);
+                o += 4;
+            } else {
+                text[o++] = static_cast<char>(c);
+            }
+        }
+        if (len > kShown) {
+            memcpy(text + o, "...", 3);
+            o += 3;
+        }
+        if (quote) {
+            text[o++] = '"';
+        }
+        text[o] = '\0';
     }
+    explicit Escaped(const char *v) noexcept : Escaped(v, strlen(v), true) {}
 };
 
 void report_invalid(ErrorSink &err, const char *name, const char *value,
                     const char *accepted) noexcept {
-    err.set("wfisleep: %s=%s is invalid; accepted: %s", name, Quoted(value).text, accepted);
+    err.set("wfisleep: %s=%s is invalid; accepted: %s", name, Escaped(value).text, accepted);
 }
 
-bool parse_ranged(ErrorSink &err, const Entry &e, uint64_t min, uint64_t max, const char *unit,
-                  uint64_t *out) noexcept {
+bool parse_ranged(ErrorSink &err, const char *name, const char *value, uint64_t min, uint64_t max,
+                  const char *unit, uint64_t *out) noexcept {
     uint64_t v = 0;
-    if (parse_digits(e.value, &v) && v >= min && v <= max) {
+    if (parse_digits(value, &v) && v >= min && v <= max) {
         *out = v;
         return true;
     }
-    char name[96];
-    (void)snprintf(name, sizeof name, "%.*s", static_cast<int>(e.name_len), e.name);
     char accepted[160];
     (void)snprintf(accepted, sizeof accepted, "%" PRIu64 "..%" PRIu64 "%s%s, decimal digits only",
                    min, max, *unit != '\0' ? " " : "", unit);
-    report_invalid(err, name, e.value, accepted);
+    report_invalid(err, name, value, accepted);
     return false;
 }
 
-// True when a later entry of the list sets the same name (the last wins).
-bool superseded(const char *const *later, const Entry &e) noexcept {
-    for (; *later != nullptr; ++later) {
-        const char *eq = strchr(*later, '=');
-        if (eq != nullptr && static_cast<size_t>(eq - *later) == e.name_len &&
-            memcmp(*later, e.name, e.name_len) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// What the list said, before policy resolution.
-struct Raw {
-    const char *hvf = nullptr;  // HVF_WFI_SLEEP value, if set
-    const char *policy = nullptr;
-    bool slack_set = false;  // WFISLEEP_TIMER_SLACK_NS given (and valid)
-    uint64_t slack_ns = platform::kLeewayKeep;
+// The first value of each of the library's names; nothing else of the list.
+struct Values {
+    const char *slot[kSlots] = {};
 };
 
-void apply_entry(const Entry &e, Raw &raw, wfisleep_config &cfg, ErrorSink &err) noexcept {
-    if (name_is(e, kHvfWfiSleep)) {
-        raw.hvf = e.value;
-        return;
-    }
-    if (name_is(e, kPolicy)) {
-        raw.policy = e.value;
-        return;
-    }
-    if (name_is(e, kGrace)) {
-        parse_ranged(err, e, 0, kMaxGraceMs, "(ms)", &cfg.seed.grace_ms);
-        return;
-    }
-    if (name_is(e, kSlack)) {
-        if (strcmp(e.value, "keep") == 0) {
-            raw.slack_set = true;
-            raw.slack_ns = platform::kLeewayKeep;
-        } else if (parse_ranged(err, e, 1, kMaxSlackNs, "(ns) or keep", &raw.slack_ns)) {
-            raw.slack_set = true;
+// Reads the list once: an entry whose name is not one of ours is skipped
+// after a prefix compare (never split or checked), so the rest of the
+// environment cannot make a parse fail. Unknown WFISLEEP_* names draw a
+// warning unless the embedder registered them.
+void collect(const char *const *vars, Values &v, ErrorSink &err) noexcept {
+    const size_t hvf_len = strlen(kHvfWfiSleep);
+    const size_t prefix_len = strlen(kPrefix);
+    for (const char *const *it = vars; it != nullptr && *it != nullptr; ++it) {
+        const char *e = *it;
+        const bool prefixed = strncmp(e, kPrefix, prefix_len) == 0;
+        if (!prefixed && strncmp(e, kHvfWfiSleep, hvf_len) != 0) {
+            continue;
         }
-        return;
-    }
-    if (name_is(e, kStrict)) {
-        uint64_t v = 0;
-        if (parse_ranged(err, e, 0, 1, "(0 = kickable sleep, 1 = strict)", &v)) {
-            cfg.seed.strict = v != 0;
+        const char *eq = strchr(e, '=');
+        const size_t len = eq != nullptr ? static_cast<size_t>(eq - e) : strlen(e);
+        const size_t slot = slot_of(e, len);
+        if (eq == nullptr) {
+            if (slot != kNoSlot) {
+                err.set("wfisleep: config entry %s has no '=' (expected NAME=VALUE)",
+                        Escaped(e).text);
+            }
+            continue;
         }
-        return;
-    }
-    for (const auto &t : adaptive_tunables()) {
-        if (name_is(e, t.name)) {
-            char unit[48];
-            (void)snprintf(unit, sizeof unit, "(%s)", *t.unit != '\0' ? t.unit : "count");
-            parse_ranged(err, e, t.min, t.max, unit, &(cfg.adaptive.*t.field));
-            return;
+        if (slot != kNoSlot) {
+            if (v.slot[slot] == nullptr) {
+                v.slot[slot] = eq + 1;
+            }
+            continue;
         }
-    }
-    if (e.name_len >= strlen(kPrefix) && memcmp(e.name, kPrefix, strlen(kPrefix)) == 0 &&
-        !name_allowed(e.name, e.name_len)) {
-        char line[256];
-        (void)snprintf(line, sizeof line,
-                       "wfisleep: warning: unknown variable %.*s ignored (a typo? see "
-                       "docs/configuration.md)",
-                       static_cast<int>(e.name_len > 120 ? 120 : e.name_len), e.name);
-        log_line(line);
+        if (prefixed && !name_allowed(e, len)) {
+            char line[512];
+            (void)snprintf(line, sizeof line,
+                           "wfisleep: warning: unknown variable %s ignored (a typo? see "
+                           "docs/configuration.md)",
+                           Escaped(e, len, false).text);
+            log_line(line);
+        }
     }
 }
 
-void resolve_policy(const Raw &raw, wfisleep_config &cfg, ErrorSink &err) noexcept {
+// The adaptive tunables: parsed, then the cross-field rules, whose error
+// names every variable of the broken rule with its value and its origin.
+void resolve_adaptive(const Values &v, wfisleep_config &cfg, ErrorSink &err) noexcept {
+    const auto rows = adaptive_tunables();
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const Tunable<AdaptiveParams> &t = rows[i];
+        if (const char *value = v.slot[kFixed + i]) {
+            char unit[48];
+            (void)snprintf(unit, sizeof unit, "(%s)", *t.unit != '\0' ? t.unit : "count");
+            parse_ranged(err, t.name, value, t.min, t.max, unit, &(cfg.adaptive.*t.field));
+        }
+    }
+    if (err.failed()) {
+        return;
+    }
+    const AdaptiveRule *rule = adaptive_params_broken_rule(cfg.adaptive);
+    if (rule == nullptr) {
+        return;
+    }
+    char values[512];
+    Appender a(values, sizeof values);
+    for (const char *name : rule->names) {
+        if (name == nullptr) {
+            continue;
+        }
+        const size_t slot = slot_of(name, strlen(name));
+        if (slot == kNoSlot || slot < kFixed) {
+            continue;
+        }
+        a.add("%s%s=%" PRIu64 " (%s)", a.total() > 0 ? ", " : "", name,
+              cfg.adaptive.*rows[slot - kFixed].field, v.slot[slot] != nullptr ? "set" : "default");
+    }
+    err.set("wfisleep: %s; here %s", rule->text, values);
+}
+
+// Policy, HVF_WFI_SLEEP and the slack are always checked; the seed's and
+// adaptive's own settings only under that policy.
+void resolve(const Values &v, wfisleep_config &cfg, ErrorSink &err) noexcept {
+    const char *hvf = v.slot[kHvfSlot];
+    const char *policy = v.slot[kPolicySlot];
     // HVF_WFI_SLEEP: unset, empty or 0 = no seed sleep; 1..10000 us.
     uint64_t max_us = 0;
-    if (raw.hvf != nullptr && *raw.hvf != '\0') {
-        if (!parse_digits(raw.hvf, &max_us) || max_us > kMaxSleepUs) {
-            report_invalid(err, kHvfWfiSleep, raw.hvf,
+    if (hvf != nullptr && *hvf != '\0') {
+        if (!parse_digits(hvf, &max_us) || max_us > kMaxSleepUs) {
+            report_invalid(err, kHvfWfiSleep, hvf,
                            "empty or 0 (off), or 1..10000 (max sleep in us), decimal digits only");
             max_us = 0;
         }
     }
     cfg.seed.max_us = max_us;
-    if (raw.policy == nullptr) {
+    if (policy == nullptr) {
         cfg.policy = max_us > 0 ? PolicyKind::seed : PolicyKind::off;
-    } else if (strcmp(raw.policy, "off") == 0) {
+    } else if (strcmp(policy, "off") == 0) {
         cfg.policy = PolicyKind::off;
-    } else if (strcmp(raw.policy, "seed") == 0) {
+    } else if (strcmp(policy, "seed") == 0) {
         cfg.policy = PolicyKind::seed;
         if (max_us == 0 && !err.failed()) {
             err.set("wfisleep: %s=seed needs %s=1..10000 (max sleep in us), but it is %s", kPolicy,
-                    kHvfWfiSleep, raw.hvf == nullptr ? "unset" : Quoted(raw.hvf).text);
+                    kHvfWfiSleep, hvf == nullptr ? "unset" : Escaped(hvf).text);
         }
-    } else if (strcmp(raw.policy, "adaptive") == 0) {
+    } else if (strcmp(policy, "adaptive") == 0) {
         cfg.policy = PolicyKind::adaptive;
     } else {
-        report_invalid(err, kPolicy, raw.policy, "off, seed or adaptive");
+        report_invalid(err, kPolicy, policy, "off, seed or adaptive");
     }
-    if (raw.slack_set) {
-        cfg.timer_slack_ns = raw.slack_ns;
+    bool slack_set = false;
+    uint64_t slack_ns = platform::kLeewayKeep;
+    if (const char *slack = v.slot[kSlackSlot]) {
+        if (strcmp(slack, "keep") == 0) {
+            slack_set = true;
+        } else {
+            slack_set = parse_ranged(err, kSlack, slack, 1, kMaxSlackNs, "(ns) or keep", &slack_ns);
+        }
+    }
+    if (slack_set) {
+        cfg.timer_slack_ns = slack_ns;
     } else {
-        // Today's behaviour: adaptive ends its sleeps early on purpose and
-        // needs them on time; the seed keeps the thread's slack, as the
-        // document's g_usleep did.
+        // Adaptive ends its sleeps early on purpose and needs them on time;
+        // the seed keeps the thread's slack, as the document's g_usleep did.
         cfg.timer_slack_ns = cfg.policy == PolicyKind::adaptive ? 1 : platform::kLeewayKeep;
     }
-    const char *why = adaptive_params_error(cfg.adaptive);
-    if (why != nullptr) {
-        err.set("wfisleep: %s", why);
+    if (cfg.policy == PolicyKind::seed) {
+        if (const char *grace = v.slot[kGraceSlot]) {
+            parse_ranged(err, kGrace, grace, 0, kMaxGraceMs, "(ms)", &cfg.seed.grace_ms);
+        }
+        uint64_t strict = 0;
+        if (const char *value = v.slot[kStrictSlot];
+            value != nullptr &&
+            parse_ranged(err, kStrict, value, 0, 1, "(0 = kickable sleep, 1 = strict)", &strict)) {
+            cfg.seed.strict = strict != 0;
+        }
+    } else if (cfg.policy == PolicyKind::adaptive) {
+        resolve_adaptive(v, cfg, err);
     }
 }
-
-// Appends to a bounded buffer with snprintf semantics for the total.
-class Appender {
-  public:
-    Appender(char *buf, size_t len) noexcept : buf_(buf), len_(len) {
-        if (buf_ != nullptr && len_ > 0) {
-            buf_[0] = '\0';
-        }
-    }
-    __attribute__((format(printf, 2, 3))) void add(const char *fmt, ...) noexcept {
-        va_list ap;
-        va_start(ap, fmt);
-        const size_t used = total_ < len_ ? total_ : len_;
-        char *dst = buf_ != nullptr && used < len_ ? buf_ + used : nullptr;
-        const int n = vsnprintf(dst, dst != nullptr ? len_ - used : 0, fmt, ap);
-        va_end(ap);
-        if (n > 0) {
-            total_ += static_cast<size_t>(n);
-        }
-    }
-    int total() const noexcept { return static_cast<int>(total_); }
-
-  private:
-    char *buf_;
-    size_t len_;
-    size_t total_ = 0;
-};
 
 // "WFISLEEP_ADAPTIVE_POLL_MAX_NS" -> "poll_max_ns" for the short announcement.
 void short_name(const char *name, char *out, size_t len) noexcept {
@@ -295,18 +367,7 @@ const char *policy_name(PolicyKind kind) noexcept {
 }
 
 bool is_library_name(const char *name, size_t len) noexcept {
-    const Entry e{name, len, ""};
-    for (const char *n : kLibraryNames) {
-        if (name_is(e, n)) {
-            return true;
-        }
-    }
-    for (const auto &t : adaptive_tunables()) {
-        if (name_is(e, t.name)) {
-            return true;
-        }
-    }
-    return false;
+    return slot_of(name, len) != kNoSlot;
 }
 
 int parse_config(const char *const *vars, wfisleep_config &cfg, char *err, size_t errlen) noexcept {
@@ -314,20 +375,9 @@ int parse_config(const char *const *vars, wfisleep_config &cfg, char *err, size_
         vars = platform::process_environment();
     }
     ErrorSink sink;
-    Raw raw;
-    for (const char *const *it = vars; it != nullptr && *it != nullptr; ++it) {
-        const char *eq = strchr(*it, '=');
-        if (eq == nullptr) {
-            sink.set("wfisleep: config entry %s has no '=' (expected NAME=VALUE)",
-                     Quoted(*it).text);
-            continue;
-        }
-        const Entry e{*it, static_cast<size_t>(eq - *it), eq + 1};
-        if (!superseded(it + 1, e)) {
-            apply_entry(e, raw, cfg, sink);
-        }
-    }
-    resolve_policy(raw, cfg, sink);
+    Values values;
+    collect(vars, values, sink);
+    resolve(values, cfg, sink);
 
     if (sink.failed()) {
         // Fall back to a clean "off" config: never half-applied settings.

@@ -1,11 +1,12 @@
 // parker_kqueue_apple.cc - the parker on macOS: one kqueue per vCPU, a precise timer and a user
 // event. UNTESTED HERE: this machine is Linux; only syntax-checked for arm64-apple-macos.
 //
-// Why kqueue: an ordinary timed wait on macOS (ulock, pthread_cond,
-// nanosleep) is coalesced, up to 12.5% of its length late (at most 1 ms). An
-// EVFILT_TIMER with NOTE_CRITICAL asks for minimal coalescing and NOTE_LEEWAY
-// sets the leeway explicitly (kevent(2), the flags are documented in
-// <sys/event.h>; libdispatch builds its strict timers from the same flags).
+// Why kqueue: an ordinary timed wait on macOS (pthread_cond, nanosleep) is
+// coalesced, up to 12.5% of its length late (at most 1 ms). An EVFILT_TIMER
+// with NOTE_CRITICAL asks for the least coalescing; NOTE_LEEWAY passes our
+// leeway too, which the kernel may only widen, never narrow below its own
+// floor (the flags are documented in <sys/event.h>). The timer's set-up is
+// kqueue_timer.cc, pure and tested on every platform.
 // An EVFILT_USER event triggered with NOTE_TRIGGER is the wake, so one
 // kevent64() call waits for both.
 #include <sys/event.h>
@@ -14,6 +15,7 @@
 #include <ctime>
 
 #include "platform/clock.h"
+#include "platform/kqueue_timer.h"
 #include "platform/parker.h"
 #include "wfisleep/wfisleep.h"
 
@@ -61,11 +63,15 @@ void Parker::park(std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadl
     if (fd_ < 0 || word->load(std::memory_order_acquire) != expected) {
         return;
     }
+    const KqueueTimerArm arm = kqueue_timer_arm(now_ns(), deadline_ns, leeway_ns_);
+    if (arm.action == KqueueTimerArm::Action::due) {
+        return;
+    }
     struct kevent64_s change {};
     change.ident = kTimerIdent;
     change.filter = EVFILT_TIMER;
     int nchanges = 1;
-    if (deadline_ns == WFISLEEP_FOREVER) {
+    if (arm.action == KqueueTimerArm::Action::remove) {
         // A timer left armed by an earlier park must not end this one. Its
         // own call without an event list, so a missing timer (ENOENT) comes
         // back as the return value, not as an event that would end the wait.
@@ -73,17 +79,13 @@ void Parker::park(std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadl
         (void)kevent64(fd_, &change, 1, nullptr, 0, 0, nullptr);
         nchanges = 0;
     } else {
-        const uint64_t now = now_ns();
-        if (now >= deadline_ns) {
-            return;
-        }
         // EV_ADD on the same ident re-arms the timer, replacing an old one.
         change.flags = EV_ADD | EV_ONESHOT;
         change.fflags = NOTE_NSECONDS;
-        change.data = static_cast<int64_t>(deadline_ns - now);
-        if (leeway_ns_ != kLeewayKeep) {
+        change.data = arm.interval_ns;
+        if (arm.set_leeway) {
             change.fflags |= NOTE_CRITICAL | NOTE_LEEWAY;
-            change.ext[1] = leeway_ns_;
+            change.ext[1] = arm.leeway_ns;
         }
     }
     // A kick between the word check above and this call is not lost: its

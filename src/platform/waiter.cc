@@ -103,6 +103,10 @@ WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
     out.ended_index = n;
     for (uint32_t i = 0; i < n; ++i) {
         const wfisleep_phase &ph = plan.phase[i];
+        if (ph.kind != WFISLEEP_PHASE_POLL && ph.kind != WFISLEEP_PHASE_SLEEP &&
+            ph.kind != WFISLEEP_PHASE_SPIN) {
+            continue;  // a kind we do not know: skipped, never spun (it may be unbounded)
+        }
         bool kicked = false;
         bool at_entry = false;
         bool kickable = true;

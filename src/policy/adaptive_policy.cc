@@ -15,7 +15,7 @@ using T = Tunable<AdaptiveParams>;
 // most 1 s, percentages at most 1000.
 constexpr uint64_t kSecond = 1000000000;
 
-constexpr std::array<T, 20> kAdaptiveTunables{{
+constexpr std::array<T, kAdaptiveTunableCount> kAdaptiveTunables{{
     {"WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS", &AdaptiveParams::advance_init_ns, 0, kSecond, "ns",
      "wake-up advance a new vCPU starts with (learned afterwards)"},
     {"WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS", &AdaptiveParams::advance_min_ns, 0, kSecond, "ns",
@@ -81,32 +81,68 @@ std::span<const Tunable<AdaptiveParams>> adaptive_tunables() noexcept {
     return kAdaptiveTunables;
 }
 
-const char *adaptive_params_error(const AdaptiveParams &p) noexcept {
+namespace {
+constexpr const char *kAdvMin = "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS";
+constexpr const char *kAdvMax = "WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
+constexpr const char *kAdvInit = "WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS";
+constexpr const char *kPollMin = "WFISLEEP_ADAPTIVE_POLL_MIN_NS";
+constexpr const char *kPollMax = "WFISLEEP_ADAPTIVE_POLL_MAX_NS";
+constexpr const char *kPollInit = "WFISLEEP_ADAPTIVE_POLL_INIT_NS";
+constexpr const char *kEnter = "WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT";
+constexpr const char *kLeave = "WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT";
+
+constexpr AdaptiveRule kAdvanceOrder{
+    "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS must not exceed WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS",
+    {kAdvMin, kAdvMax, nullptr}};
+constexpr AdaptiveRule kAdvanceInit{
+    "WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS must lie within "
+    "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS..WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS",
+    {kAdvInit, kAdvMin, kAdvMax}};
+constexpr AdaptiveRule kPollOrder{
+    "WFISLEEP_ADAPTIVE_POLL_MIN_NS must not exceed WFISLEEP_ADAPTIVE_POLL_MAX_NS",
+    {kPollMin, kPollMax, nullptr}};
+constexpr AdaptiveRule kPollInitRule{
+    "WFISLEEP_ADAPTIVE_POLL_INIT_NS must lie within "
+    "WFISLEEP_ADAPTIVE_POLL_MIN_NS..WFISLEEP_ADAPTIVE_POLL_MAX_NS",
+    {kPollInit, kPollMin, kPollMax}};
+constexpr AdaptiveRule kContention{
+    "WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT must not exceed "
+    "WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT",
+    {kLeave, kEnter, nullptr}};
+// Outside every tunable's range, so only a caller that fills AdaptiveParams
+// itself can break it.
+constexpr AdaptiveRule kDivisors{
+    "WFISLEEP_ADAPTIVE_*: a divisor, run or grow start is 0, or GROW_PCT <= 100, or "
+    "SHRINK_PCT >= 100",
+    {nullptr, nullptr, nullptr}};
+}  // namespace
+
+const AdaptiveRule *adaptive_params_broken_rule(const AdaptiveParams &p) noexcept {
     if (p.advance_min_ns > p.advance_max_ns) {
-        return "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS must not exceed WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
+        return &kAdvanceOrder;
     }
     if (p.advance_init_ns < p.advance_min_ns || p.advance_init_ns > p.advance_max_ns) {
-        return "WFISLEEP_ADAPTIVE_ADVANCE_INIT_NS must lie within "
-               "WFISLEEP_ADAPTIVE_ADVANCE_MIN_NS.."
-               "WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS";
+        return &kAdvanceInit;
     }
     if (p.poll_min_ns > p.poll_max_ns) {
-        return "WFISLEEP_ADAPTIVE_POLL_MIN_NS must not exceed WFISLEEP_ADAPTIVE_POLL_MAX_NS";
+        return &kPollOrder;
     }
     if (p.poll_init_ns < p.poll_min_ns || p.poll_init_ns > p.poll_max_ns) {
-        return "WFISLEEP_ADAPTIVE_POLL_INIT_NS must lie within WFISLEEP_ADAPTIVE_POLL_MIN_NS.."
-               "WFISLEEP_ADAPTIVE_POLL_MAX_NS";
+        return &kPollInitRule;
     }
     if (p.contention_leave_pct > p.contention_enter_pct) {
-        return "WFISLEEP_ADAPTIVE_CONTENTION_LEAVE_PCT must not exceed "
-               "WFISLEEP_ADAPTIVE_CONTENTION_ENTER_PCT";
+        return &kContention;
     }
     if (p.advance_gain_div == 0 || p.advance_probe_div == 0 || p.advance_outlier_run == 0 ||
         p.poll_grow_start_ns == 0 || p.poll_grow_pct <= 100 || p.poll_shrink_pct >= 100) {
-        return "WFISLEEP_ADAPTIVE_*: a divisor, run or grow start is 0, or GROW_PCT <= 100, or "
-               "SHRINK_PCT >= 100";
+        return &kDivisors;
     }
     return nullptr;
+}
+
+const char *adaptive_params_error(const AdaptiveParams &p) noexcept {
+    const AdaptiveRule *r = adaptive_params_broken_rule(p);
+    return r != nullptr ? r->text : nullptr;
 }
 
 namespace {
@@ -165,8 +201,9 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
         // Timer off: poll for a kick, then block until one comes. (At the
         // clock's very end the poll's end would saturate below now: none.)
         poll_end_ns_ = phase_end_add(now_ns, window);
-        busy_ = window > 0 && poll_end_ns_ > now_ns;
-        if (busy_) {
+        poll_ = window > 0 && poll_end_ns_ > now_ns;
+        spin_ = false;
+        if (poll_) {
             push_phase(out, WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, poll_end_ns_);
         }
         push_phase(out, WFISLEEP_PHASE_SLEEP, 0, WFISLEEP_FOREVER);
@@ -218,8 +255,9 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
             }
         }
     }
-    busy_ = poll > 0 || last_end < deadline_ns;
-    if (last_end < deadline_ns) {
+    poll_ = poll > 0;
+    spin_ = last_end < deadline_ns;
+    if (spin_) {
         ph[n++] = wfisleep_phase{WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, deadline_ns};
     }
     out.nphases = n;
@@ -274,13 +312,13 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
         return;  // says nothing about the timer or about when kicks come
     }
     const bool preempted = (o.flags & WFISLEEP_OUTCOME_PREEMPTED) != 0;
-    if (busy_) {
-        gate_.observe(preempted);
-    }
+    const uint64_t end_ns = o.end_ns < start_ns_ ? start_ns_ : o.end_ns;
+    gate_.observe(preempted                     ? ContentionGate::Wait::preempted
+                  : busy_ran(o, kicked, end_ns) ? ContentionGate::Wait::busy
+                                                : ContentionGate::Wait::idle);
     if (preempted) {
         return;  // the thread was not running: neither lateness nor kick timing
     }
-    const uint64_t end_ns = o.end_ns < start_ns_ ? start_ns_ : o.end_ns;
 
     // 1. Wake-up advance: what each sleep overslept by, into its class.
     if (s1_ == kNone && !forever_ && !kicked && end_ns > sat_add(deadline_ns_, p_.late_ns)) {
@@ -339,6 +377,19 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     }
 }
 
+bool AdaptivePolicy::busy_ran(const wfisleep_outcome &o, bool kicked,
+                              uint64_t end_ns) const noexcept {
+    if (poll_) {
+        return true;  // the first phase: it ran unless the kick was pending at the start
+    }
+    if (!spin_ || (kicked && end_ns < last_sleep_end_ns())) {
+        return false;  // no spin planned, or a kick ended a sleep before it
+    }
+    // A sleep that returned at or past the deadline left no spin to run.
+    const uint32_t last_sleep = s2_ != kNone ? s2_ : s1_;
+    return last_sleep == kNone || o.wake_ns[last_sleep] < deadline_ns_;
+}
+
 void AdaptivePolicy::grow_poll() noexcept {
     uint64_t w = poll_ns_ * p_.poll_grow_pct / 100;
     if (w < p_.poll_grow_start_ns) {
@@ -353,16 +404,6 @@ void AdaptivePolicy::shrink_poll() noexcept {
         w = p_.poll_min_ns;
     }
     poll_ns_ = std::clamp<uint64_t>(w, p_.poll_min_ns, p_.poll_max_ns);
-}
-
-uint64_t AdaptivePolicy::advance_ns() const noexcept {
-    return classes_.advance_ns(last_class_);
-}
-uint64_t AdaptivePolicy::poll_window_ns() const noexcept {
-    return poll_ns_;
-}
-uint64_t AdaptivePolicy::late_wakes() const noexcept {
-    return late_wakes_;
 }
 
 }  // namespace wfisleep

@@ -45,11 +45,24 @@ struct AdaptiveParams {
     uint64_t contended_spin_ns = 10000;  // spin cap while contended
 };
 
+// How many tunables adaptive_tunables() has.
+inline constexpr size_t kAdaptiveTunableCount = 20;
+
 // Rows for every AdaptiveParams field (names start with WFISLEEP_ADAPTIVE_).
 std::span<const Tunable<AdaptiveParams>> adaptive_tunables() noexcept;
 
-// Checks cross-field rules (e.g. min <= max). Returns nullptr when valid,
-// else a static one-line explanation naming the variables.
+// One cross-field rule between tunables (e.g. min <= max): what it says and
+// the variables it involves (unused slots nullptr).
+struct AdaptiveRule {
+    const char *text;      // e.g. "WFISLEEP_ADAPTIVE_POLL_MIN_NS must not exceed ..."
+    const char *names[3];  // the variables of the rule
+};
+
+// The first cross-field rule p breaks, or nullptr when p is valid.
+const AdaptiveRule *adaptive_params_broken_rule(const AdaptiveParams &p) noexcept;
+
+// The broken rule's text (static, one line, naming the variables), or
+// nullptr when p is valid.
 const char *adaptive_params_error(const AdaptiveParams &p) noexcept;
 
 // Per-vCPU adaptive state. Owner thread only; no allocation, no lock, no
@@ -62,7 +75,8 @@ const char *adaptive_params_error(const AdaptiveParams &p) noexcept;
 // then a spin to D. Poll and spin phases carry WFISLEEP_PHASE_YIELD. Phase
 // ends are absolute, so an oversleep eats into what follows instead of
 // pushing the wait past D. While the contention gate is closed: no poll,
-// one sleep, and a spin of at most contended_spin_ns.
+// one sleep, and a spin of at most contended_spin_ns; the gate sees every
+// wait (contention_gate.h), so plain sleeps reopen it on a quiet host.
 class AdaptivePolicy {
   public:
     explicit AdaptivePolicy(const AdaptiveParams &params) noexcept;
@@ -95,9 +109,9 @@ class AdaptivePolicy {
     void done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns, bool kick_at_start) noexcept;
 
     // The advance of the class the last plan slept in (initially class 0's).
-    uint64_t advance_ns() const noexcept;
-    uint64_t poll_window_ns() const noexcept;
-    uint64_t late_wakes() const noexcept;
+    uint64_t advance_ns() const noexcept { return classes_.advance_ns(last_class_); }
+    uint64_t poll_window_ns() const noexcept { return poll_ns_; }
+    uint64_t late_wakes() const noexcept { return late_wakes_; }
     bool contended() const noexcept { return gate_.contended(); }
     // The last plan has a sleep phase (bounded or FOREVER).
     bool planned_sleep() const noexcept { return pending_ && (forever_ || s1_ != kNone); }
@@ -118,6 +132,9 @@ class AdaptivePolicy {
     uint64_t last_sleep_end_ns() const noexcept {
         return s2_ != kNone ? s2_end_ns_ : s1_ != kNone ? s1_end_ns_ : poll_end_ns_;
     }
+    // Whether the wait of the pending plan ran a poll or spin loop (what the
+    // contention gate can learn from), judged from its outcome.
+    bool busy_ran(const wfisleep_outcome &o, bool kicked, uint64_t end_ns) const noexcept;
     void grow_poll() noexcept;
     void shrink_poll() noexcept;
 
@@ -130,7 +147,8 @@ class AdaptivePolicy {
     // The plan awaiting done().
     bool pending_ = false;
     bool forever_ = false;  // no deadline: sleep until kicked
-    bool busy_ = false;     // it had a poll or spin phase
+    bool poll_ = false;     // it had a poll phase (always the first)
+    bool spin_ = false;     // ... a spin tail
     bool learn_ = false;    // the gate was open when it was made
     uint32_t nphases_ = 0;
     uint64_t start_ns_ = 0;  // now_ns of the plan

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <random>
 
-#include "adaptive_sim.h"
+#include "real_wait.h"
 #include "policy/adaptive_policy.h"
 
 namespace {

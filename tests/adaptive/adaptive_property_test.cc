@@ -6,39 +6,9 @@
 #include <new>
 #include <random>
 
-#include "adaptive_sim.h"
+#include "../common/allocation_counter.h"
 #include "policy/adaptive_policy.h"
-
-namespace {
-
-// Counts heap allocations so a test can assert that plan()/done() make none.
-std::atomic<uint64_t> g_allocations{0};
-
-}  // namespace
-
-// GCC 12 with -fsanitize=thread inlines these and then wrongly reports
-// free() of a pointer from operator new (-Wmismatched-new-delete): they are
-// the replacement pair, malloc inside new and free inside delete.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void *operator new(std::size_t n) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void *p = std::malloc(n == 0 ? 1 : n)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void *p) noexcept {
-    std::free(p);
-}
-void operator delete(void *p, std::size_t) noexcept {
-    std::free(p);
-}
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "real_wait.h"
 
 namespace {
 
@@ -237,7 +207,7 @@ TEST(AdaptiveProperties, ExtremeDeadlinesDoNotOverflow) {
 TEST(AdaptiveProperties, PlanAndDoneDoNotAllocate) {
     AdaptivePolicy pol(AdaptiveParams{});
     std::mt19937_64 rng(7);
-    const uint64_t before = g_allocations.load();
+    const uint64_t before = wfisleep_test::g_allocations.load();
     uint64_t now = 1;
     for (int i = 0; i < 10000; ++i) {
         const uint64_t d = i % 3 == 0 ? WFISLEEP_NO_DEADLINE : now + rng() % 2000000;
@@ -246,7 +216,7 @@ TEST(AdaptiveProperties, PlanAndDoneDoNotAllocate) {
         pol.done(o.end_ns, o.kicked, o.woke_ns);
         now = o.end_ns + 1;
     }
-    EXPECT_EQ(g_allocations.load(), before);
+    EXPECT_EQ(wfisleep_test::g_allocations.load(), before);
 }
 
 }  // namespace

@@ -1,7 +1,23 @@
-/* capi_main.c - a C11 program using only wfisleep.h: links against the installed library. */
+/* capi_main.c - a C11 program using only wfisleep.h: links against the installed library.
+ * WFISLEEP_EXPECTED_VERSION (MAJOR * 10000 + MINOR * 100 + PATCH) comes from
+ * the build's project version on the command line, not from the header. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <wfisleep/wfisleep.h>
+
+#ifndef WFISLEEP_EXPECTED_VERSION
+#error "build with -DWFISLEEP_EXPECTED_VERSION=<the project version as one number>"
+#endif
+
+/* Struct sizes of a consumer built against older headers, written out as
+ * numbers so that a change of the current header cannot move them. */
+enum {
+    kStats01Size = 96,   /* wfisleep_stats up to poll_window_ns (0.1) */
+    kStats02Size = 120,  /* ... up to preempted_ns (0.2) */
+    kPlan2_02Size = 144, /* wfisleep_plan2 of 0.2 (8 phases) */
+    kOutcome02Size = 96  /* wfisleep_outcome of 0.2 */
+};
 
 static int failures = 0;
 #define CHECK(cond)                                                                 \
@@ -62,8 +78,8 @@ int main(void) {
     CHECK(wfisleep_now_ns() > 0);
 
     /* 0.2: runtime version, trap_begin, plan2/wait2/done2, embedder names. */
-    CHECK(wfisleep_version() == WFISLEEP_VERSION);
-    CHECK(wfisleep_version() >= 200);
+    CHECK(wfisleep_version() == WFISLEEP_EXPECTED_VERSION);
+    CHECK(WFISLEEP_VERSION == WFISLEEP_EXPECTED_VERSION);
     wfisleep_vcpu_kick(v);
     wfisleep_vcpu_trap_begin(v); /* discards the kick above */
     wfisleep_plan2 p2;
@@ -87,6 +103,52 @@ int main(void) {
     wfisleep_vcpu_stats(v, &s);
     CHECK(s.stale_kicks == 1);
     CHECK(s.kicks == 1);
+
+    /* A 0.2 consumer: its structs are prefixes of today's. The library
+     * fills no byte past the size the caller gave. */
+    {
+        unsigned char buf[sizeof(wfisleep_stats) + 64];
+        uint32_t size = kStats02Size;
+        for (int pass = 0; pass < 2; ++pass, size = kStats01Size) {
+            wfisleep_stats *old = (wfisleep_stats *)(void *)buf;
+            memset(buf, 0xab, sizeof buf);
+            old->size = size;
+            wfisleep_vcpu_stats(v, old);
+            CHECK(old->size == size);
+            CHECK(old->idle_calls == s.idle_calls);
+            for (size_t i = size; i < sizeof buf; ++i) {
+                CHECK(buf[i] == 0xab);
+            }
+        }
+        CHECK(kStats02Size <= sizeof(wfisleep_stats));
+
+        unsigned char pbuf[sizeof(wfisleep_plan2) + 64];
+        memset(pbuf, 0xcd, sizeof pbuf);
+        wfisleep_plan2 *oldp = (wfisleep_plan2 *)(void *)pbuf;
+        oldp->size = kPlan2_02Size;
+        uint64_t now = wfisleep_now_ns();
+        CHECK(wfisleep_vcpu_plan2(v, now, 0, now + 200000, oldp) == 0);
+        for (size_t i = kPlan2_02Size; i < sizeof pbuf; ++i) {
+            CHECK(pbuf[i] == 0xcd);
+        }
+        unsigned char obuf[sizeof(wfisleep_outcome) + 64];
+        memset(obuf, 0xef, sizeof obuf);
+        wfisleep_outcome *oldo = (wfisleep_outcome *)(void *)obuf;
+        oldo->size = kOutcome02Size;
+        wfisleep_vcpu_wait2(v, oldp, oldo);
+        CHECK(oldo->size == kOutcome02Size);
+        CHECK(oldo->end_ns >= now);
+        for (size_t i = kOutcome02Size; i < sizeof obuf; ++i) {
+            CHECK(obuf[i] == 0xef);
+        }
+        wfisleep_vcpu_done2(v, oldo);
+    }
+
+    /* 0.3: a pending kick seen without consuming it. */
+    wfisleep_vcpu_kick(v);
+    CHECK(wfisleep_vcpu_kick_pending(v) == 1);
+    wfisleep_vcpu_trap_begin(v);
+    CHECK(wfisleep_vcpu_kick_pending(v) == 0);
 
     CHECK(wfisleep_config_allow("WFISLEEP_CAPI_OWN") == 0);
     CHECK(wfisleep_config_allow("WFISLEEP_POLICY") == -1);

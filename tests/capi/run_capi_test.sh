@@ -10,6 +10,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# The version as one number, from the project version given here (not from
+# the header the consumer compiles against).
+IFS=. read -r v_major v_minor v_patch <<<"$version"
+expected=$((v_major * 10000 + v_minor * 100 + v_patch))
+version_def=-DWFISLEEP_EXPECTED_VERSION=$expected
+
 san_flags=()
 [ -n "$sanitize" ] && san_flags=(-fsanitize="$sanitize" -fno-omit-frame-pointer)
 
@@ -36,7 +42,7 @@ pkgconfig)
 
   # Shared.
   # shellcheck disable=SC2046  # pkg-config output is a word list by design
-  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic "${san_flags[@]}" $(pkg-config --cflags wfisleep) \
+  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic "$version_def" "${san_flags[@]}" $(pkg-config --cflags wfisleep) \
     "$here/capi_main.c" $(pkg-config --libs wfisleep) -Wl,-rpath,"$libdir" -o "$tmp/app_shared"
   readelf -d "$tmp/app_shared" | grep -q "libwfisleep.so.$soversion" || fail "app_shared not linked to the .so"
   "$tmp/app_shared"
@@ -44,7 +50,7 @@ pkgconfig)
   # Static: only the archive is left, so the linker cannot pick the .so.
   rm -f "$libdir"/libwfisleep.so*
   # shellcheck disable=SC2046
-  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic "${san_flags[@]}" $(pkg-config --cflags wfisleep) \
+  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic "$version_def" "${san_flags[@]}" $(pkg-config --cflags wfisleep) \
     "$here/capi_main.c" $(pkg-config --static --libs wfisleep) -o "$tmp/app_static"
   if readelf -d "$tmp/app_static" | grep -q libwfisleep; then fail "app_static needs libwfisleep.so"; fi
   "$tmp/app_static"
@@ -60,6 +66,8 @@ target_link_libraries(app_shared PRIVATE wfisleep::wfisleep)
 add_executable(app_static $here/capi_main.c)
 target_link_libraries(app_static PRIVATE wfisleep::wfisleep_static)
 set_target_properties(app_static PROPERTIES LINKER_LANGUAGE CXX)
+target_compile_definitions(app_shared PRIVATE WFISLEEP_EXPECTED_VERSION=$expected)
+target_compile_definitions(app_static PRIVATE WFISLEEP_EXPECTED_VERSION=$expected)
 CMAKE
   flags="${san_flags[*]:-}"
   cmake -S "$tmp/consumer" -B "$tmp/consumer/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \

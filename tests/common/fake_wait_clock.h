@@ -2,6 +2,8 @@
 // and the adaptive policy's tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdint>
 
@@ -11,14 +13,28 @@
 namespace wfisleep::platform {
 
 // Time moves only when the waiter relaxes (spin_step ns per iteration) or
-// parks/sleeps (to the deadline plus oversleep). A jump can be scheduled to
-// happen at one relax, as if the thread lost the CPU there.
+// parks/sleeps (to the deadline plus oversleep, or plus law(length) when a
+// law is set). A jump can be scheduled to happen at one relax, or at the
+// first relax at or after a time, as if the thread lost the CPU there. A
+// kick can be scheduled at a time: kick_target->kick() runs when the clock
+// reaches it, from a relax or from inside a park (which then returns at the
+// kick), so the real waiter sees it exactly as a kick from another thread.
 struct FakeClock {
     uint64_t t = 1000000;
     uint64_t spin_step = 50;
     uint64_t oversleep = 0;
+    uint64_t (*law)(void *law_ctx, uint64_t len) = nullptr;  // overrides oversleep
+    void *law_ctx = nullptr;
     uint64_t jump_at_relax = UINT64_MAX;  // relax count at which to jump
     uint64_t jump_ns = 0;
+    uint64_t jump_at_ns = UINT64_MAX;  // or: first relax at or after this time
+    uint64_t kick_at = UINT64_MAX;     // when kick_target gets its kick
+    Waiter *kick_target = nullptr;
+    // After this long busy without a park, each relax steps 1/64 of the busy
+    // time so far (a spin across hours ends in a few thousand steps; the
+    // steps then exceed the waiter's preemption gap).
+    uint64_t accelerate_after_ns = UINT64_MAX;
+    uint64_t busy_since = 0;  // 0: not busy since the last park
     uint64_t relaxes = 0;
     uint64_t parks = 0;
 
@@ -26,27 +42,62 @@ struct FakeClock {
         return WaitHooks{&FakeClock::now, &FakeClock::park, &FakeClock::sleep_until,
                          &FakeClock::relax, this};
     }
+    static uint64_t sat_add(uint64_t a, uint64_t b) {
+        return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+    }
+    uint64_t late(uint64_t len) { return law != nullptr ? law(law_ctx, len) : oversleep; }
+    // Delivers the scheduled kick once the clock has reached it.
+    void kick_if_due() {
+        if (kick_target != nullptr && t >= kick_at) {
+            kick_at = UINT64_MAX;
+            kick_target->kick();
+        }
+    }
     static uint64_t now(void *c) { return static_cast<FakeClock *>(c)->t; }
     static void park(void *c, std::atomic<uint32_t> * /*word*/, uint32_t /*expected*/,
                      uint64_t deadline) {
         auto *f = static_cast<FakeClock *>(c);
         ++f->parks;
-        if (deadline != WFISLEEP_FOREVER && f->t < deadline + f->oversleep) {
-            f->t = deadline + f->oversleep;
+        f->busy_since = 0;
+        const uint64_t wake =
+            deadline == WFISLEEP_FOREVER
+                ? UINT64_MAX
+                : sat_add(deadline, f->late(deadline > f->t ? deadline - f->t : 0));
+        if (f->kick_target != nullptr && f->kick_at < wake) {
+            f->t = f->kick_at > f->t ? f->kick_at : f->t;
+            f->kick_if_due();
+            return;
         }
+        if (deadline == WFISLEEP_FOREVER) {
+            ADD_FAILURE() << "a park without timeout and no kick scheduled would never return";
+            if (f->kick_target != nullptr) {
+                f->kick_target->kick();
+            }
+            return;
+        }
+        f->t = wake > f->t ? wake : f->t;
     }
     static void sleep_until(void *c, uint64_t deadline) {
         auto *f = static_cast<FakeClock *>(c);
-        if (f->t < deadline + f->oversleep) {
-            f->t = deadline + f->oversleep;
-        }
+        f->busy_since = 0;
+        const uint64_t wake = sat_add(deadline, f->late(deadline > f->t ? deadline - f->t : 0));
+        f->t = wake > f->t ? wake : f->t;
+        f->kick_if_due();  // lands during the strict sleep: stays pending
     }
     static void relax(void *c) {
         auto *f = static_cast<FakeClock *>(c);
-        f->t += f->spin_step;
-        if (++f->relaxes == f->jump_at_relax) {
+        if (f->busy_since == 0) {
+            f->busy_since = f->t;
+        }
+        const uint64_t busy = f->t - f->busy_since;
+        f->t =
+            sat_add(f->t, busy > f->accelerate_after_ns && busy / 64 > f->spin_step ? busy / 64
+                                                                                    : f->spin_step);
+        if (++f->relaxes == f->jump_at_relax || f->t >= f->jump_at_ns) {
+            f->jump_at_ns = UINT64_MAX;
             f->t += f->jump_ns;
         }
+        f->kick_if_due();
     }
 };
 

@@ -43,19 +43,25 @@ TEST(CounterDeadline, Forward) {
     EXPECT_EQ(wfisleep_counter_deadline_ns(0, 0, 1000, k1GHz), 1000u);
 }
 
-TEST(CounterDeadline, CounterWrapAround) {
-    // cntvct just below 2^64, cval just past the wrap: 24 ticks ahead.
-    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, UINT64_MAX - 10, 13, k24MHz), 6000u);
-    EXPECT_EQ(wfisleep_counter_deadline_ns(7, UINT64_MAX, 0, k1GHz), 8u);
+// The Arm generic timer fires when CNTVCT >= CVAL, both read as unsigned
+// 64-bit numbers: there is no wrap-around distance.
+TEST(CounterDeadline, ACounterAboveTheCompareValueIsDueNow) {
+    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, UINT64_MAX - 10, 13, k24MHz), 5000u);
+    EXPECT_EQ(wfisleep_counter_deadline_ns(7, UINT64_MAX, 0, k1GHz), 7u);
+    // A counter past 2^63 (after an offset or a restore) with CVAL = 0.
+    EXPECT_EQ(wfisleep_counter_deadline_ns(7, uint64_t{1} << 63, 0, k24MHz), 7u);
 }
 
 TEST(CounterDeadline, PastDeadlineReturnsNow) {
     EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 1024, 1000, k24MHz), 5000u);
     EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 1000, 1000, k24MHz), 5000u);
-    // Just behind, across the wrap.
-    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 3, UINT64_MAX - 3, k24MHz), 5000u);
-    // A difference of 2^63 reads as negative: in the past.
-    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 0, uint64_t{1} << 63, k1GHz), 5000u);
+}
+
+// A guest that parks its timer at CVAL = ~0 means "not for ages", not "now".
+TEST(CounterDeadline, ACompareValueFarAheadIsFarAhead) {
+    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 3, UINT64_MAX, k24MHz), kSat);
+    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 0, uint64_t{1} << 63, k1GHz),
+              (uint64_t{1} << 63) + 5000);
 }
 
 TEST(CounterDeadline, Saturates) {

@@ -3,9 +3,9 @@
 //
 // Defined behaviour (wfisleep.h): wfisleep_ticks_to_ns rounds down and
 // saturates at UINT64_MAX - 1 (never WFISLEEP_NO_DEADLINE); frequency 0 gives
-// UINT64_MAX - 1. wfisleep_counter_deadline_ns reads (cval - cntvct) as a
-// signed distance: negative (past, incl. exactly 2^63) gives now_ns, a sum
-// past the end of the clock saturates at UINT64_MAX - 1.
+// UINT64_MAX - 1. wfisleep_counter_deadline_ns follows the Arm timer's rule,
+// due when cntvct >= cval as unsigned numbers: then now_ns; otherwise now_ns
+// plus the time of cval - cntvct ticks, saturating at UINT64_MAX - 1.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -27,11 +27,10 @@ uint64_t ref_ticks_to_ns(uint64_t ticks, uint64_t freq) {
 }
 
 uint64_t ref_deadline(uint64_t now, uint64_t cntvct, uint64_t cval, uint64_t freq) {
-    const uint64_t diff = cval - cntvct;  // wraps: the guest counter may wrap
-    if (diff >= (uint64_t{1} << 63) || diff == 0) {
-        return now;  // negative distance: in the past
+    if (cntvct >= cval) {
+        return now;  // the timer condition holds: due
     }
-    const u128 sum = static_cast<u128>(now) + ref_ticks_to_ns(diff, freq);
+    const u128 sum = static_cast<u128>(now) + ref_ticks_to_ns(cval - cntvct, freq);
     return sum >= kSat ? kSat : static_cast<uint64_t>(sum);
 }
 
@@ -76,10 +75,10 @@ TEST(TicksToNs, MatchesA128BitReferenceOnRandomInputs) {
 TEST(CounterDeadline, DeadlineInThePastOrNowReturnsNow) {
     EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 100, 100, 24000000), 5000u);  // cval == now
     EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 100, 99, 24000000), 5000u);
-    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, UINT64_MAX, 0, 24000000) > 5000u, true)
-        << "cntvct about to wrap, cval just after the wrap: the deadline is ahead";
-    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 0, UINT64_MAX, 24000000), 5000u)
-        << "cval one tick behind, across the wrap: in the past";
+    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, UINT64_MAX, 0, 24000000), 5000u)
+        << "CNTVCT >= CVAL as unsigned numbers: the timer fires now";
+    EXPECT_EQ(wfisleep_counter_deadline_ns(5000, 0, UINT64_MAX, 24000000), UINT64_MAX - 1)
+        << "CVAL = ~0 is as far ahead as the counter goes";
 }
 
 // A timer due now is due now whatever the frequency: frequency 0 must not
@@ -89,8 +88,10 @@ TEST(CounterDeadline, DistanceZeroIsNowEvenWithFrequencyZero) {
     EXPECT_EQ(wfisleep_counter_deadline_ns(123, 77, 77, 24000000), 123u);
 }
 
-TEST(CounterDeadline, DistanceOfExactly2Pow63CountsAsPast) {
-    EXPECT_EQ(wfisleep_counter_deadline_ns(7, 0, uint64_t{1} << 63, 1), 7u);
+TEST(CounterDeadline, DistancesOf2Pow63AndMoreAreAhead) {
+    EXPECT_EQ(wfisleep_counter_deadline_ns(7, 0, uint64_t{1} << 63, 1000000000),
+              7u + (uint64_t{1} << 63));
+    EXPECT_EQ(wfisleep_counter_deadline_ns(7, 1, UINT64_MAX, 1000000000), kSat);
     EXPECT_EQ(wfisleep_counter_deadline_ns(7, 0, (uint64_t{1} << 63) - 1, 1000000000),
               7u + ((uint64_t{1} << 63) - 1));
 }
