@@ -20,5 +20,6 @@ case ${1:-} in
   build) shift; exec "$here/../integrations/qemu/tcg-builds.sh" "$@" ;;
   guest) shift; exec "$here/../guest/linux-arm64/build.sh" "$@" ;;
   -h | --help) usage ;;
+  '') echo "qemu-tcg.sh: no command given (accepted: build, guest, --help)" >&2; exit 2 ;;
   *) echo "qemu-tcg.sh: unknown command '${1:-}' (accepted: build, guest, --help)" >&2; exit 2 ;;
 esac

@@ -26,6 +26,7 @@ fi
 
 expect "qemu-tcg.sh --help" 0 'kernel PATH' "$repo/scripts/qemu-tcg.sh" --help
 expect "qemu-tcg.sh no command" 2 'no command given' "$repo/scripts/qemu-tcg.sh"
+expect "qemu-tcg.sh build bad argument" 2 "unknown argument '--bogus'" "$repo/scripts/qemu-tcg.sh" build --bogus
 expect "qemu-tcg.sh bad command" 2 "unknown command 'bogus'" "$repo/scripts/qemu-tcg.sh" bogus
 expect "build.sh --help" 0 'update-lock' "$g/build.sh" --help
 expect "build.sh bad argument" 2 "unknown argument '--bogus'" "$repo/scripts/qemu-tcg.sh" guest --bogus
