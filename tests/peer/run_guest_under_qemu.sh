@@ -16,6 +16,15 @@
 #   line=TEXT       some line contains TEXT
 set -u
 
+# The BOOT line carries the guest ABI version; read it from the header so a
+# version bump cannot leave this check behind.
+abi_h="$(dirname "$0")/../../abi/wfis_guest_abi.h"
+abi=$(awk '$1 == "#define" && $2 == "WFIS_ABI_VERSION" { print $3 }' "$abi_h" 2>/dev/null)
+if [ -z "$abi" ]; then
+  echo "FAIL: cannot read WFIS_ABI_VERSION from $abi_h"
+  exit 1
+fi
+
 elf=$1 accel=$2 qemu_args=$3 cmdline=$4
 shift 4
 
@@ -93,7 +102,7 @@ for check in "$@"; do
       done ;;
     vcpus=*)
       for ((i = 0; i < vcpus; i++)); do
-        grep -q "^WFIS BOOT v=2 cpu=$i vcpus=$vcpus " "$log" || bad "no BOOT line for cpu $i"
+        grep -q "^WFIS BOOT v=$abi cpu=$i vcpus=$vcpus " "$log" || bad "no BOOT line for cpu $i"
         grep -q "^WFIS CPU cpu=$i " "$log" || bad "no CPU line for cpu $i"
       done
       n=$(grep -c '^WFIS CPU ' "$log")
