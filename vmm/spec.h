@@ -80,7 +80,7 @@ struct GovernorSpec {
     // {"WFISLEEP_BOOT_GRACE_MS","0"}). Empty for models.
     std::map<std::string, std::string> vars;
     // kvm-haltpoll model only (appended by the governors helper): KVM's
-    // module parameters, x86 defaults (anchors.md). poll_ns = the maximum
+    // module parameters, x86 defaults (Linux virt/kvm/kvm_main.c). poll_ns = the maximum
     // window (halt_poll_ns), grow factor, grow_start, shrink divisor (0 = reset).
     uint64_t halt_poll_ns = 200000;
     uint64_t halt_poll_grow = 2;

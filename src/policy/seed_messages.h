@@ -1,4 +1,4 @@
-// seed_messages.h - the seed's two console lines, text exactly as in issue 2.
+// seed_messages.h - the seed's two console lines, text exactly as the design document gives it.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// seed_policy.h - the design document's v2 adaptive WFI sleep, exactly as pinned in issue 2.
+// seed_policy.h - the design document's v2 adaptive WFI sleep, exactly as the document specifies it.
 #pragma once
 
 #include <cstdint>

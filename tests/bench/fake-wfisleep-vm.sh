@@ -29,7 +29,7 @@ if [ "$mode" = inkernel ] && [ "${scenario%%:*}" = pingpong ]; then
 fi
 backend=kvm
 case $mode in inkernel) backend=inkernel; governor=kvm ;; simulated) backend=simulated ;; esac
-# CPU % and lateness per governor: canned, in the shape of anchors.md's prototype.
+# CPU % and lateness per governor: canned, in the shape of a real run's report.
 case $governor in
   off|qemu10) cpu=100; p50=12; p99=19 ;;
   seed*) cpu=17.5; p50=66; p99=125 ;;

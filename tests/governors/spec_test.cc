@@ -331,7 +331,7 @@ TEST(GovernorSpec, ModelsTakeNoLibraryVars) {
 TEST(GovernorSpec, KvmHaltpollDefaultsAndKeys) {
     const GovernorSpec d = governor_ok("kvm-haltpoll");
     EXPECT_EQ(d.kind, GovernorKind::kKvmHaltpoll);
-    EXPECT_EQ(d.halt_poll_ns, 200000u);  // x86 module defaults (anchors.md)
+    EXPECT_EQ(d.halt_poll_ns, 200000u);  // x86 module defaults (Linux virt/kvm/kvm_main.c)
     EXPECT_EQ(d.halt_poll_grow, 2u);
     EXPECT_EQ(d.halt_poll_grow_start, 10000u);
     EXPECT_EQ(d.halt_poll_shrink, 0u);

@@ -1,5 +1,5 @@
 // kvm_ioctl_sizes_test.cc - the C-sized KVM ioctl numbers differ from what C++ computes from
-// linux/kvm.h (anchors.md pitfall).
+// linux/kvm.h (struct sizes the kernel headers compute with C rules).
 #include "backends/kvm_ioctl_sizes.h"
 
 #include <gtest/gtest.h>

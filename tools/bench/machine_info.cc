@@ -51,6 +51,18 @@ double load_average_1m() {
     return in ? l : -1;
 }
 
+std::string source_commit(const std::string &src) {
+    if (src.empty()) return "";
+    const std::string git = "git -C " + shell_quote(src);
+    std::string commit = command_line(git + " rev-parse HEAD 2>/dev/null");
+    if (commit.empty()) return "";
+    const std::string changed = command_line(
+        git + " status --porcelain -uno -- . ':(exclude)results' ':(exclude)docs/results.md'" +
+        " ':(exclude)README.md' 2>/dev/null");
+    if (!changed.empty()) commit += "-dirty";
+    return commit;
+}
+
 nlohmann::json machine_info(const std::string &qemu_path) {
     nlohmann::json m;
     utsname u{};
@@ -82,15 +94,7 @@ nlohmann::json machine_info(const std::string &qemu_path) {
     std::time_t now = std::time(nullptr);
     std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
     m["date"] = date;
-    std::string src = WFISBENCH_SOURCE_DIR;
-    std::string commit;
-    if (!src.empty()) {
-        commit = command_line("git -C " + shell_quote(src) + " rev-parse HEAD 2>/dev/null");
-        if (!commit.empty() &&
-            !command_line("git -C " + shell_quote(src) + " status --porcelain -uno 2>/dev/null")
-                 .empty())
-            commit += "-dirty";
-    }
+    const std::string commit = source_commit(WFISBENCH_SOURCE_DIR);
     m["git_commit"] = commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(commit);
     m["load_1m_at_start"] = load_average_1m();
     if (!qemu_path.empty())

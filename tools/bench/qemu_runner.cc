@@ -122,7 +122,7 @@ std::string qemu_guest_cmdline(const std::string &scenario, double seconds, uint
 std::vector<std::string> qemu_command(const RunPlan &plan, const QemuSetup &setup,
                                       const std::string &cmdline, const std::string &serial_path,
                                       const std::string &ram_path) {
-    // Flags checked on this machine (anchors.md): -cpu host aborts with
+    // Flags checked on this machine: -cpu host aborts with
     // kernel-irqchip=off, qemu64,+tsc-deadline works in both modes.
     std::vector<std::string> a = {setup.qemu_path,
                                   "-accel",

@@ -25,7 +25,7 @@ namespace wfisvm {
 
 // Model parameter: host CPU burnt by one idle trap (HLT exit plus re-entry
 // into the guest), spun after every governor return. ~13 us is what one exit
-// costs on this machine's software-nested KVM (anchors.md).
+// costs on this machine's software-nested KVM.
 inline constexpr uint64_t kSimExitCostNs = 13000;
 
 // Model parameter: iterations of the integer hash loop that make one work unit.

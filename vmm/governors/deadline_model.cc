@@ -1,5 +1,5 @@
 // deadline_model.cc - libkrun-style kickable sleep to the deadline (a model written from
-// anchors.md).
+// libkrun's public source).
 #include "governors/deadline_model.h"
 
 namespace wfisvm {

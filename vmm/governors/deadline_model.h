@@ -9,7 +9,7 @@ namespace wfisvm {
 
 // The decision (pure): work pending or deadline passed -> return at once; no
 // deadline -> block until kicked; else sleep, kickable, until the deadline.
-// No minimum threshold and no polling (libkrun's recv_timeout, anchors.md).
+// No minimum threshold and no polling (libkrun's recv_timeout).
 wfisleep_plan deadline_model_plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns);
 
 // Our model of libkrun's behaviour, not libkrun's code. Keeps a stale kick

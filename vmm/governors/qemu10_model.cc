@@ -1,4 +1,4 @@
-// qemu10_model.cc - QEMU 10's hvf_wfi decision (a model written from anchors.md).
+// qemu10_model.cc - QEMU 10's hvf_wfi decision (a model written from its public source).
 #include "governors/qemu10_model.h"
 
 namespace wfisvm {

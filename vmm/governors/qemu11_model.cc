@@ -1,5 +1,5 @@
 // qemu11_model.cc - QEMU 11.1's halt + one main loop with millisecond polls for all vCPUs (a model
-// from anchors.md).
+// of QEMU's public source).
 #include "governors/qemu11_model.h"
 
 #include <algorithm>

@@ -13,7 +13,7 @@
 
 namespace wfisvm {
 
-// QEMU's qemu_timeout_ns_to_ms as anchors.md describes it: a poll timeout is
+// QEMU's qemu_timeout_ns_to_ms (util/qemu-timer.c): a poll timeout is
 // rounded up to whole milliseconds (0 stays 0). Pure.
 uint64_t qemu11_poll_timeout_ms(uint64_t timeout_ns);
 
