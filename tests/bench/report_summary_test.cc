@@ -96,6 +96,19 @@ TEST(BenchSummaryMarkdown, WithoutEvaluatedGoalsEachRowsFigures) {
               std::string::npos)
         << md;
     EXPECT_EQ(md.find("What these figures mean"), std::string::npos);
+    EXPECT_NE(md.find("From one `wfisleep-bench` run"), std::string::npos) << md;
+
+    // Flagged runs in a run without goals: listed, with no line re-judging goals it never had.
+    json runs = json::array({{{"repeat", 3},
+                              {"scenario", "idle:hz=100"},
+                              {"governor", "off"},
+                              {"disturbed", true},
+                              {"disturbed_why", "steal 4.6% (limit 1%)"}}});
+    const std::string flagged_md = summary_markdown(
+        doc_with(json::array({notev}), runs, json::array({notev})), "", "docs/results.md", &err);
+    EXPECT_NE(flagged_md.find("block 3, `idle:hz=100` / `off`: steal 4.6%"), std::string::npos)
+        << flagged_md;
+    EXPECT_EQ(flagged_md.find("judged again"), std::string::npos) << flagged_md;
     EXPECT_EQ(summary_markdown(json::object(), "", "x", &err), "");
     EXPECT_FALSE(err.empty());
 }

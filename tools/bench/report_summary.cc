@@ -83,7 +83,10 @@ std::string flagged(const json &doc) {
         "Runs flagged disturbed by the rule in docs/bench.md (they stay in the figures):{}\n",
         runs);
     const json apart = doc.value("goals_unflagged", json::array());
-    if (!apart.empty()) {
+    bool any_evaluated = false;  // a run without goals (seed values, sweeps) has nothing to add
+    for (const auto &g : apart)
+        any_evaluated = any_evaluated || g.value("verdict", "") != "not evaluated";
+    if (any_evaluated) {
         md +=
             "\nThe goals judged again without the blocks holding them (reported apart; the "
             "verdicts above stand):";
@@ -107,7 +110,7 @@ std::string summary_markdown(const json &doc, const std::string &plot_path,
     const json &m = doc["machine"], &b = doc["bench"];
     const int blocks = b.value("repeat", 0);
     std::string md = fmt::format(
-        "From one `scripts/bench.sh` run at commit `{}` ({}): {} runs, each a fresh VM for {} s, "
+        "From one `wfisleep-bench` run at commit `{}` ({}): {} runs, each a fresh VM for {} s, "
         "in {} blocks on {} ({} cores, {}). Full tables: [{}]({}).\n\n",
         json_text(m, "git_commit", "unknown"), json_text(m, "date"), doc["runs"].size(),
         json_text(b, "seconds"), blocks, json_text(m, "cpu_model"), json_text(m, "nproc"),

@@ -161,8 +161,8 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             "governor's bounded sleep, not a Mac measurement.\n";
     if (any_disturbed)
         out +=
-            "dist = runs flagged disturbed (vCPU run-queue wait above the scenario's "
-            "allowance).\n";
+            "dist = runs flagged disturbed by the rule in docs/bench.md (wake-up probe, "
+            "steal).\n";
     return out;
 }
 
