@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +23,8 @@
 #include "report_table.h"
 #include "steal.h"
 #include "summary.h"
+#include "tcg_runner.h"
+#include "tcg_spec.h"
 #include "vm_runner.h"
 #include "wake_probe.h"
 
@@ -49,14 +52,17 @@ int main(int argc, char **argv) {
         return 2;
     }
     HostFacts host = probe_host(opt);
-    if (!host.vm) {
+    // The test bed's VM and guest are needed only for its own scenarios.
+    bool any_vm = false, any_tcg = false;
+    for (const auto &sc : opt.scenarios) (is_tcg_scenario(sc) ? any_tcg : any_vm) = true;
+    if (any_vm && !host.vm) {
         fmt::print(stderr,
                    "wfisleep-bench: wfisleep-vm not found at '{}' (build target "
                    "wfisleep-vm, or pass --vm PATH)\n",
                    opt.vm_path);
         return 1;
     }
-    if (host.kvm && !host.guest) {
+    if (any_vm && host.kvm && !host.guest) {
         fmt::print(stderr,
                    "wfisleep-bench: guest kernel not found at '{}' (build target "
                    "wfis-guest, or pass --guest PATH)\n",
@@ -71,6 +77,33 @@ int main(int argc, char **argv) {
     const std::string work_dir = tmpl;
     const auto t0 = std::chrono::steady_clock::now();
     nlohmann::json machine = machine_info(opt.qemu_path);
+    // The real-QEMU rows' builds and guest: from the flags, else from
+    // scripts/qemu-tcg.sh (cached builds are reused; a cold cache builds
+    // QEMU here, its progress on stderr). Missing ones skip the rows.
+    TcgPaths tcg_paths;
+    std::vector<std::string> tcg_rows;
+    for (const auto &g : opt.governors)
+        if (is_tcg_row(g)) tcg_rows.push_back(g);
+    if (any_tcg && !tcg_rows.empty()) {
+        std::vector<std::string> builds;
+        for (const auto &g : tcg_rows) {
+            TcgRow row;
+            std::string err;
+            if (parse_tcg_row(g, &row, &err) &&
+                std::find(builds.begin(), builds.end(), row.build) == builds.end())
+                builds.push_back(row.build);
+        }
+        fmt::print("wfisleep-bench: real-QEMU rows: finding the builds and the guest ({})\n",
+                   opt.tcg_script);
+        std::fflush(stdout);
+        tcg_paths =
+            resolve_tcg_paths(opt.tcg_qemu, opt.tcg_kernel, opt.tcg_initrd, opt.tcg_script, builds);
+        host.tcg_missing = tcg_paths.missing.empty()
+                               ? ""
+                               : "real-QEMU builds or guest unavailable: " + tcg_paths.missing;
+        if (tcg_paths.missing.empty())
+            for (const auto &b : builds) machine["qemu_tcg_builds"][b] = tcg_paths.qemu[b];
+    }
     Matrix m = build_matrix(opt, host);
 
     std::vector<std::string> notes;
@@ -114,6 +147,22 @@ int main(int argc, char **argv) {
             "in a shared RAM file (exact), else the histogram (approx)");
     }
 
+    if (any_tcg && !tcg_rows.empty()) {
+        notes.push_back(fmt::format(
+            "real QEMU rows (qemu-tcg:BUILD[:POLICY]): qemu-system-aarch64 10.2 with TCG booting a "
+            "stock arm64 Linux guest, {} s workload per run, in the first {} block(s); the policy "
+            "is WFISLEEP_POLICY in QEMU's environment (with WFISLEEP_STATS=1); *-noppoll builds "
+            "run QEMU's own main-loop code where ppoll() is missing (timeouts rounded up to whole "
+            "ms) on this Linux host: not a Mac",
+            opt.tcg_seconds, std::min(opt.tcg_repeat, opt.repeat)));
+        notes.push_back(
+            "qemu-tcg workload CPU = the QEMU process's per-task schedstat (ns) read as soon as "
+            "each WFISG MARK line is written (the bench sleeps on the serial file's write events, "
+            "no polling; error bound = the measured read lag x host cores / window); vCPU "
+            "threads = the tasks QEMU names 'CPU n/TCG'; lateness = cyclictest's wake-up "
+            "latency, exact from its 1 us histogram (a percentile in its >= 20 ms overflow is "
+            "its max and marked ~); host CPU includes the guest's boot");
+    }
     fmt::print(
         "wfisleep-bench: {} runs ({} scenario(s) x {} governor(s){} x {} block(s), {} s "
         "each), seed {}\n",
@@ -131,6 +180,7 @@ int main(int argc, char **argv) {
 
     VmSetup vs{opt.vm_path, opt.guest_path, work_dir};
     QemuSetup qs{opt.qemu_path, opt.guest_path, work_dir, find_qboot()};
+    TcgSetup ts{tcg_paths, work_dir};
     std::vector<RunResult> results;
     std::set<std::pair<std::string, std::string>> rejected;  // peer x scenario the runner refused
     Progress progress(static_cast<int>(m.runs.size()));
@@ -143,7 +193,9 @@ int main(int argc, char **argv) {
         if (rejected.count({plan.scenario, plan.governor})) continue;
         const auto steal0 = read_cpu_times();
         probe.start();
-        RunResult r = plan.backend == Backend::kQemu ? run_qemu(plan, qs) : run_vm(plan, vs);
+        RunResult r = plan.backend == Backend::kQemu      ? run_qemu(plan, qs)
+                      : plan.backend == Backend::kQemuTcg ? run_qemu_tcg(plan, ts)
+                                                          : run_vm(plan, vs);
         r.probe = probe.stop();
         if (const auto steal1 = read_cpu_times(); steal0 && steal1) {
             r.steal_pct = steal_pct(*steal0, *steal1);
@@ -173,7 +225,10 @@ int main(int argc, char **argv) {
     std::vector<std::string> row_order = opt.governors;
     for (const auto &peer : peer_names()) row_order.push_back(peer);
     order_groups(&groups, opt.scenarios, row_order);
-    std::vector<GoalResult> goals = evaluate_goals(groups, opt.quick);
+    // G6 says why it is not evaluated when the real-QEMU rows could not run.
+    const std::string tcg_why =
+        opt.no_qemu_tcg ? "real-QEMU rows left out (--no-qemu-tcg)" : host.tcg_missing;
+    std::vector<GoalResult> goals = evaluate_goals(groups, opt.quick, tcg_why);
     // Reported apart: the goals once more without the blocks holding a
     // flagged run. The verdicts above are the ones that count.
     const std::set<int> flagged = flagged_blocks(results);
@@ -182,7 +237,7 @@ int main(int argc, char **argv) {
         std::vector<RunResult> kept;
         for (const auto &r : results)
             if (!flagged.count(r.plan.repeat)) kept.push_back(r);
-        goals_unflagged = evaluate_goals(summarize(kept));
+        goals_unflagged = evaluate_goals(summarize(kept), false, tcg_why);
     }
     machine["steal_seen"] = steal_seen;
     if (!steal_seen) {
