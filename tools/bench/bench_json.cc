@@ -1,6 +1,8 @@
 // bench_json.cc - serialises runs, summary and goals; unmeasured figures become null.
 #include "bench_json.h"
 
+#include <algorithm>
+
 #include "host_timer_json.h"
 #include "latency_json.h"
 #include "machine_info.h"
@@ -159,6 +161,12 @@ json bench_json(const BenchDoc &d) {
     b["wall_s"] = d.wall_s;
     b["exit_status"] = d.exit_status;
     b["flagged_blocks"] = d.flagged_blocks;
+    b["block_wall_s"] = d.block_wall_s;
+    b["block_qemu_tcg_wall_s"] = d.block_qemu_tcg_wall_s;
+    b["qemu_tcg"] = {{"seconds", d.opt.tcg_seconds},
+                     {"blocks", std::min(d.opt.tcg_repeat, d.opt.repeat)},
+                     {"full", d.opt.full},
+                     {"skipped_by_flag", d.opt.no_qemu_tcg}};
     doc["bench"] = b;
     doc["seed"] = d.opt.seed;
     json summary = json::array();

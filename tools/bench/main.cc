@@ -184,6 +184,9 @@ int main(int argc, char **argv) {
     std::vector<RunResult> results;
     std::set<std::pair<std::string, std::string>> rejected;  // peer x scenario the runner refused
     Progress progress(static_cast<int>(m.runs.size()));
+    // Wall time per block, and the real-QEMU runs' share of it (printed at the end).
+    std::vector<double> block_s(static_cast<size_t>(opt.repeat)),
+        block_tcg_s(static_cast<size_t>(opt.repeat));
     WakeProbe probe;
     bool steal_seen = false;
     int done = 0;
@@ -193,10 +196,16 @@ int main(int argc, char **argv) {
         if (rejected.count({plan.scenario, plan.governor})) continue;
         const auto steal0 = read_cpu_times();
         probe.start();
+        const auto run_t0 = std::chrono::steady_clock::now();
         RunResult r = plan.backend == Backend::kQemu      ? run_qemu(plan, qs)
                       : plan.backend == Backend::kQemuTcg ? run_qemu_tcg(plan, ts)
                                                           : run_vm(plan, vs);
         r.probe = probe.stop();
+        const double run_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - run_t0).count();
+        block_s[static_cast<size_t>(plan.repeat)] += run_s;
+        if (plan.backend == Backend::kQemuTcg)
+            block_tcg_s[static_cast<size_t>(plan.repeat)] += run_s;
         if (const auto steal1 = read_cpu_times(); steal0 && steal1) {
             r.steal_pct = steal_pct(*steal0, *steal1);
             steal_seen = steal_seen || steal1->steal > steal0->steal;
@@ -262,10 +271,20 @@ int main(int argc, char **argv) {
     fmt::print("{}", format_goals(goals));
     fmt::print("{}", format_flagged(results, flagged, goals_unflagged));
     if (failed) fmt::print("\n{} run(s) FAILED (see above; logs kept in {})\n", failed, work_dir);
+    {
+        std::string per, tcg_per;
+        for (size_t b = 0; b < block_s.size(); b++) {
+            per += fmt::format("{}{:.0f}", b ? " " : "", block_s[b]);
+            if (block_tcg_s[b] > 0)
+                tcg_per += fmt::format("{}{:.0f}", b ? " " : "", block_tcg_s[b]);
+        }
+        fmt::print("\ntime per block (s, runs only): {}\n", per);
+        if (!tcg_per.empty()) fmt::print("  of which real-QEMU (qemu-tcg) runs: {}\n", tcg_per);
+    }
     fmt::print("\n{} runs in {:.0f} s; exit status {}\n", results.size(), wall, status);
 
-    BenchDoc doc{opt,   machine, results, m.skips, groups,         goals,
-                 notes, wall,    status,  flagged, goals_unflagged};
+    BenchDoc doc{opt,  machine, results, m.skips,         groups,  goals,      notes,
+                 wall, status,  flagged, goals_unflagged, block_s, block_tcg_s};
     const nlohmann::json doc_json = bench_json(doc);
     if (!opt.json_path.empty()) {
         if (!write_file(opt.json_path, doc_json.dump(1) + "\n")) {
