@@ -10,7 +10,7 @@
 # Logs "policy=... stats=... ARGS" to $FAKE_TCG_LOG; prints the glue's exit lines on stderr
 # when WFISLEEP_POLICY is set.
 set -u
-serial= append= smp=1
+serial='' append='' smp=1
 args="$*"
 while [ $# -gt 0 ]; do
   case $1 in
@@ -53,7 +53,7 @@ fi
 [ -n "${FAKE_TCG_BURN:-}" ] && burn 600000
 threads=1
 case $work in cyclictest:*threads=*) threads=${work#*threads=}; threads=${threads%%,*} ;; esac
-row100= row200=
+row100='' row200=''
 for ((t = 0; t < threads; t++)); do row100+=" 990"; row200+=" 10"; done
 out "WFISG CTHIST 100$row100"
 out "WFISG CTHIST 200$row200"

@@ -28,6 +28,10 @@
 #include "vm_runner.h"
 #include "wake_probe.h"
 
+#ifndef WFISBENCH_BUILD_DIR
+#define WFISBENCH_BUILD_DIR ""
+#endif
+
 using namespace wfisbench;
 
 namespace {

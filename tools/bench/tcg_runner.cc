@@ -27,8 +27,7 @@ namespace {
 
 // Runs `script arg`: stdout captured, stderr passed through to ours (the
 // script's progress) with its last line kept for the reason of a failure.
-int run_script(const std::string &script, const std::string &arg, std::string *out,
-               std::string *last_err) {
+int run_script(const std::vector<std::string> &argv, std::string *out, std::string *last_err) {
     int opipe[2], epipe[2];
     if (pipe2(opipe, O_CLOEXEC) != 0) return -1;
     if (pipe2(epipe, O_CLOEXEC) != 0) {
@@ -36,12 +35,16 @@ int run_script(const std::string &script, const std::string &arg, std::string *o
         close(opipe[1]);
         return -1;
     }
+    // Everything the child needs is made before the fork.
+    std::vector<char *> cargv;
+    for (const auto &a : argv) cargv.push_back(const_cast<char *>(a.c_str()));
+    cargv.push_back(nullptr);
+    const std::string msg = "cannot execute " + argv[0] + "\n";
     pid_t pid = fork();
     if (pid == 0) {
         dup2(opipe[1], 1);
         dup2(epipe[1], 2);
-        execl(script.c_str(), script.c_str(), arg.c_str(), static_cast<char *>(nullptr));
-        const std::string msg = "cannot execute " + script + ": " + std::strerror(errno) + "\n";
+        execv(cargv[0], cargv.data());
         ssize_t n = write(2, msg.data(), msg.size());
         (void)n;
         _exit(127);
@@ -143,7 +146,8 @@ std::map<std::string, std::string> parse_name_path_lines(const std::string &text
 
 TcgPaths resolve_tcg_paths(const std::map<std::string, std::string> &qemu_flags,
                            const std::string &kernel_flag, const std::string &initrd_flag,
-                           const std::string &script, const std::vector<std::string> &builds) {
+                           const std::string &script, const std::vector<std::string> &builds,
+                           const std::string &wfisleep_build) {
     TcgPaths p;
     p.qemu = qemu_flags;
     p.kernel = kernel_flag;
@@ -153,7 +157,10 @@ TcgPaths resolve_tcg_paths(const std::map<std::string, std::string> &qemu_flags,
     std::vector<std::string> why;
     if (need_builds) {
         std::string out, last;
-        const int rc = run_script(script, "build", &out, &last);
+        std::vector<std::string> argv = {script, "build"};
+        // The patched builds then use this build's wfisleep library.
+        if (!wfisleep_build.empty()) argv.insert(argv.end(), {"--wfisleep-build", wfisleep_build});
+        const int rc = run_script(argv, &out, &last);
         if (rc != 0) {
             why.push_back(
                 fmt::format("{} build exited {}{}", script, rc, last.empty() ? "" : ": " + last));
@@ -164,7 +171,7 @@ TcgPaths resolve_tcg_paths(const std::map<std::string, std::string> &qemu_flags,
     }
     if (p.kernel.empty() || p.initrd.empty()) {
         std::string out, last;
-        const int rc = run_script(script, "guest", &out, &last);
+        const int rc = run_script({script, "guest"}, &out, &last);
         if (rc != 0) {
             why.push_back(
                 fmt::format("{} guest exited {}{}", script, rc, last.empty() ? "" : ": " + last));

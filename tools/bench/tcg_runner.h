@@ -21,9 +21,12 @@ struct TcgPaths {
 // Runs `script build` / `script guest` (its progress goes to our stderr, so
 // a cold cache's QEMU build shows) for whatever the flags did not give, and
 // checks every path. Builds not in `builds` are not asked for.
+// wfisleep_build: the project build whose library the patched QEMUs load
+// (the script's --wfisleep-build; "" = its default).
 TcgPaths resolve_tcg_paths(const std::map<std::string, std::string> &qemu_flags,
                            const std::string &kernel_flag, const std::string &initrd_flag,
-                           const std::string &script, const std::vector<std::string> &builds);
+                           const std::string &script, const std::vector<std::string> &builds,
+                           const std::string &wfisleep_build = "");
 
 // The lines "NAME PATH" of the script's stdout, as a map.
 std::map<std::string, std::string> parse_name_path_lines(const std::string &text);
