@@ -100,8 +100,13 @@ int main(int argc, char **argv) {
         fmt::print("wfisleep-bench: real-QEMU rows: finding the builds and the guest ({})\n",
                    opt.tcg_script);
         std::fflush(stdout);
-        tcg_paths =
-            resolve_tcg_paths(opt.tcg_qemu, opt.tcg_kernel, opt.tcg_initrd, opt.tcg_script, builds);
+        // The patched QEMUs load the wfisleep library of the build this bench
+        // comes from, when that build tree is still there.
+        std::string lib_build = WFISBENCH_BUILD_DIR;
+        if (lib_build.empty() || access((lib_build + "/CMakeCache.txt").c_str(), R_OK) != 0)
+            lib_build.clear();
+        tcg_paths = resolve_tcg_paths(opt.tcg_qemu, opt.tcg_kernel, opt.tcg_initrd, opt.tcg_script,
+                                      builds, lib_build);
         host.tcg_missing = tcg_paths.missing.empty()
                                ? ""
                                : "real-QEMU builds or guest unavailable: " + tcg_paths.missing;
