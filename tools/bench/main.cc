@@ -126,11 +126,12 @@ int main(int argc, char **argv) {
                 fmt::format("'{}' runs as '{}': the bench sets the seed's boot grace to "
                             "0 unless the spec gives grace_ms",
                             g, vm_governor_spec(g)));
-    notes.push_back(
-        "host CPU % = the whole VMM process from start to exit; workload CPU % = the same over "
-        "the workload window only (guest WFIS MARK start to end: boot and report excluded); "
-        "governor CPU % = vCPU threads' time in the governor's poll and spin phases over the "
-        "window");
+    if (any_vm)
+        notes.push_back(
+            "host CPU % = the whole VMM process from start to exit; workload CPU % = the same over "
+            "the workload window only (guest WFIS MARK start to end: boot and report excluded); "
+            "governor CPU % = vCPU threads' time in the governor's poll and spin phases over the "
+            "window");
     notes.push_back(
         "runs flagged disturbed: more than 1% of the wake-up probe's 1 ms sleeps (a bench thread, "
         "every 5 ms) woke over 1 ms late, or steal (/proc/stat) above 1% of CPU time over the "
@@ -173,10 +174,16 @@ int main(int argc, char **argv) {
             "its max and marked ~); host CPU includes the guest's boot");
     }
     fmt::print(
-        "wfisleep-bench: {} runs ({} scenario(s) x {} governor(s){} x {} block(s), {} s "
-        "each), seed {}\n",
+        "wfisleep-bench: {} runs ({} scenario(s) x {} governor(s){} x {} block(s), {}), seed "
+        "{}\n",
         m.runs.size(), opt.scenarios.size(), opt.governors.size(), opt.peers ? " + peers" : "",
-        opt.repeat, opt.seconds, opt.seed);
+        opt.repeat,
+        any_tcg && !tcg_rows.empty()
+            ? fmt::format("{}real QEMU {} s workload in the first {} block(s)",
+                          any_vm ? fmt::format("{} s each, ", opt.seconds) : "", opt.tcg_seconds,
+                          std::min(opt.tcg_repeat, opt.repeat))
+            : fmt::format("{} s each", opt.seconds),
+        opt.seed);
     fmt::print(
         "machine: {} | {} cpus | {} | kvm module {} | load {:.2f} | commit {}\n",
         machine.value("cpu_model", "?"), machine.value("nproc", 0), machine.value("kernel", "?"),
