@@ -29,7 +29,8 @@ configure_build build/main -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # test's timeout never includes a QEMU build. Unavailable sources: the
 # tests skip, each saying why.
 step "QEMU TCG builds and the arm64 Linux guest"
-qemu_vars=(-DWFISLEEP_QEMU= -DWFISLEEP_QEMU_REFERENCE= -DWFISLEEP_GUEST_KERNEL= -DWFISLEEP_GUEST_INITRD=)
+qemu_vars=(-DWFISLEEP_QEMU= -DWFISLEEP_QEMU_REFERENCE= -DWFISLEEP_GUEST_KERNEL= -DWFISLEEP_GUEST_INITRD=
+  -DWFISLEEP_QEMU_TCG_BUILDS=)
 rc=0
 builds=$(scripts/qemu-tcg.sh build --wfisleep-build build/main --jobs "$jobs") || rc=$?
 if [ "$rc" = 0 ]; then
@@ -41,7 +42,8 @@ if [ "$rc" = 0 ]; then
     path_of() { awk -v n="$1" '$1 == n { print $2 }' <<<"$2"; }
     qemu_vars=(-DWFISLEEP_QEMU="$(path_of wfisleep-noppoll "$builds")"
       -DWFISLEEP_QEMU_REFERENCE="$(path_of upstream-noppoll "$builds")"
-      -DWFISLEEP_GUEST_KERNEL="$(path_of kernel "$guest")" -DWFISLEEP_GUEST_INITRD="$(path_of initrd "$guest")")
+      -DWFISLEEP_GUEST_KERNEL="$(path_of kernel "$guest")" -DWFISLEEP_GUEST_INITRD="$(path_of initrd "$guest")"
+      -DWFISLEEP_QEMU_TCG_BUILDS="$(awk '{ printf "%s%s=%s", s, $1, $2; s = ";" }' <<<"$builds")")
   elif [ "$rc" = 77 ]; then
     echo "$guest (the qemu-tcg tests will skip)"
   else

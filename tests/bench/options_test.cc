@@ -24,8 +24,12 @@ TEST(BenchOptions, NoFlagsIsTheDefaultMatrixWithPeers) {
     ASSERT_EQ(parse({}, &o).exit_code, -1);
     EXPECT_TRUE(o.default_matrix);
     EXPECT_TRUE(o.peers);
-    EXPECT_EQ(o.scenarios, default_scenarios());
-    EXPECT_EQ(o.governors, default_governors());
+    // The test bed's matrix, then G6's real-QEMU scenario and rows.
+    auto s = default_scenarios(), g = default_governors();
+    s.push_back("linux-cyclictest:hz=1000");
+    for (const auto &row : default_tcg_rows()) g.push_back(row);
+    EXPECT_EQ(o.scenarios, s);
+    EXPECT_EQ(o.governors, g);
 }
 
 TEST(BenchOptions, DefaultMatrixCoversTheFourGoals) {

@@ -39,7 +39,7 @@ TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
                               {"nproc", 2},
                               {"kernel", "Linux 6.1"},
                               {"git_commit", nullptr}};
-    BenchDoc d{opt, machine, results, skips, groups, goals, {"a note"}, 3.0, 0, {}, {}};
+    BenchDoc d{opt, machine, results, skips, groups, goals, {"a note"}, 3.0, 0, {}, {}, {}, {}};
     std::string err;
     std::string md = results_markdown(bench_json(d), "results/bench.png", &err);
     ASSERT_FALSE(md.empty()) << err;
@@ -64,9 +64,13 @@ TEST(BenchMarkdown, GovernorReturnColumnsWithADashForPeers) {
     results[1].plan.peer = true;
     results[1].backend = Backend::kInkernel;
     auto groups = summarize(results);
-    BenchDoc d{
-        opt, nlohmann::json::object(), results, {}, groups, evaluate_goals(groups), {}, 1.0, 0, {},
-        {}};
+    BenchDoc d{opt,     nlohmann::json::object(),
+               results, {},
+               groups,  evaluate_goals(groups),
+               {},      1.0,
+               0,       {},
+               {},      {},
+               {}};
     std::string err;
     std::string md = results_markdown(bench_json(d), "", &err);
     ASSERT_FALSE(md.empty()) << err;

@@ -1,10 +1,13 @@
 // bench_json.cc - serialises runs, summary and goals; unmeasured figures become null.
 #include "bench_json.h"
 
+#include <algorithm>
+
 #include "host_timer_json.h"
 #include "latency_json.h"
 #include "machine_info.h"
 #include "pooled.h"
+#include "tcg_spec.h"
 
 namespace wfisbench {
 
@@ -110,6 +113,19 @@ json run_json(const RunResult &r) {
     const bool parsed = wfisvm::parse_scenario(r.plan.scenario, &spec, &err);
     j["host_timer"] = parsed ? wfisvm::host_timer_json(spec.host_timer) : json(nullptr);
     j["kicks"] = parsed ? json(wfisvm::kick_pattern_name(spec.kicks)) : json(nullptr);
+    if (r.backend == Backend::kQemuTcg || r.plan.backend == Backend::kQemuTcg) {
+        // The real-QEMU row: its build, policy and main loop, the guest's
+        // ping round trips, and the wfisleep glue's exit statistics.
+        TcgRow row;
+        std::string rerr;
+        const bool ok = parse_tcg_row(r.plan.governor, &row, &rerr);
+        j["ping_rtt_us"] = quant(r.ping_rtt_us);
+        j["qemu_tcg"] = {{"build", ok ? json(row.build) : json(nullptr)},
+                         {"policy", ok && !row.policy.empty() ? json(row.policy) : json(nullptr)},
+                         {"main_loop", ok ? json(row.ppoll ? "ppoll" : "noppoll") : json(nullptr)},
+                         {"waits_entered", opt(r.tcg_waits_entered)},
+                         {"wfisleep_stats", r.tcg_stats}};
+    }
     if (!r.wake_cdf.empty()) {
         json cdf = json::array();
         for (const auto &[us, frac] : r.wake_cdf) cdf.push_back({us, frac});
@@ -145,6 +161,12 @@ json bench_json(const BenchDoc &d) {
     b["wall_s"] = d.wall_s;
     b["exit_status"] = d.exit_status;
     b["flagged_blocks"] = d.flagged_blocks;
+    b["block_wall_s"] = d.block_wall_s;
+    b["block_qemu_tcg_wall_s"] = d.block_qemu_tcg_wall_s;
+    b["qemu_tcg"] = {{"seconds", d.opt.tcg_seconds},
+                     {"blocks", std::min(d.opt.tcg_repeat, d.opt.repeat)},
+                     {"full", d.opt.full},
+                     {"skipped_by_flag", d.opt.no_qemu_tcg}};
     doc["bench"] = b;
     doc["seed"] = d.opt.seed;
     json summary = json::array();
@@ -174,6 +196,13 @@ json bench_json(const BenchDoc &d) {
         s["disturbed_runs"] = g.disturbed;
         s["governor_return_p50_us"] = range(g.get(Metric::kGovReturnP50));
         s["governor_return_p99_us"] = range(g.get(Metric::kGovReturnP99));
+        if (g.backend == Backend::kQemuTcg) {
+            s["ping_rtt_p50_us"] = range(g.get(Metric::kPingP50));
+            s["ping_rtt_p99_us"] = range(g.get(Metric::kPingP99));
+            s["vcpu_threads_cpu_pct"] = range(g.get(Metric::kVcpuThreadCpu));
+            s["glue_waits_entered"] = range(g.get(Metric::kGlueWaits));
+            s["workload_cpu_error_pct"] = range(g.get(Metric::kWorkloadCpuError));
+        }
         // Pooled exact samples of every completed run: the distribution and
         // CDF points [[us, fraction <= us], ...] (for plots; the intervals
         // use the per-run percentiles).
@@ -206,6 +235,16 @@ json bench_json(const BenchDoc &d) {
         put("workload_cpu_vs_seed", "seed:max_us=100", Metric::kWorkloadCpu);
         put("key_vs_off", "off", key);
         put("key_vs_seed", "seed:max_us=100", key);
+        TcgRow row;
+        std::string rerr;
+        if (g.backend == Backend::kQemuTcg && parse_tcg_row(g.governor, &row, &rerr)) {
+            // Real QEMU: over the upstream build with the same main loop.
+            const std::string up = tcg_upstream_row(row);
+            ratios["upstream"] = up;
+            put("workload_cpu_vs_upstream", up.c_str(), Metric::kWorkloadCpu);
+            put("lateness_p50_vs_upstream", up.c_str(), Metric::kLateP50);
+            put("lateness_p99_vs_upstream", up.c_str(), Metric::kLateP99);
+        }
         s["ratios"] = ratios;
         summary.push_back(s);
     }

@@ -28,6 +28,8 @@ struct BenchDoc {
     int exit_status = 0;
     std::set<int> flagged_blocks;             // blocks holding a run flagged disturbed
     std::vector<GoalResult> goals_unflagged;  // goals without them (empty: none flagged)
+    // Wall time of each block's runs, and of its real-QEMU runs (s).
+    std::vector<double> block_wall_s, block_qemu_tcg_wall_s;
 };
 nlohmann::json bench_json(const BenchDoc &d);
 

@@ -32,7 +32,7 @@ struct GoalInfo {
 };
 
 struct GoalResult {
-    std::string id;  // "G1".."G4"
+    std::string id;  // "G1".."G4", "G6"
     std::string title;
     Verdict verdict = Verdict::kNotEvaluated;
     std::vector<std::string> missing;  // why not evaluated
@@ -57,8 +57,10 @@ Verdict combine(const std::vector<GoalCheck> &checks, const std::vector<std::str
 // NOT met, 4 when none is NOT met but some is inconclusive.
 int goals_exit_status(const std::vector<GoalResult> &goals);
 
-// Evaluates G1-G4. quick: every goal "not evaluated" (missing says why),
-// with the checks' point values shown.
-std::vector<GoalResult> evaluate_goals(const std::vector<Group> &groups, bool quick = false);
+// Evaluates G1-G4 and G6. quick: every goal "not evaluated" (missing says
+// why), with the checks' point values shown. tcg_missing: why the real-QEMU
+// rows did not run ("" when they could), G6's reason when it is not evaluated.
+std::vector<GoalResult> evaluate_goals(const std::vector<Group> &groups, bool quick = false,
+                                       const std::string &tcg_missing = "");
 
 }  // namespace wfisbench

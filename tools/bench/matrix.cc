@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "spec.h"
+#include "tcg_spec.h"
 
 namespace wfisbench {
 
@@ -47,6 +50,8 @@ const char *backend_name(Backend b) {
             return "qemu";
         case Backend::kSimulated:
             return "simulated";
+        case Backend::kQemuTcg:
+            return "qemu-tcg";
     }
     return "?";
 }
@@ -72,6 +77,7 @@ std::vector<std::string> peer_names() {
 }
 
 int scenario_vcpus(const std::string &scenario, int vcpus) {
+    if (is_tcg_scenario(scenario)) return tcg_scenario_vcpus(scenario, vcpus);
     wfisvm::ScenarioSpec s;
     std::string err;
     if (wfisvm::parse_scenario(scenario, &s, &err) && s.workload == wfisvm::Workload::kCompute)
@@ -123,6 +129,7 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
     std::vector<std::vector<std::string>> peers_for(opt.scenarios.size());
     if (opt.peers) {
         for (size_t si = 0; si < opt.scenarios.size(); si++) {
+            if (is_tcg_scenario(opt.scenarios[si])) continue;  // the Linux guest: no peers
             for (const auto &p : peer_names()) {
                 std::string why = peer_skip_reason(p, opt.scenarios[si], opt.vcpus, host);
                 if (why.empty())
@@ -133,14 +140,32 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
         }
     }
     // One block: every (scenario, governor or peer) pair once.
-    std::vector<RunPlan> block;
+    std::vector<RunPlan> block, tcg_block;
     for (size_t si = 0; si < opt.scenarios.size(); si++) {
         const std::string &sc = opt.scenarios[si];
         RunPlan base;
         base.scenario = sc;
         base.vcpus = scenario_vcpus(sc, opt.vcpus);
         base.seconds = opt.seconds;
+        if (is_tcg_scenario(sc)) {
+            // Real QEMU: its rows only, or a skip each when the builds or the guest are missing.
+            base.seconds = opt.tcg_seconds;
+            for (const auto &g : opt.governors) {
+                if (!is_tcg_row(g)) continue;
+                if (!host.tcg_missing.empty()) {
+                    m.skips.push_back({sc, g, host.tcg_missing});
+                    continue;
+                }
+                RunPlan p = base;
+                p.governor = p.vm_governor = g;
+                p.peer = true;
+                p.backend = Backend::kQemuTcg;
+                tcg_block.push_back(p);
+            }
+            continue;
+        }
         for (const auto &g : opt.governors) {
+            if (is_tcg_row(g)) continue;
             RunPlan p = base;
             p.governor = g;
             p.vm_governor = vm_governor_spec(g);
@@ -165,8 +190,10 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
     // slow drift and neighbour effects land on no governor in particular.
     SplitMix64 rng(opt.seed);
     int order = 0;
+    const int tcg_blocks = std::min(opt.tcg_repeat, opt.repeat);
     for (int r = 0; r < opt.repeat; r++) {
         std::vector<RunPlan> b = block;
+        if (r < tcg_blocks) b.insert(b.end(), tcg_block.begin(), tcg_block.end());
         for (size_t i = b.size(); i > 1; i--) std::swap(b[i - 1], b[rng.below(i)]);
         for (auto &p : b) {
             p.repeat = r;

@@ -16,6 +16,9 @@ struct HostFacts {
     bool guest = false;  // the guest kernel file exists
     std::string vm_path, guest_path, qemu_path;
     bool qemu = false;  // qemu_path is executable
+    // The real-QEMU rows: why they cannot run here ("" when they can; set
+    // by the caller after resolving the builds and the guest).
+    std::string tcg_missing;
 };
 HostFacts probe_host(const Options &opt);
 
@@ -33,7 +36,8 @@ std::vector<std::string> peer_names();
 std::string peer_skip_reason(const std::string &peer, const std::string &scenario, int vcpus,
                              const HostFacts &host);
 
-// vCPUs a scenario runs with: busy+idle for compute, else `vcpus`.
+// vCPUs a scenario runs with: busy+idle for compute, the vcpus key of a
+// linux-* scenario, else `vcpus`.
 int scenario_vcpus(const std::string &scenario, int vcpus);
 
 // The governor text handed to wfisleep-vm: the seed gets grace_ms=0 unless given.
@@ -47,6 +51,8 @@ uint64_t block_seed(uint64_t seed, int block);
 struct Matrix {
     // Blocks 0..K-1 in order; within each block every (scenario, governor or
     // peer) pair once, in a permutation drawn from opt.seed (order = index).
+    // Real-QEMU rows (qemu-tcg:... on linux-* scenarios) are in the first
+    // min(opt.tcg_repeat, K) blocks only, with opt.tcg_seconds.
     std::vector<RunPlan> runs;
     std::vector<Skip> skips;
 };

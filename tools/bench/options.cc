@@ -10,12 +10,16 @@
 #include <tuple>
 
 #include "spec.h"
+#include "tcg_spec.h"
 
 #ifndef WFISBENCH_DEFAULT_VM
 #define WFISBENCH_DEFAULT_VM ""
 #endif
 #ifndef WFISBENCH_DEFAULT_GUEST
 #define WFISBENCH_DEFAULT_GUEST ""
+#endif
+#ifndef WFISBENCH_SOURCE_DIR
+#define WFISBENCH_SOURCE_DIR "."
 #endif
 
 namespace wfisbench {
@@ -32,6 +36,20 @@ std::vector<std::string> default_governors() {
     return {"off", "seed:max_us=100", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"};
 }
 
+std::vector<std::string> default_tcg_scenarios(bool full) {
+    // G6's scenario: cyclictest at 1 kHz, one thread, at --vcpus (1 by default).
+    std::vector<std::string> s = {"linux-cyclictest:hz=1000"};
+    if (full)
+        s.insert(s.end(), {"linux-cyclictest:hz=1000,threads=4,vcpus=4", "linux-idle:vcpus=4",
+                           "linux-ping:rate=100"});
+    return s;
+}
+
+std::vector<std::string> default_tcg_rows() {
+    return {"qemu-tcg:upstream-noppoll", "qemu-tcg:wfisleep-noppoll:adaptive",
+            "qemu-tcg:upstream-ppoll", "qemu-tcg:wfisleep-ppoll:adaptive"};
+}
+
 std::string help_text() {
     std::string h =
         "usage: wfisleep-bench [--scenario S]... [--governor G]... [--seconds N] [--vcpus N]\n"
@@ -39,7 +57,9 @@ std::string help_text() {
         "                      [--json FILE] [--plot FILE] [--vm PATH] [--guest PATH] [--qemu "
         "PATH]\n"
         "                      [--host-timer linux|macos] [--kicks vector|qemu] [--reference G]\n"
-        "                      [--fail-on-goals]\n"
+        "                      [--fail-on-goals] [--no-qemu-tcg | --full] [--tcg-seconds N]\n"
+        "                      [--tcg-repeat K] [--tcg-qemu NAME=PATH]... [--tcg-kernel PATH]\n"
+        "                      [--tcg-initrd PATH]\n"
         "\n"
         "Runs K blocks; each block runs every (scenario, governor) pair once, each in a\n"
         "fresh real VM (wfisleep-vm --json), in a permutation drawn from --seed. Prints\n"
@@ -52,6 +72,13 @@ std::string help_text() {
     for (const auto &s : default_scenarios()) h += " " + s;
     h += "\n  governors:";
     for (const auto &g : default_governors()) h += " " + g;
+    h += "\n  real QEMU (TCG) scenarios:";
+    for (const auto &s : default_tcg_scenarios(false)) h += " " + s;
+    h += " (--full adds";
+    for (const auto &s : default_tcg_scenarios(true))
+        if (s != default_tcg_scenarios(false).front()) h += " " + s;
+    h += ")\n  real QEMU (TCG) rows:";
+    for (const auto &g : default_tcg_rows()) h += " " + g;
     h += "\n";
     h += fmt::format("  --seconds {} --repeat {} --vcpus {} --seed {}\n\n", Options{}.seconds,
                      Options{}.repeat, Options{}.vcpus, Options{}.seed);
@@ -97,6 +124,30 @@ std::string help_text() {
          "\n"
          "  --fail-on-goals  let the goals decide the exit status when every run\n"
          "                 completed (below)\n"
+         "\n"
+         "Real QEMU (qemu-system-aarch64 10.2, TCG, booting a stock arm64 Linux guest):\n"
+         "  rows qemu-tcg:BUILD[:POLICY] (given with --governor), BUILD one of\n"
+         "                 upstream-ppoll, upstream-noppoll, wfisleep-ppoll, wfisleep-noppoll;\n"
+         "                 POLICY adaptive or off, wfisleep builds only (WFISLEEP_POLICY in\n"
+         "                 QEMU's environment, with WFISLEEP_STATS=1). noppoll = QEMU's own\n"
+         "                 main-loop code where ppoll() is missing (ms timeouts), run on\n"
+         "                 Linux: not a Mac.\n"
+         "  scenarios (given with --scenario; they pair only with qemu-tcg rows):\n"
+         "                 linux-idle[:vcpus=N]\n"
+         "                 linux-cyclictest[:hz=H,threads=T,vcpus=N] (hz 1000, threads 1)\n"
+         "                 linux-ping[:rate=R,vcpus=N]               (rate 100 per s)\n"
+         "                 vcpus defaults to --vcpus\n"
+         "  --no-qemu-tcg  leave the real-QEMU rows out of the default matrix\n"
+         "  --full         add 4-vCPU cyclictest, 4-vCPU idle and ping to them\n"
+         "  --tcg-seconds N  each real-QEMU run's workload, whole seconds (1..3600;\n"
+         "                 default 5; boot adds about 5 s)\n"
+         "  --tcg-repeat K   real-QEMU rows run in the first min(K, --repeat) blocks\n"
+         "                 (1..1000; default 6, the fewest with a 95% interval)\n"
+         "  --tcg-qemu NAME=PATH  a build's qemu-system-aarch64 (repeatable); builds\n"
+         "                 not given come from scripts/qemu-tcg.sh build (cached builds\n"
+         "                 are reused; a cold cache builds QEMU, with its progress shown)\n"
+         "  --tcg-kernel PATH, --tcg-initrd PATH  the guest (default: scripts/qemu-tcg.sh\n"
+         "                 guest)\n"
          "\n"
          "Exit status: 0 every run completed with nothing lost; 1 a run failed (VM error,\n"
          "lost interrupts); 2 bad usage. Without --fail-on-goals the goals are reported,\n"
@@ -180,7 +231,9 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     for (auto [name, target] : {std::pair{"--peers", &peers_flag},
                                 {"--no-peers", &no_peers_flag},
                                 {"--quick", &o.quick},
-                                {"--fail-on-goals", &o.fail_on_goals}})
+                                {"--fail-on-goals", &o.fail_on_goals},
+                                {"--no-qemu-tcg", &o.no_qemu_tcg},
+                                {"--full", &o.full}})
         app.add_flag(name, *target)->disable_flag_override();
     auto *repeat_opt = app.add_option("--repeat", repeat);
     app.add_option("--scenario", o.scenarios);
@@ -196,6 +249,13 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     app.add_option("--host-timer", o.host_timer);
     app.add_option("--kicks", o.kicks);
     app.add_option("--reference", o.reference);
+    std::string tcg_seconds, tcg_repeat;
+    std::vector<std::string> tcg_qemu;
+    app.add_option("--tcg-seconds", tcg_seconds);
+    app.add_option("--tcg-repeat", tcg_repeat);
+    app.add_option("--tcg-qemu", tcg_qemu);
+    app.add_option("--tcg-kernel", o.tcg_kernel);
+    app.add_option("--tcg-initrd", o.tcg_initrd);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
@@ -217,18 +277,46 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
         return bad(
             fmt::format("unknown flag '{}'; accepted: --scenario --governor --seconds --vcpus "
                         "--repeat --quick --peers --no-peers --seed --json --plot --vm --guest "
-                        "--qemu --host-timer --kicks --reference --fail-on-goals --help",
+                        "--qemu --host-timer --kicks --reference --fail-on-goals --no-qemu-tcg "
+                        "--full --tcg-seconds --tcg-repeat --tcg-qemu --tcg-kernel --tcg-initrd "
+                        "--help",
                         flag));
     }
     std::string err;
     for (const auto &sc : o.scenarios) {
         wfisvm::ScenarioSpec spec;
-        if (!wfisvm::parse_scenario(sc, &spec, &err)) return bad("--scenario: " + err);
+        TcgScenario tspec;
+        if (is_tcg_scenario(sc) ? !parse_tcg_scenario(sc, &tspec, &err)
+                                : !wfisvm::parse_scenario(sc, &spec, &err))
+            return bad("--scenario: " + err);
     }
     for (const auto &g : o.governors) {
         wfisvm::GovernorSpec spec;
-        if (!wfisvm::parse_governor(g, &spec, &err)) return bad("--governor: " + err);
+        TcgRow row;
+        if (is_tcg_row(g) ? !parse_tcg_row(g, &row, &err) : !wfisvm::parse_governor(g, &spec, &err))
+            return bad("--governor: " + err);
     }
+    if (!tcg_seconds.empty() && !convert(tcg_seconds, 1, 3600, &o.tcg_seconds))
+        return bad(
+            fmt::format("--tcg-seconds '{}': need a whole number from 1 to 3600", tcg_seconds));
+    if (!tcg_repeat.empty() && !convert(tcg_repeat, 1, 1000, &o.tcg_repeat))
+        return bad(fmt::format("--tcg-repeat '{}': need an integer from 1 to 1000", tcg_repeat));
+    for (const auto &kv : tcg_qemu) {
+        const size_t eq = kv.find('=');
+        const std::string name = kv.substr(0, eq);
+        const auto &names = tcg_build_names();
+        if (eq == std::string::npos || eq + 1 == kv.size() ||
+            std::find(names.begin(), names.end(), name) == names.end())
+            return bad(fmt::format(
+                "--tcg-qemu '{}': need NAME=PATH, NAME one of upstream-ppoll, upstream-noppoll, "
+                "wfisleep-ppoll, wfisleep-noppoll",
+                kv));
+        o.tcg_qemu[name] = kv.substr(eq + 1);
+    }
+    for (const auto &[flag, path] :
+         {std::pair{"--tcg-kernel", &o.tcg_kernel}, {"--tcg-initrd", &o.tcg_initrd}})
+        if (app.count(flag) > 0 && path->empty()) return bad(fmt::format("{} needs a path", flag));
+    if (o.no_qemu_tcg && o.full) return bad("--full and --no-qemu-tcg contradict each other");
     if (!seconds.empty() && (seconds.find_first_not_of("0123456789.") != std::string::npos ||
                              !convert(seconds, 1e-9, 3600.0, &o.seconds)))
         return bad(fmt::format("--seconds '{}': need a number > 0 and <= 3600", seconds));
@@ -261,8 +349,64 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     if (peers_flag && no_peers_flag) return bad("--peers and --no-peers contradict each other");
     if (o.quick && !repeat_given) o.repeat = 3;
     o.default_matrix = o.scenarios.empty() && o.governors.empty();
-    if (o.scenarios.empty()) o.scenarios = default_scenarios();
-    if (o.governors.empty()) o.governors = default_governors();
+    if (o.no_qemu_tcg) {
+        for (const auto &sc : o.scenarios)
+            if (is_tcg_scenario(sc))
+                return bad(
+                    fmt::format("--no-qemu-tcg and --scenario '{}' contradict each other", sc));
+        for (const auto &g : o.governors)
+            if (is_tcg_row(g))
+                return bad(
+                    fmt::format("--no-qemu-tcg and --governor '{}' contradict each other", g));
+    }
+    // The real-QEMU rows pair only with the Linux guest's scenarios and the
+    // governors and peers only with the test bed's. What is not named comes
+    // from the defaults, for the side(s) the named ones are on.
+    {
+        const bool s_given = !o.scenarios.empty(), g_given = !o.governors.empty();
+        auto any = [](const std::vector<std::string> &v, bool (*pred)(const std::string &)) {
+            return std::any_of(v.begin(), v.end(), pred);
+        };
+        auto not_tcg_s = [](const std::string &x) { return !is_tcg_scenario(x); };
+        auto not_tcg_g = [](const std::string &x) { return !is_tcg_row(x); };
+        const bool tcg_named = any(o.scenarios, is_tcg_scenario) || any(o.governors, is_tcg_row);
+        const bool vm_named = std::any_of(o.scenarios.begin(), o.scenarios.end(), not_tcg_s) ||
+                              std::any_of(o.governors.begin(), o.governors.end(), not_tcg_g);
+        const bool want_vm = o.default_matrix || vm_named;
+        const bool want_tcg = (o.default_matrix && !o.no_qemu_tcg) || tcg_named;
+        if (!s_given) {
+            if (want_vm) o.scenarios = default_scenarios();
+            if (want_tcg)
+                for (const auto &x : default_tcg_scenarios(o.full)) o.scenarios.push_back(x);
+        }
+        if (!g_given) {
+            if (want_vm) o.governors = default_governors();
+            if (want_tcg)
+                for (const auto &x : default_tcg_rows()) o.governors.push_back(x);
+        }
+        // What was named must have a partner.
+        const bool tcg_s = any(o.scenarios, is_tcg_scenario), tcg_g = any(o.governors, is_tcg_row);
+        const bool vm_s = std::any_of(o.scenarios.begin(), o.scenarios.end(), not_tcg_s);
+        const bool vm_g = std::any_of(o.governors.begin(), o.governors.end(), not_tcg_g);
+        if (tcg_s && !tcg_g)
+            return bad(
+                "a linux-* scenario runs only with qemu-tcg:BUILD[:POLICY] rows; give one with "
+                "--governor");
+        if (tcg_g && !tcg_s)
+            return bad(
+                "qemu-tcg rows run only linux-* scenarios (linux-idle, linux-cyclictest, "
+                "linux-ping); give one with --scenario");
+        if (vm_s && !vm_g && !peers_flag)
+            return bad(
+                "the test bed's scenarios need a governor (or --peers); qemu-tcg rows run only "
+                "linux-* scenarios");
+        if (vm_g && !vm_s)
+            return bad(
+                "the test bed's governors run only its scenarios (idle, tickless, pingpong, "
+                "burst, compute); linux-* scenarios are for qemu-tcg rows");
+    }
+    if (o.tcg_script.empty())
+        o.tcg_script = std::string(WFISBENCH_SOURCE_DIR) + "/scripts/qemu-tcg.sh";
     o.peers = !no_peers_flag && (peers_flag || o.default_matrix);
     // The global defaults become explicit keys, so the scenario text in the
     // output and the JSON says what ran.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,15 @@ struct Options {
     // --fail-on-goals: the exit status says whether the goals were met
     // (goals_exit_status in goals.h).
     bool fail_on_goals = false;
+    // The real-QEMU rows (qemu-tcg:BUILD[:POLICY] in `governors`, linux-*
+    // scenarios in `scenarios`; tcg_spec.h). They pair only with each other.
+    bool no_qemu_tcg = false;  // --no-qemu-tcg: none in the default matrix
+    bool full = false;         // --full: the 4-vCPU, idle and ping rows too
+    int tcg_seconds = 5;       // --tcg-seconds: each real-QEMU run's workload
+    int tcg_repeat = 6;        // --tcg-repeat: the first min(this, K) blocks hold them
+    std::map<std::string, std::string> tcg_qemu;  // --tcg-qemu NAME=PATH
+    std::string tcg_kernel, tcg_initrd;           // --tcg-kernel, --tcg-initrd
+    std::string tcg_script;                       // scripts/qemu-tcg.sh
 };
 
 // `scenario` with ",key=value" (or ":key=value") appended when it does not
@@ -44,6 +54,10 @@ std::string scenario_with_default(const std::string &scenario, const std::string
 // The default matrix (about 7 minutes here with the default seconds/repeat).
 std::vector<std::string> default_scenarios();
 std::vector<std::string> default_governors();
+// The real-QEMU part of the default matrix: G6's scenario (with --full also
+// 4 vCPUs, idle and ping) and G6's four rows.
+std::vector<std::string> default_tcg_scenarios(bool full);
+std::vector<std::string> default_tcg_rows();
 
 // Outcome of parsing: exit_code -1 = run; 0 = printed help, exit 0;
 // 2 = bad usage, `message` holds the one-line error (no trailing newline).

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "tcg_spec.h"
+
 namespace wfisbench {
 
 const char *const kTailsNote =
@@ -53,6 +55,74 @@ std::string samples_per_run(const Group &g) {
     return fmt::format("{:.0f} ({:.0f})", n->median, missed ? missed->median : 0.0);
 }
 
+// One linux-* scenario's table: the real-QEMU rows.
+std::string tcg_table(const std::vector<Group> &groups, size_t i, size_t j, bool intervals,
+                      const std::string &commit) {
+    std::string out;
+    const std::string &sc = groups[i].scenario;
+    int blocks = 0;
+    bool ping = false;
+    for (size_t k = i; k < j; k++) {
+        for (const auto &bs : groups[k].blocks)
+            for (int b : bs) blocks = std::max(blocks, b + 1);
+        ping = ping || groups[k].get(Metric::kPingP50).has_value();
+    }
+    out += fmt::format(
+        "\n== {}  (real QEMU, TCG; {} vCPU{}, {:g} s workload x {} blocks{}; median (min-max) of "
+        "completed runs)\n",
+        sc, groups[i].vcpus, groups[i].vcpus == 1 ? "" : "s", groups[i].seconds, blocks,
+        commit.empty() ? "" : ", commit " + commit);
+    const int rw = intervals ? 25 : 12;
+    std::string head = fmt::format(
+        "{:<36} {:<8} {:>5} {:>4}  {:<18} {:<18} {:<10} {:<18} {:<18} {:<18} {:<18} {:<18} {:<12}",
+        "row", "loop", "ok", "dist", "host CPU %", "workload CPU %", "+- err", "vCPU thr CPU %",
+        "lat p50 us", "lat p90 us", "lat p99 us", "lat p99.9 us", "n/run");
+    if (ping) head += fmt::format(" {:<18} {:<18}", "ping p50 us", "ping p99 us");
+    head += fmt::format(" {:<16} {:>{}} {:>{}} {:>{}}", "glue waits", "wCPU/upstream", rw,
+                        "p50/upstream", rw, "p99/upstream", rw);
+    out += head + "\n";
+    std::vector<const Group *> with_stats;
+    for (size_t k = i; k < j; k++) {
+        const Group &g = groups[k];
+        TcgRow row;
+        std::string err;
+        const bool parsed = parse_tcg_row(g.governor, &row, &err);
+        const auto e = g.get(Metric::kWorkloadCpuError);
+        const auto n = g.get(Metric::kLateCount);
+        std::string p99 = fmt_range(g.get(Metric::kLateP99)),
+                    p999 = fmt_range(g.get(Metric::kLateP999));
+        if (g.approx) p999 += " ~";
+        std::string line = fmt::format(
+            "{:<36} {:<8} {:>5} {:>4}  {:<18} {:<18} {:<10} {:<18} {:<18} {:<18} {:<18} {:<18} "
+            "{:<12}",
+            g.governor, parsed ? (row.ppoll ? "ppoll" : "noppoll") : "?",
+            fmt::format("{}/{}", g.ok_runs, g.runs), g.disturbed, fmt_range(g.get(Metric::kCpu)),
+            fmt_range(g.get(Metric::kWorkloadCpu)), e ? "<= " + fmt_num(e->max) : "-",
+            fmt_range(g.get(Metric::kVcpuThreadCpu)), fmt_range(g.get(Metric::kLateP50)),
+            fmt_range(g.get(Metric::kLateP90)), p99, p999,
+            n ? fmt::format("{:.0f}", n->median) : "-");
+        if (ping)
+            line += fmt::format(" {:<18} {:<18}", fmt_range(g.get(Metric::kPingP50)),
+                                fmt_range(g.get(Metric::kPingP99)));
+        const auto waits = g.get(Metric::kGlueWaits);
+        line += fmt::format(" {:<16}", waits ? fmt_range(waits) : "-");
+        const std::string up = parsed ? tcg_upstream_row(row) : "";
+        auto r = [&](Metric m) {
+            if (!parsed || g.governor == up) return std::string("-");
+            return format_interval(paired_ratio(groups, g, up, m), intervals, blocks);
+        };
+        line += fmt::format(" {:>{}} {:>{}} {:>{}}", r(Metric::kWorkloadCpu), rw,
+                            r(Metric::kLateP50), rw, r(Metric::kLateP99), rw);
+        out += line + "\n";
+        if (!g.tcg_stats.empty()) with_stats.push_back(&g);
+    }
+    for (const Group *g : with_stats) {
+        out += fmt::format("  {}: wfisleep's stats at exit (last completed run):\n", g->governor);
+        for (const auto &l : g->tcg_stats) out += "    " + l + "\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string format_tables(const std::vector<Group> &groups, double seconds, int repeat,
@@ -60,11 +130,18 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
     std::string out;
     size_t i = 0;
     bool any_trap_loop = false, any_approx = false, any_disturbed = false, any_macos = false,
-         any_gov_return = false;
+         any_gov_return = false, any_tcg = false, any_vm = false;
     while (i < groups.size()) {
         size_t j = i;
         while (j < groups.size() && groups[j].scenario == groups[i].scenario) j++;
         const std::string &sc = groups[i].scenario;
+        if (is_tcg_scenario(sc)) {
+            out += tcg_table(groups, i, j, intervals, commit);
+            any_tcg = true;
+            i = j;
+            continue;
+        }
+        any_vm = true;
         bool any_wake = false, any_work = false, any_ret = false;
         for (size_t k = i; k < j; k++) {
             any_wake = any_wake || groups[k].get(Metric::kWakeP50).has_value();
@@ -129,16 +206,19 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         }
         i = j;
     }
-    out +=
-        "\nRatios: the row over `off` (or `seed:max_us=100`) on the same scenario, paired by "
-        "block; wCPU = workload CPU %,\n"
-        "p99 = timer lateness p99, wake50 = host raise-to-ack latency p50, work = busy-vCPU "
-        "work units/s.\n";
+    if (any_vm)
+        out +=
+            "\nRatios: the row over `off` (or `seed:max_us=100`) on the same scenario, paired by "
+            "block; wCPU = workload CPU %,\n"
+            "p99 = timer lateness p99, wake50 = host raise-to-ack latency p50, work = busy-vCPU "
+            "work units/s.\n";
+    else
+        out += "\n";
     if (intervals)
         out += std::string(kIntervalMethod) + "; [lo, hi] shown, none below 6 blocks.\n";
     else
         out += "--quick: ratios are Hodges-Lehmann estimates without intervals.\n";
-    out += kTailsNote;
+    if (any_vm) out += kTailsNote;
     if (any_gov_return)
         out +=
             "gov return = how late the governor's wait returned past its deadline (host clock, "
@@ -159,6 +239,20 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
         out +=
             "host=macos rows: the real Linux host plus a MODEL of macOS timer coalescing on every "
             "governor's bounded sleep, not a Mac measurement.\n";
+    if (any_tcg)
+        out +=
+            "Real QEMU (linux-* scenarios): lat = cyclictest's wake-up latency in the guest "
+            "(exact, "
+            "1 us histogram; ~ = a\n"
+            "percentile fell in its >= 20 ms overflow and shows its max); +- err = the largest "
+            "workload CPU error bound\n"
+            "over the runs (read lag at the MARK lines x cores / window); vCPU thr = QEMU's "
+            "'CPU n/TCG' threads; glue waits =\n"
+            "waits the wfisleep glue entered per run; ratios over the upstream build with the same "
+            "main loop, paired by block.\n"
+            "loop noppoll = QEMU's own main-loop code where ppoll() is missing (whole-ms "
+            "timeouts), "
+            "run on Linux: not a Mac.\n";
     if (any_disturbed)
         out +=
             "dist = runs flagged disturbed by the rule in docs/bench.md (wake-up probe, "

@@ -16,7 +16,8 @@ namespace wfisbench {
 using Quantiles = wfisvm::LatencyUs;
 
 // Which program runs the guest.
-enum class Backend { kKvm, kInkernel, kQemu, kSimulated };
+// kQemuTcg: a real qemu-system-aarch64 (TCG) running the arm64 Linux guest.
+enum class Backend { kKvm, kInkernel, kQemu, kSimulated, kQemuTcg };
 const char *backend_name(Backend b);
 
 // One planned run: scenario x governor x repeat. `governor` is what the table
@@ -83,6 +84,11 @@ struct RunResult {
     // The exact samples (ns) behind the two distributions, for pooling (not
     // in the JSON); empty when the runner had none.
     std::vector<int32_t> timer_samples_ns, wake_samples_ns;  // signed: early timer ticks < 0
+    // qemu-tcg rows: the guest's ping round trips, and the wfisleep glue's
+    // exit statistics (wfisleep builds with WFISLEEP_STATS=1).
+    std::optional<Quantiles> ping_rtt_us;
+    std::optional<int64_t> tcg_waits_entered;
+    std::vector<std::string> tcg_stats;
 };
 
 }  // namespace wfisbench

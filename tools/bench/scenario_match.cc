@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "spec.h"
+#include "tcg_spec.h"
 
 namespace wfisbench {
 
@@ -20,6 +21,8 @@ auto keys(const wfisvm::ScenarioSpec &s) {
 }  // namespace
 
 bool same_scenario(const std::string &a, const std::string &b) {
+    if (is_tcg_scenario(a) || is_tcg_scenario(b))
+        return is_tcg_scenario(a) && is_tcg_scenario(b) && same_tcg_scenario(a, b);
     wfisvm::ScenarioSpec sa, sb;
     std::string err;
     if (!wfisvm::parse_scenario(a, &sa, &err) || !wfisvm::parse_scenario(b, &sb, &err))

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "spec.h"
+#include "tcg_spec.h"
 
 namespace wfisbench {
 
@@ -57,6 +58,16 @@ const char *metric_label(Metric m) {
             return "timer lateness samples per run";
         case Metric::kLateMissed:
             return "missed ticks per run";
+        case Metric::kPingP50:
+            return "ping round trip p50 us";
+        case Metric::kPingP99:
+            return "ping round trip p99 us";
+        case Metric::kVcpuThreadCpu:
+            return "vCPU threads CPU %";
+        case Metric::kGlueWaits:
+            return "glue waits entered per run";
+        case Metric::kWorkloadCpuError:
+            return "workload CPU error bound %";
     }
     return "?";
 }
@@ -87,6 +98,7 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
             g.backend = r.backend;
             g.peer = r.plan.peer;
             g.vcpus = r.plan.vcpus;
+            g.seconds = r.plan.seconds;
             groups.push_back(g);
             it = groups.end() - 1;
         }
@@ -127,6 +139,18 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
             add(Metric::kGovReturnP99, l->p99);
         }
         add(Metric::kWorkRate, r.work_rate);
+        if (const auto &l = r.ping_rtt_us) {
+            add(Metric::kPingP50, l->p50);
+            add(Metric::kPingP99, l->p99);
+        }
+        if (r.backend == Backend::kQemuTcg && !r.vcpu_cpu_pct.empty()) {
+            double sum = 0;
+            for (double v : r.vcpu_cpu_pct) sum += v;
+            add(Metric::kVcpuThreadCpu, sum);
+        }
+        if (!r.tcg_stats.empty()) g.tcg_stats = r.tcg_stats;
+        if (r.tcg_waits_entered) add(Metric::kGlueWaits, static_cast<double>(*r.tcg_waits_entered));
+        add(Metric::kWorkloadCpuError, r.workload_cpu_error_pct);
         g.pooled_timer_ns.insert(g.pooled_timer_ns.end(), r.timer_samples_ns.begin(),
                                  r.timer_samples_ns.end());
         g.pooled_wake_ns.insert(g.pooled_wake_ns.end(), r.wake_samples_ns.begin(),
@@ -145,6 +169,8 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
 }
 
 Metric key_metric(const std::string &scenario) {
+    if (is_tcg_scenario(scenario))
+        return scenario.rfind("linux-ping", 0) == 0 ? Metric::kPingP50 : Metric::kLateP99;
     wfisvm::ScenarioSpec s;
     std::string err;
     if (!wfisvm::parse_scenario(scenario, &s, &err)) return Metric::kLateP99;

@@ -38,8 +38,15 @@ enum class Metric {
     kGovReturnP99,
     kLateCount,   // timer lateness samples per run: the n behind its percentiles
     kLateMissed,  // missed ticks among them
+    // Real-QEMU rows (qemu-tcg): ping round trips, the vCPU threads' CPU
+    // over the window (summed), the glue's waits entered, the window's error bound.
+    kPingP50,
+    kPingP99,
+    kVcpuThreadCpu,
+    kGlueWaits,
+    kWorkloadCpuError,
 };
-constexpr int kMetricCount = 18;
+constexpr int kMetricCount = 23;
 const char *metric_label(Metric m);  // e.g. "host CPU %"
 
 struct Group {
@@ -55,6 +62,8 @@ struct Group {
     std::vector<int> blocks[kMetricCount];     // the block (repeat) of each value
     // Every completed run's exact samples, pooled (CDFs; pooled.h).
     std::vector<int32_t> pooled_timer_ns, pooled_wake_ns;
+    double seconds = 0;                  // each run's length
+    std::vector<std::string> tcg_stats;  // qemu-tcg: the last completed run's glue stats lines
     std::optional<Range> get(Metric m) const;
     // The value of metric m in block b, if that run completed and measured it.
     std::optional<double> in_block(Metric m, int b) const;
