@@ -27,7 +27,8 @@ struct RunDelaySample {
 // none. A system call (or two on a thread's first call): never call it in a
 // busy loop's fast path, only around a block or at a clock gap. No
 // allocation by this code (the C++ runtime registers the per-thread file's
-// destructor once per thread). Owner thread.
+// destructor once per thread). Owner thread. The waiter reads it once at
+// its first wait, around each sleep that blocks, and at each busy-loop gap.
 RunDelaySample read_run_delay() noexcept;
 
 // The run-queue delay between two samples of one thread, in ns: b - a when

@@ -133,6 +133,12 @@ WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
     // The local signal was read at the end of the phase just before (a
     // sleep): it is the baseline of the next sleep as it stands.
     bool signal_fresh = false;
+    if (!have_signal_) {
+        // The first wait of this waiter (or no signal at all): a baseline for
+        // the gaps of its busy phases, once; later waits keep the reading of
+        // their latest sleep or gap.
+        (void)refresh_signal();
+    }
     out.ended_index = n;
     for (uint32_t i = 0; i < n; ++i) {
         const wfisleep_phase &ph = plan.phase[i];

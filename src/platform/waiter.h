@@ -129,8 +129,9 @@ class Waiter {
     // Whether a gap_ns clock gap of a busy loop was this thread waiting on a
     // run queue, by the local signal since its baseline: the run delay grew
     // by at least half the gap (schedstat), or an involuntary switch happened
-    // (getrusage). Without a signal, or without a baseline yet, the gap alone
-    // decides (true).
+    // (getrusage). Without a signal the gap alone decides (true). The
+    // baseline is taken at a waiter's first wait, then after each sleep and
+    // at each gap.
     bool gap_is_local(uint64_t gap_ns) noexcept;
 
     std::atomic<uint32_t> word_{kIdle};

@@ -24,7 +24,7 @@ struct AdaptiveParams {
     uint64_t advance_gain_div = 8;         // move 1/div of the error per sample (KVM: 8)
     uint64_t advance_dev_pct = 200;        // advance = mean + pct% of mean deviation
     uint64_t advance_outlier_ns = 200000;  // sample this far above the class's advance: outlier
-    uint64_t advance_outlier_pct = 200;    // ... or this % of the advance (0: absolute only)
+    uint64_t advance_outlier_pct = 50;     // ... or this % of the advance (0: absolute only)
     uint64_t advance_outlier_run = 4;      // this many outliers in a row are the new normal
     uint64_t advance_probe_div = 64;       // on-time wait without wake time: mean -= mean/div
     uint64_t late_ns = 2000;               // wait ending this long after the deadline is late
