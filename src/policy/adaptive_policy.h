@@ -81,7 +81,9 @@ const char *adaptive_params_error(const AdaptiveParams &p) noexcept;
 // before D when the first is expected to return at least split_ns early,
 // then a spin to D. Poll and spin phases carry WFISLEEP_PHASE_YIELD. Phase
 // ends are absolute, so an oversleep eats into what follows instead of
-// pushing the wait past D. While the contention gate is closed: no poll,
+// pushing the wait past D. A class pinned at its cap (its sleeps are late
+// even when they end a whole cap early) spins instead of sleeping, but for
+// one wait in pinned_probe_div. While the contention gate is closed: no poll,
 // one sleep, and a spin of at most contended_spin_ns; the gate sees every
 // wait (contention_gate.h), so plain sleeps reopen it on a quiet host.
 class AdaptivePolicy {
