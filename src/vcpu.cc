@@ -30,10 +30,15 @@ std::variant<std::monostate, SeedPolicy, AdaptivePolicy> make_policy(const wfisl
 }  // namespace
 
 wfisleep_vcpu::wfisleep_vcpu(const wfisleep_config &config, uint64_t now_ns) noexcept
-    : cfg(config), policy(make_policy(config, now_ns)), waiter(config.timer_slack_ns) {
+    : cfg(config),
+      policy(make_policy(config, now_ns)),
+      waiter(config.timer_slack_ns, config.adaptive.preempt_gap_ns) {
     if (const auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
         advance_ns.set(adaptive->advance_ns());
         poll_window_ns.set(adaptive->poll_window_ns());
+        for (uint32_t c = 0; c < wfisleep::LatenessClasses::kClasses; ++c) {
+            class_advance_ns[c].set(adaptive->classes().advance_ns(c));
+        }
     }
 }
 
@@ -98,6 +103,11 @@ void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
     late_wakes.set(adaptive->late_wakes());
     advance_ns.set(adaptive->advance_ns());
     poll_window_ns.set(adaptive->poll_window_ns());
+    // Only the classes this wait taught (at most two): a store each.
+    for (uint32_t m = adaptive->take_changed_classes(); m != 0; m &= m - 1) {
+        const auto c = static_cast<uint32_t>(__builtin_ctz(m));
+        class_advance_ns[c].set(adaptive->classes().advance_ns(c));
+    }
 }
 
 WaitOutcome wfisleep_vcpu::wait2(const wfisleep_plan2 &p) noexcept {
@@ -109,6 +119,7 @@ WaitOutcome wfisleep_vcpu::wait2(const wfisleep_plan2 &p) noexcept {
     sleep_ns.add(out.sleep_ns);
     spin_ns.add(out.spin_ns);
     preempted_ns.add(out.preempted_ns);
+    unconfirmed_gap_ns.add(out.unconfirmed_gap_ns);
     if (out.kicked) {
         kicks.add(1);
         if (out.kick_at_start) {
@@ -154,6 +165,15 @@ void wfisleep_vcpu::fill_stats(wfisleep_stats &s) const noexcept {
     s.stale_kicks = stale_kicks.get();
     s.entry_kicks = entry_kicks.get();
     s.preempted_ns = preempted_ns.get();
+    s.unconfirmed_gap_ns = unconfirmed_gap_ns.get();
+    s.advance_classes = 0;
+    s.reserved1 = 0;
+    if (std::holds_alternative<AdaptivePolicy>(policy)) {
+        s.advance_classes = wfisleep::LatenessClasses::kClasses;
+        for (uint32_t c = 0; c < wfisleep::LatenessClasses::kClasses; ++c) {
+            s.class_advance_ns[c] = class_advance_ns[c].get();
+        }
+    }
 }
 
 void outcome_from_wait(const WaitOutcome &w, wfisleep_outcome &o) noexcept {
@@ -168,7 +188,13 @@ void outcome_from_wait(const WaitOutcome &w, wfisleep_outcome &o) noexcept {
     full.preempted_ns = w.preempted_ns;
     for (uint32_t i = 0; i < WFISLEEP_MAX_PHASES; ++i) {
         full.wake_ns[i] = w.wake_ns[i];
+        full.begin_ns[i] = w.begin_ns[i];
+        full.run_delay_ns[i] = w.run_delay_ns[i];
     }
     const size_t n = o.size < sizeof full ? o.size : sizeof full;
     __builtin_memcpy(&o, &full, n);
 }
+
+static_assert(wfisleep::LatenessClasses::kClasses <= WFISLEEP_ADVANCE_CLASSES,
+              "wfisleep_stats.class_advance_ns has room for every class");
+static_assert(wfisleep::LatenessClasses::kClasses <= 32, "take_changed_classes is a 32-bit mask");

@@ -77,6 +77,8 @@ struct wfisleep_vcpu {
     OwnerCounter late_wakes;
     OwnerCounter advance_ns;
     OwnerCounter poll_window_ns;
+    OwnerCounter unconfirmed_gap_ns;
+    OwnerCounter class_advance_ns[wfisleep::LatenessClasses::kClasses];
 };
 
 // The outcome a library wait reports to done2, from the waiter's view.

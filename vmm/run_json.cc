@@ -45,6 +45,12 @@ std::string run_result_json(const RunResult &r) {
     for (const auto &c : r.vcpu_cpu_pct) cpus.push_back(opt(c));
     json gov = json::array();
     for (const auto &s : r.governor_stats) {
+        // Adaptive only (advance_classes > 0): the learned advance per class
+        // of sleep length, class 0 first.
+        json classes = json::array();
+        for (uint32_t c = 0; c < s.advance_classes && c < WFISLEEP_ADVANCE_CLASSES; ++c) {
+            classes.push_back(s.class_advance_ns[c]);
+        }
         gov.push_back(json{{"idle_calls", s.idle_calls},
                            {"sleeps", s.sleeps},
                            {"kicks", s.kicks},
@@ -58,7 +64,9 @@ std::string run_result_json(const RunResult &r) {
                            {"poll_window_ns", s.poll_window_ns},
                            {"stale_kicks", s.stale_kicks},
                            {"entry_kicks", s.entry_kicks},
-                           {"preempted_ns", s.preempted_ns}});
+                           {"preempted_ns", s.preempted_ns},
+                           {"unconfirmed_gap_ns", s.unconfirmed_gap_ns},
+                           {"class_advance_ns", classes}});
     }
     json slack = json::array();
     for (const auto &v : r.vcpu_timer_slack_ns) slack.push_back(opt(v));
@@ -149,6 +157,14 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
             st.stale_kicks = s.value("stale_kicks", uint64_t{0});
             st.entry_kicks = s.value("entry_kicks", uint64_t{0});
             st.preempted_ns = s.value("preempted_ns", uint64_t{0});
+            st.unconfirmed_gap_ns = s.value("unconfirmed_gap_ns", uint64_t{0});
+            if (s.contains("class_advance_ns")) {
+                for (const auto &v : s.at("class_advance_ns")) {
+                    if (st.advance_classes < WFISLEEP_ADVANCE_CLASSES) {
+                        st.class_advance_ns[st.advance_classes++] = v.get<uint64_t>();
+                    }
+                }
+            }
             r.governor_stats.push_back(st);
         }
         r.tsc_map_error_us = get_opt<double>(j, "tsc_map_error_us");

@@ -87,6 +87,9 @@ typedef struct wfisleep_plan {
     int strict;
 } wfisleep_plan;
 
+/* Room for per-class values in wfisleep_stats (the adaptive policy uses 13). */
+#define WFISLEEP_ADVANCE_CLASSES 16
+
 /* Per-vCPU counters. The caller sets size = sizeof(wfisleep_stats); the
  * library fills at most size bytes, so old callers keep working when fields
  * are appended. Fields only ever get appended. */
@@ -109,7 +112,25 @@ typedef struct wfisleep_stats {
     uint64_t stale_kicks;  /* kicks discarded by wfisleep_vcpu_trap_begin */
     uint64_t entry_kicks;  /* waits a kick ended before any phase ran (kick landed
                               after trap_begin, before the wait) */
-    uint64_t preempted_ns; /* time poll/spin phases saw lost to preemption */
+    uint64_t preempted_ns; /* time poll/spin phases saw lost to preemption (clock gaps
+                              the thread's local signal confirmed, see
+                              WFISLEEP_PHASE_YIELD) */
+    /* 0.3 (adaptive v3) */
+    uint64_t unconfirmed_gap_ns; /* busy-loop clock gaps the local signal did not
+                                    confirm (e.g. the host did not run this machine's
+                                    CPU): not preemption, not in preempted_ns */
+    uint32_t advance_classes;    /* adaptive: entries of class_advance_ns in use
+                                    (13); 0 for the other policies */
+    uint32_t reserved1;
+    /* adaptive: the learned wake-up advance of each class of sleep length, ns.
+     * Class c holds sleeps that start between 2^(14+c) and 2^(15+c) ns before
+     * their deadline (class 0 also everything shorter, the last class
+     * everything longer): about 16 us to 64 ms in octaves. Each value is the
+     * one planned with: mean oversleep + WFISLEEP_ADAPTIVE_ADVANCE_DEV_PCT% of
+     * its mean deviation, within the class's cap. Refreshed by the owner after
+     * each wait that taught the class something; read like the other fields
+     * (each entry atomically, entries possibly from different waits). */
+    uint64_t class_advance_ns[WFISLEEP_ADVANCE_CLASSES];
 } wfisleep_stats;
 
 /* ---- extensible plan and outcome (0.2) ---------------------------------- */
@@ -129,10 +150,16 @@ typedef struct wfisleep_stats {
     1u /* sleep only: a kick does not end it and stays \
           pending (the seed's g_usleep) */
 /* Poll or spin only: once the busy loop sees that its thread lost the CPU
- * (two consecutive clock reads more than 30 us apart), it stops spinning and
- * blocks, kickable, until the phase's end_ns: a contended core gets the time
- * back. The wait reports WFISLEEP_OUTCOME_PREEMPTED either way. An executor
- * that cannot tell may ignore the flag; the plan stays correct. (0.2) */
+ * to other work (two consecutive clock reads more than
+ * WFISLEEP_ADAPTIVE_PREEMPT_GAP_NS apart, 30 us by default, confirmed by the
+ * thread's local signal: on Linux its run-queue delay grew by at least half
+ * the gap, or, without schedstat, its involuntary context switches grew; on
+ * macOS there is no such signal and the gap alone counts), it stops spinning
+ * and blocks, kickable, until the phase's end_ns: a contended core gets the
+ * time back. The wait reports WFISLEEP_OUTCOME_PREEMPTED either way. A gap
+ * the signal does not confirm (a nested host that did not run this machine's
+ * CPU) keeps the loop spinning and is not a preemption. An executor that
+ * cannot tell may ignore the flag; the plan stays correct. (0.2) */
 #define WFISLEEP_PHASE_YIELD 2u
 
 /* One phase: runs from the previous phase's end (the plan's start_ns for the
@@ -161,6 +188,8 @@ typedef struct wfisleep_plan2 {
 #define WFISLEEP_OUTCOME_KICKED 1u        /* a kick ended the wait (and was consumed) */
 #define WFISLEEP_OUTCOME_KICK_AT_START 2u /* ... and was already pending when it began */
 #define WFISLEEP_OUTCOME_PREEMPTED 4u     /* the waiter saw its thread preempted */
+/* (PREEMPTED: a busy-loop clock gap confirmed by the thread's local signal
+ * where the platform has one; see WFISLEEP_PHASE_YIELD.) */
 
 /* How the wait for the last plan2 went, for wfisleep_vcpu_done2. The caller
  * sets size = sizeof(wfisleep_outcome) and zeroes what it does not know;
@@ -178,6 +207,18 @@ typedef struct wfisleep_outcome {
      * (same clock); 0 = not run, not a sleep, or unknown. Lets the adaptive
      * policy measure the oversleep of every sleep. */
     uint64_t wake_ns[WFISLEEP_MAX_PHASES];
+    /* 0.3 (adaptive v3). Per phase that ran: when it actually began (same
+     * clock; a phase begins when the one before it ended); 0 = unknown. The
+     * adaptive policy learns nothing from a sleep that began at or after its
+     * own end (it never blocked). */
+    uint64_t begin_ns[WFISLEEP_MAX_PHASES];
+    /* 0.3 (adaptive v3). Per sleep phase that blocked: how long the thread
+     * waited runnable on a run queue from just before the block to just after
+     * it returned, ns (Linux: the thread's schedstat run delay); 0 = none or
+     * unknown. The adaptive policy subtracts it from the sleep's lateness, so
+     * run-queue delay (other work on the core) is not learned as timer
+     * oversleep. */
+    uint64_t run_delay_ns[WFISLEEP_MAX_PHASES];
 } wfisleep_outcome;
 
 /* ---- version (0.2) ------------------------------------------------------ */

@@ -36,6 +36,29 @@ void Waiter::relax() const noexcept {
     }
 }
 
+RunDelaySample Waiter::refresh_signal() noexcept {
+    const RunDelaySample before = signal_;
+    if (hooks_ == nullptr) {
+        signal_ = read_run_delay();
+    } else {
+        signal_ = hooks_->run_delay != nullptr ? hooks_->run_delay(hooks_->ctx) : RunDelaySample{};
+    }
+    const bool had = have_signal_;
+    have_signal_ = signal_.source != RunDelaySource::none;
+    return had ? before : RunDelaySample{};
+}
+
+bool Waiter::gap_is_local(uint64_t gap_ns) noexcept {
+    const RunDelaySample base = refresh_signal();
+    if (signal_.source == RunDelaySource::none || base.source != signal_.source) {
+        return true;  // nothing to confirm with (macOS), or no baseline yet
+    }
+    if (signal_.source == RunDelaySource::schedstat) {
+        return run_delay_between(base, signal_) >= gap_ns / 2;
+    }
+    return signal_.value > base.value;  // an involuntary context switch
+}
+
 bool Waiter::consume_kick() noexcept {
     // Only kick() stores KICKED and only the owner stores IDLE/WAITING, so a
     // cheap load first keeps the common no-kick path free of a locked op.
@@ -55,12 +78,19 @@ bool Waiter::spin_until(uint64_t deadline_ns, WaitOutcome &out, bool &at_entry,
         }
         const uint64_t t = now();
         // A long gap between two reads of one loop is time the thread did not
-        // have the CPU; reported, so it is not mistaken for timer lateness.
-        if (prev != 0 && t > prev && t - prev > kPreemptGapNs) {
-            out.preempted_ns += t - prev;
-            if (yield_on_preempt && t < deadline_ns) {
-                yielded = true;
-                return false;
+        // have the CPU. It is a preemption (another task wanted this core)
+        // only when the thread's own signal says it waited on a run queue; on
+        // a nested host the outer hypervisor also stops this machine's CPU,
+        // and then nothing local is waiting for the core.
+        if (prev != 0 && t > prev && t - prev > preempt_gap_ns_) {
+            if (gap_is_local(t - prev)) {
+                out.preempted_ns += t - prev;
+                if (yield_on_preempt && t < deadline_ns) {
+                    yielded = true;
+                    return false;
+                }
+            } else {
+                out.unconfirmed_gap_ns += t - prev;
             }
         }
         prev = t;
@@ -100,6 +130,15 @@ WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
     // A kick found by the first kickable check of the wait was pending when
     // the wait began; policies must not read it as a well-timed wake.
     bool first_kickable = true;
+    // The local signal was read at the end of the phase just before (a
+    // sleep): it is the baseline of the next sleep as it stands.
+    bool signal_fresh = false;
+    if (!have_signal_) {
+        // The first wait of this waiter (or no signal at all): a baseline for
+        // the gaps of its busy phases, once; later waits keep the reading of
+        // their latest sleep or gap.
+        (void)refresh_signal();
+    }
     out.ended_index = n;
     for (uint32_t i = 0; i < n; ++i) {
         const wfisleep_phase &ph = plan.phase[i];
@@ -113,6 +152,19 @@ WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
         uint64_t *bucket = &out.spin_ns;
         WaitPhase kind = WaitPhase::spin;
         const bool forever = ph.kind == WFISLEEP_PHASE_SLEEP && ph.end_ns == WFISLEEP_FOREVER;
+        out.begin_ns[i] = t;
+        // A sleep that will block (its end is ahead) measures the thread's
+        // run-queue delay across the block: the slow path, next to the
+        // blocking system call. Busy phases never read it (only at a gap).
+        const bool blocks = ph.kind == WFISLEEP_PHASE_SLEEP && ph.end_ns > t;
+        RunDelaySample before{};
+        if (blocks) {
+            if (!signal_fresh) {
+                (void)refresh_signal();
+            }
+            before = signal_;
+        }
+        signal_fresh = false;
         if (ph.kind == WFISLEEP_PHASE_SLEEP) {
             kind = WaitPhase::sleep;
             bucket = &out.sleep_ns;
@@ -151,6 +203,11 @@ WaitOutcome Waiter::wait(const wfisleep_plan2 &plan) noexcept {
         out.end_ns = end;
         if (kind == WaitPhase::sleep) {
             out.wake_ns[i] = end;
+        }
+        if (blocks) {
+            (void)refresh_signal();
+            out.run_delay_ns[i] = run_delay_between(before, signal_);
+            signal_fresh = true;
         }
         if (kicked || forever) {
             out.kicked = kicked;

@@ -28,6 +28,8 @@ constexpr std::array<T, kAdaptiveTunableCount> kAdaptiveTunables{{
      "advance = mean oversleep + this percentage of its mean deviation"},
     {"WFISLEEP_ADAPTIVE_ADVANCE_OUTLIER_NS", &AdaptiveParams::advance_outlier_ns, 0, kSecond, "ns",
      "an oversleep this far above the current advance is an outlier and ignored"},
+    {"WFISLEEP_ADAPTIVE_ADVANCE_OUTLIER_PCT", &AdaptiveParams::advance_outlier_pct, 0, 100000, "%",
+     "... or more than this percentage of the advance above it, if less (0: OUTLIER_NS only)"},
     {"WFISLEEP_ADAPTIVE_ADVANCE_OUTLIER_RUN", &AdaptiveParams::advance_outlier_run, 1, 1000, "",
      "this many outliers in a row are accepted as the new normal"},
     {"WFISLEEP_ADAPTIVE_ADVANCE_PROBE_DIV", &AdaptiveParams::advance_probe_div, 1, 1 << 20, "",
@@ -57,11 +59,26 @@ constexpr std::array<T, kAdaptiveTunableCount> kAdaptiveTunables{{
      "share at or below which a contended vCPU polls and spins normally again"},
     {"WFISLEEP_ADAPTIVE_CONTENDED_SPIN_NS", &AdaptiveParams::contended_spin_ns, 0, kSecond, "ns",
      "longest spin before the deadline while contended"},
+    {"WFISLEEP_ADAPTIVE_PREEMPT_GAP_NS", &AdaptiveParams::preempt_gap_ns, 1000, kSecond, "ns",
+     "a busy loop's clock gap longer than this, confirmed by the thread's run delay, is a "
+     "preemption"},
+    {"WFISLEEP_ADAPTIVE_PINNED_PROBE_DIV", &AdaptiveParams::pinned_probe_div, 1, 65535, "",
+     "a class late even at its cap spins its waits, but sleeps one in div to probe (1: always "
+     "sleeps)"},
 }};
 
 constexpr uint64_t sat_add(uint64_t a, uint64_t b) {
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
+// How late a sleep woke that the timer is to blame for: its lateness past
+// the planned end, less the time the thread then waited on a run queue
+// (other runnable work on the core; the timer had fired by then).
+uint64_t timer_oversleep(uint64_t planned_end_ns, uint64_t woke_ns,
+                         uint64_t run_delay_ns) noexcept {
+    const uint64_t late = woke_ns > planned_end_ns ? woke_ns - planned_end_ns : 0;
+    return late - std::min(late, run_delay_ns);
+}
+
 LatenessParams lateness_params(const AdaptiveParams &p) noexcept {
     LatenessParams l;
     l.init_ns = p.advance_init_ns;
@@ -70,6 +87,7 @@ LatenessParams lateness_params(const AdaptiveParams &p) noexcept {
     l.gain_div = p.advance_gain_div;
     l.dev_pct = p.advance_dev_pct;
     l.outlier_ns = p.advance_outlier_ns;
+    l.outlier_pct = p.advance_outlier_pct;
     l.outlier_run = p.advance_outlier_run;
     l.probe_div = p.advance_probe_div;
     return l;
@@ -134,7 +152,8 @@ const AdaptiveRule *adaptive_params_broken_rule(const AdaptiveParams &p) noexcep
         return &kContention;
     }
     if (p.advance_gain_div == 0 || p.advance_probe_div == 0 || p.advance_outlier_run == 0 ||
-        p.poll_grow_start_ns == 0 || p.poll_grow_pct <= 100 || p.poll_shrink_pct >= 100) {
+        p.poll_grow_start_ns == 0 || p.poll_grow_pct <= 100 || p.poll_shrink_pct >= 100 ||
+        p.pinned_probe_div == 0) {
         return &kDivisors;
     }
     return nullptr;
@@ -173,6 +192,8 @@ AdaptiveParams repaired(AdaptiveParams p) noexcept {
         std::clamp<uint64_t>(p.contention_leave_pct, 0, p.contention_enter_pct);
     p.contended_spin_ns = std::clamp<uint64_t>(p.contended_spin_ns, 0, kSecond);
     p.sleep_min_ns = std::clamp<uint64_t>(p.sleep_min_ns, 0, kSecond);
+    p.pinned_probe_div = std::clamp<uint64_t>(p.pinned_probe_div, 1, 65535);
+    p.preempt_gap_ns = std::clamp<uint64_t>(p.preempt_gap_ns, 1000, kSecond);
     return p;
 }
 }  // namespace
@@ -234,8 +255,9 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
     if (!quiet) {
         a1 = std::min(a1, p_.contended_spin_ns);  // late rather than spin on a busy core
     }
-    // Sleep only when the sleep left after the advance is worth its cost.
-    if (rest > a1 && rest - a1 >= p_.sleep_min_ns) {
+    // Sleep only when the sleep left after the advance is worth its cost,
+    // and not in a class that is late even at its cap (but for its probes).
+    if (rest > a1 && rest - a1 >= p_.sleep_min_ns && !(quiet && spin_pinned(c1))) {
         last_class_ = c1;
         s1_ = n;
         s1_end_ns_ = deadline_ns - a1;
@@ -246,8 +268,10 @@ void AdaptivePolicy::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
         // lateness, as it is short) covers most of it instead of a spin.
         const uint64_t left = a1 - std::min(a1, classes_.mean_ns(c1));
         if (quiet && split_ok && p_.split_ns > 0 && left >= p_.split_ns) {
-            const uint64_t a2 = classes_.advance_ns(LatenessClasses::class_of(left));
-            if (left > a2 && left - a2 >= p_.sleep_min_ns) {
+            const uint32_t c2 = LatenessClasses::class_of(left);
+            const uint64_t a2 = classes_.advance_ns(c2);
+            // (A pinned class's second sleep would be late: spin instead.)
+            if (left > a2 && left - a2 >= p_.sleep_min_ns && !classes_.pinned(c2)) {
                 s2_ = n;
                 s2_end_ns_ = deadline_ns - a2;
                 ph[n++] = wfisleep_phase{WFISLEEP_PHASE_SLEEP, 0, s2_end_ns_};
@@ -319,45 +343,90 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     if (preempted) {
         return;  // the thread was not running: neither lateness nor kick timing
     }
+    learn_from_sleeps(o, kicked, end_ns);
+    adapt_poll_window(kicked, end_ns);
+}
 
-    // 1. Wake-up advance: what each sleep overslept by, into its class.
-    if (s1_ == kNone && !forever_ && !kicked && end_ns > sat_add(deadline_ns_, p_.late_ns)) {
-        ++late_wakes_;  // a spin-only wait that still ended late (a suspended host)
+AdaptivePolicy::SleepSeen AdaptivePolicy::see_sleep(const wfisleep_outcome &o, uint32_t phase,
+                                                    uint64_t planned_end, uint64_t planned_begin,
+                                                    uint64_t not_before,
+                                                    bool kicked) const noexcept {
+    SleepSeen s;
+    const uint64_t woke = o.wake_ns[phase];
+    if (woke == 0 || woke < not_before) {
+        return s;  // unknown (or from before this plan)
     }
-    if (s1_ != kNone) {
-        const uint64_t w1 = o.wake_ns[s1_] >= start_ns_ ? o.wake_ns[s1_] : 0;
-        if (w1 != 0) {
-            if (!(kicked && o.ended_in == s1_)) {
-                if (learn_) {
-                    classes_.learn(last_class_, w1 > s1_end_ns_ ? w1 - s1_end_ns_ : 0);
-                }
-                uint64_t last_woke = w1;
-                if (s2_ != kNone && o.wake_ns[s2_] >= w1 && !(kicked && o.ended_in == s2_)) {
-                    last_woke = o.wake_ns[s2_];
-                    // Only a second sleep that began before its end slept.
-                    if (learn_ && w1 < s2_end_ns_) {
-                        classes_.learn(LatenessClasses::class_of(deadline_ns_ - w1),
-                                       last_woke > s2_end_ns_ ? last_woke - s2_end_ns_ : 0);
-                    }
-                }
-                if (last_woke > deadline_ns_) {
-                    ++late_wakes_;
-                }
-            }
-        } else if (!kicked) {
-            if (end_ns > sat_add(deadline_ns_, p_.late_ns)) {
-                // Late: the spin was skipped, so the last sleep ended at end_ns.
-                ++late_wakes_;
-                if (learn_) {
-                    classes_.learn(last_class_, end_ns - last_sleep_end_ns());
-                }
-            } else if (learn_) {
-                classes_.probe_down(last_class_);
+    s.woke = true;
+    s.woke_ns = woke;
+    s.kicked = kicked && o.ended_in == phase;
+    const uint64_t began = o.begin_ns[phase];
+    s.began_ns = began >= start_ns_ && began <= woke ? began : planned_begin;
+    s.blocked = s.began_ns < planned_end;
+    s.timer_oversleep_ns = timer_oversleep(planned_end, woke, o.run_delay_ns[phase]);
+    return s;
+}
+
+void AdaptivePolicy::learn_oversleep(uint32_t c, uint64_t timer_oversleep_ns) noexcept {
+    if (!learn_) {
+        return;  // planned while contended: run-queue delay would pass for oversleep
+    }
+    classes_.learn(c, timer_oversleep_ns);
+    changed_classes_ |= 1U << c;
+}
+
+void AdaptivePolicy::learn_from_sleeps(const wfisleep_outcome &o, bool kicked,
+                                       uint64_t end_ns) noexcept {
+    if (s1_ == kNone) {
+        if (!forever_ && !kicked && end_ns > late_after_ns()) {
+            ++late_wakes_;  // a spin-only wait that still ended late (a suspended host)
+        }
+        return;
+    }
+    const uint64_t s1_planned_begin = poll_ ? poll_end_ns_ : start_ns_;
+    const SleepSeen first = see_sleep(o, s1_, s1_end_ns_, s1_planned_begin, start_ns_, kicked);
+    if (!first.woke) {
+        learn_without_wake_times(kicked, end_ns);
+        return;
+    }
+    if (first.kicked) {
+        return;  // a kick ended it: it says nothing about the timer
+    }
+    if (first.blocked) {
+        learn_oversleep(last_class_, first.timer_oversleep_ns);
+    }
+    uint64_t last_woke_ns = first.woke_ns;
+    if (s2_ != kNone) {
+        const SleepSeen second =
+            see_sleep(o, s2_, s2_end_ns_, first.woke_ns, first.woke_ns, kicked);
+        if (second.woke && !second.kicked) {
+            last_woke_ns = second.woke_ns;
+            if (second.blocked) {
+                learn_oversleep(LatenessClasses::class_of(deadline_ns_ - second.began_ns),
+                                second.timer_oversleep_ns);
             }
         }
     }
+    if (last_woke_ns > deadline_ns_) {
+        ++late_wakes_;
+    }
+}
 
-    // 2. Poll window: did a kick come, and when?
+void AdaptivePolicy::learn_without_wake_times(bool kicked, uint64_t end_ns) noexcept {
+    if (kicked) {
+        return;
+    }
+    if (end_ns > late_after_ns()) {
+        // Late: the spin was skipped, so the last sleep ended at end_ns.
+        ++late_wakes_;
+        learn_oversleep(last_class_, end_ns - last_sleep_end_ns());
+    } else if (learn_) {
+        // On time: the oversleep was at most the advance; probe downwards.
+        classes_.probe_down(last_class_);
+        changed_classes_ |= 1U << last_class_;
+    }
+}
+
+void AdaptivePolicy::adapt_poll_window(bool kicked, uint64_t end_ns) noexcept {
     if (!kicked) {
         shrink_poll();  // the timer (or nothing) ended the wait: no kick came
         return;
@@ -375,6 +444,14 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     } else {
         shrink_poll();  // too late for any window we allow
     }
+}
+
+bool AdaptivePolicy::spin_pinned(uint32_t c) noexcept {
+    return classes_.pinned(c) && !classes_.probe_due(c, p_.pinned_probe_div);
+}
+
+uint64_t AdaptivePolicy::late_after_ns() const noexcept {
+    return sat_add(deadline_ns_, p_.late_ns);
 }
 
 bool AdaptivePolicy::busy_ran(const wfisleep_outcome &o, bool kicked,

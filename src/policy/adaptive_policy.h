@@ -24,6 +24,7 @@ struct AdaptiveParams {
     uint64_t advance_gain_div = 8;         // move 1/div of the error per sample (KVM: 8)
     uint64_t advance_dev_pct = 200;        // advance = mean + pct% of mean deviation
     uint64_t advance_outlier_ns = 200000;  // sample this far above the class's advance: outlier
+    uint64_t advance_outlier_pct = 50;     // ... or this % of the advance (0: absolute only)
     uint64_t advance_outlier_run = 4;      // this many outliers in a row are the new normal
     uint64_t advance_probe_div = 64;       // on-time wait without wake time: mean -= mean/div
     uint64_t late_ns = 2000;               // wait ending this long after the deadline is late
@@ -43,10 +44,16 @@ struct AdaptiveParams {
     uint64_t contention_enter_pct = 25;  // at or above: stop polling, cap the spin
     uint64_t contention_leave_pct = 5;   // at or below: back to normal
     uint64_t contended_spin_ns = 10000;  // spin cap while contended
+    // A busy loop's clock gap longer than this, confirmed by the thread's
+    // local signal, is a preemption (the waiter's threshold).
+    uint64_t preempt_gap_ns = 30000;
+    // A class pinned at its cap spins its waits; one in this many sleeps
+    // anyway (a probe), so it notices when the host gets better (1: never spin).
+    uint64_t pinned_probe_div = 32;
 };
 
 // How many tunables adaptive_tunables() has.
-inline constexpr size_t kAdaptiveTunableCount = 20;
+inline constexpr size_t kAdaptiveTunableCount = 23;
 
 // Rows for every AdaptiveParams field (names start with WFISLEEP_ADAPTIVE_).
 std::span<const Tunable<AdaptiveParams>> adaptive_tunables() noexcept;
@@ -74,7 +81,9 @@ const char *adaptive_params_error(const AdaptiveParams &p) noexcept;
 // before D when the first is expected to return at least split_ns early,
 // then a spin to D. Poll and spin phases carry WFISLEEP_PHASE_YIELD. Phase
 // ends are absolute, so an oversleep eats into what follows instead of
-// pushing the wait past D. While the contention gate is closed: no poll,
+// pushing the wait past D. A class pinned at its cap (its sleeps are late
+// even when they end a whole cap early) spins instead of sleeping, but for
+// one wait in pinned_probe_div. While the contention gate is closed: no poll,
 // one sleep, and a spin of at most contended_spin_ns; the gate sees every
 // wait (contention_gate.h), so plain sleeps reopen it on a quiet host.
 class AdaptivePolicy {
@@ -91,14 +100,16 @@ class AdaptivePolicy {
     // The same decision in the 0.1 shape (never split).
     wfisleep_plan plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept;
 
-    // Outcome of the last plan: per-sleep wake times (0 = unknown), flags
-    // (KICKED, KICK_AT_START, PREEMPTED), end_ns, ended_in. Learns the
-    // oversleep of every sleep that really slept and was not ended by a
-    // kick, into its class; nothing from a wait that began with a pending
-    // kick or that saw its thread preempted (the latter only feeds the
-    // contention gate); no oversleep while the gate is closed. Without wake
-    // times an on-time wait only says "the oversleep was at most the
-    // advance", so that class's advance is probed downwards.
+    // Outcome of the last plan: per-sleep wake times, begin times and run
+    // delays (0 = unknown), flags (KICKED, KICK_AT_START, PREEMPTED),
+    // end_ns, ended_in. Learns the timer oversleep of every sleep that
+    // really slept (began before its planned end) and was not ended by a
+    // kick, into its class: how late it woke past its planned end, less the
+    // run-queue delay measured across it. Nothing from a wait that began
+    // with a pending kick or that saw its thread preempted (the latter only
+    // feeds the contention gate); no oversleep while the gate is closed.
+    // Without wake times an on-time wait only says "the oversleep was at
+    // most the advance", so that class's advance is probed downwards.
     void done2(const wfisleep_outcome &o) noexcept;
 
     // 0.1-style reports, for an executor that ran the 0.1 plan shape:
@@ -119,6 +130,14 @@ class AdaptivePolicy {
     uint32_t last_class() const noexcept { return last_class_; }
     const LatenessClasses &classes() const noexcept { return classes_; }
 
+    // Classes whose advance changed since the last call (bit c = class c),
+    // for a copy of every class's advance kept elsewhere; clears the set.
+    uint32_t take_changed_classes() noexcept {
+        const uint32_t m = changed_classes_;
+        changed_classes_ = 0;
+        return m;
+    }
+
     // The learned oversleep mean and mean deviation of the last plan's class.
     uint64_t oversleep_mean_ns() const noexcept { return classes_.mean_ns(last_class_); }
     uint64_t oversleep_dev_ns() const noexcept { return classes_.dev_ns(last_class_); }
@@ -132,9 +151,34 @@ class AdaptivePolicy {
     uint64_t last_sleep_end_ns() const noexcept {
         return s2_ != kNone ? s2_end_ns_ : s1_ != kNone ? s1_end_ns_ : poll_end_ns_;
     }
+    // What one sleep phase of the pending plan did, read from its outcome.
+    struct SleepSeen {
+        bool woke = false;     // it has a wake time (0: unknown or did not run)
+        bool kicked = false;   // a kick ended it
+        bool blocked = false;  // it began before its planned end, so it really slept
+        uint64_t began_ns = 0;
+        uint64_t woke_ns = 0;
+        uint64_t timer_oversleep_ns = 0;  // late past its planned end, less its run delay
+    };
+    // Sleep phase `phase` ending at planned_end: woke_ns must be at least
+    // not_before to count; planned_begin stands in for an unknown begin_ns.
+    SleepSeen see_sleep(const wfisleep_outcome &o, uint32_t phase, uint64_t planned_end,
+                        uint64_t planned_begin, uint64_t not_before, bool kicked) const noexcept;
+    // Done, step 1: the wake-up advance, from the sleeps' timer oversleep.
+    void learn_from_sleeps(const wfisleep_outcome &o, bool kicked, uint64_t end_ns) noexcept;
+    // ... when the executor did not report wake times.
+    void learn_without_wake_times(bool kicked, uint64_t end_ns) noexcept;
+    // One timer oversleep sample of class c (only while the gate was open).
+    void learn_oversleep(uint32_t c, uint64_t timer_oversleep_ns) noexcept;
+    // Done, step 2: the poll window, from whether and when a kick came.
+    void adapt_poll_window(bool kicked, uint64_t end_ns) noexcept;
     // Whether the wait of the pending plan ran a poll or spin loop (what the
     // contention gate can learn from), judged from its outcome.
     bool busy_ran(const wfisleep_outcome &o, bool kicked, uint64_t end_ns) const noexcept;
+    // Whether a wait of class c, which would sleep, spins instead: the class
+    // is pinned at its cap and this is not its probe (counts the wait).
+    bool spin_pinned(uint32_t c) noexcept;
+    uint64_t late_after_ns() const noexcept;  // the deadline + late_ns (saturating)
     void grow_poll() noexcept;
     void shrink_poll() noexcept;
 
@@ -144,6 +188,7 @@ class AdaptivePolicy {
     uint64_t poll_ns_;  // current poll window
     uint64_t late_wakes_ = 0;
     uint32_t last_class_ = 0;
+    uint32_t changed_classes_ = 0;  // see take_changed_classes
     // The plan awaiting done().
     bool pending_ = false;
     bool forever_ = false;  // no deadline: sleep until kicked

@@ -19,9 +19,8 @@ LatenessClasses::LatenessClasses(const LatenessParams &p) noexcept : p_(p), cls_
     if (p_.probe_div == 0) {
         p_.probe_div = 1;
     }
-    if (p_.outlier_run == 0) {
-        p_.outlier_run = 1;
-    }
+    p_.outlier_run = std::clamp<uint64_t>(p_.outlier_run, 1, UINT16_MAX);
+    p_.outlier_pct = std::clamp<uint64_t>(p_.outlier_pct, 0, 100000);
     p_.min_ns = std::clamp<uint64_t>(p_.min_ns, 0, p_.max_ns);
     const uint64_t init = std::clamp<uint64_t>(p_.init_ns, p_.min_ns, p_.max_ns);
     for (uint32_t c = 0; c < kClasses; ++c) {
@@ -55,6 +54,14 @@ void LatenessClasses::update_advance(Class &k, uint32_t c) const noexcept {
                                         p_.min_ns < cap ? p_.min_ns : cap, cap);
 }
 
+uint64_t LatenessClasses::outlier_bound_ns(uint32_t c) const noexcept {
+    const uint64_t adv = cls_[c < kClasses ? c : kClasses - 1].advance_ns;
+    // advance <= 1 s and pct <= 100000: no overflow.
+    const uint64_t rel = p_.outlier_pct == 0 ? p_.outlier_ns : adv * p_.outlier_pct / 100;
+    const uint64_t margin = rel < p_.outlier_ns ? rel : p_.outlier_ns;
+    return adv > UINT64_MAX - margin ? UINT64_MAX : adv + margin;
+}
+
 void LatenessClasses::learn(uint32_t c, uint64_t oversleep_ns) noexcept {
     if (c >= kClasses) {
         c = kClasses - 1;
@@ -62,7 +69,7 @@ void LatenessClasses::learn(uint32_t c, uint64_t oversleep_ns) noexcept {
     Class &k = cls_[c];
     // The class's own bound: far above what it has seen is an outlier (a
     // preemption, a host hiccup) until it keeps happening.
-    if (k.n >= kColdSamples && oversleep_ns > k.advance_ns + p_.outlier_ns) {
+    if (k.n >= kColdSamples && oversleep_ns > outlier_bound_ns(c)) {
         if (++k.outlier_run < p_.outlier_run) {
             return;
         }

@@ -14,6 +14,7 @@ struct LatenessParams {
     uint64_t gain_div = 8;         // steady-state smoothing: 1/div of each error
     uint64_t dev_pct = 200;        // advance = mean + pct% of the mean deviation
     uint64_t outlier_ns = 200000;  // a sample this far above the class's advance ...
+    uint64_t outlier_pct = 50;     // ... or this percentage of it (0: no relative bound) ...
     uint64_t outlier_run = 4;      // ... is ignored unless this many come in a row
     uint64_t probe_div = 64;       // an on-time wait without a wake time: mean -= mean/div
 };
@@ -56,8 +57,39 @@ class LatenessClasses {
     // shortest stays possible and keeps measuring (a class that only spun
     // would never learn again).
     uint64_t cap_ns(uint32_t c) const noexcept {
-        const uint64_t edge_cap = ((uint64_t{1} << kBaseShift) << c) / 4 * 3;
-        return edge_cap < p_.max_ns ? edge_cap : p_.max_ns;
+        const uint64_t edge = edge_cap_ns(c);
+        return edge < p_.max_ns ? edge : p_.max_ns;
+    }
+    // 3/4 of the shortest span in class c: the cap unless max_ns is lower.
+    static uint64_t edge_cap_ns(uint32_t c) noexcept {
+        return ((uint64_t{1} << kBaseShift) << c) / 4 * 3;
+    }
+
+    // Class c is pinned at its cap: its learned oversleep has reached (15/16
+    // of) the class's own cap, so a sleep of it returns late however early it
+    // is planned. Only a cap of the class's own span pins; a class held down
+    // by max_ns (the user's limit on the spin) keeps sleeping, and so does
+    // the open-ended last class (its waits can be any length). The policy
+    // spins a pinned class's waits, at most the class's span (under 8/3 of
+    // max_ns), and sleeps one in probe_div to notice when the host gets
+    // better.
+    bool pinned(uint32_t c) const noexcept {
+        if (c >= kClasses - 1) {
+            return false;
+        }
+        const Class &k = cls_[c];
+        const uint64_t edge = edge_cap_ns(c);
+        return k.n > 0 && edge <= p_.max_ns && k.mean_ns * 16 >= edge * 15;
+    }
+    // Counts one wait of pinned class c; true for one in every probe_div
+    // (that wait sleeps anyway: a probe).
+    bool probe_due(uint32_t c, uint64_t probe_div) noexcept {
+        Class &k = cls_[c];
+        if (++k.pinned_waits >= probe_div) {
+            k.pinned_waits = 0;
+            return true;
+        }
+        return false;
     }
 
     // How early a sleep of class c must end so that its return lands at the
@@ -69,7 +101,12 @@ class LatenessClasses {
     uint32_t samples(uint32_t c) const noexcept { return cls_[c].n; }
 
     // One measured oversleep (wake time - planned end) of a sleep of class c.
+    // Once the class has a few samples, one above its outlier bound (advance
+    // + the smaller of outlier_ns and outlier_pct% of the advance) is ignored
+    // unless outlier_run of them come in a row.
     void learn(uint32_t c, uint64_t oversleep_ns) noexcept;
+    // The outlier bound of class c (see learn).
+    uint64_t outlier_bound_ns(uint32_t c) const noexcept;
     // A wait of class c that ended on time without a known wake time: the
     // oversleep was at most the advance; move the mean down a little.
     void probe_down(uint32_t c) noexcept;
@@ -79,8 +116,9 @@ class LatenessClasses {
         uint64_t mean_ns;
         uint64_t dev_ns;
         uint64_t advance_ns;
-        uint32_t n;            // samples taken, saturating
-        uint32_t outlier_run;  // outliers in a row
+        uint32_t n;             // samples taken, saturating
+        uint16_t outlier_run;   // outliers in a row (at most outlier_run <= 1000)
+        uint16_t pinned_waits;  // waits while pinned since the last probe
     };
     int64_t step(int64_t err, uint32_t n) const noexcept;
     void update_advance(Class &k, uint32_t c) const noexcept;

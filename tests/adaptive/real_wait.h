@@ -32,6 +32,18 @@ struct Outcome2 {
     wfisleep_outcome o{};
     uint64_t busy_ns = 0;     // time spent spinning in poll and spin phases
     uint32_t sleeps_run = 0;  // sleep phases that really blocked (a wake-up each)
+    uint64_t parks = 0;       // blocks on the fake clock (sleeps, yields)
+    uint64_t unconfirmed_gap_ns = 0;
+};
+
+// What the scheduler does to the waiting thread beyond the timer's law: the
+// local signal the waiter can read, run-queue delay after each timed
+// block's wake-up (seen by that signal), and whether a preemption jump is
+// run-queue delay (local) or the host not running this machine's CPU.
+struct Sched {
+    wfisleep::platform::RunDelaySource signal = wfisleep::platform::RunDelaySource::none;
+    uint64_t wake_run_delay = 0;
+    bool preempt_local = true;
 };
 
 // One waiter on one fake clock; a test keeps one per policy under test or
@@ -48,7 +60,8 @@ class RealWait {
     // preempt_ns at the first busy-loop step at or after preempt_at.
     WaitOutcome run(uint64_t now, uint64_t kick_at, std::function<uint64_t(uint64_t)> law,
                     const std::function<WaitOutcome(Waiter &)> &wait,
-                    uint64_t preempt_at = UINT64_MAX, uint64_t preempt_ns = 0) {
+                    uint64_t preempt_at = UINT64_MAX, uint64_t preempt_ns = 0,
+                    const Sched &sched = {}) {
         law_ = std::move(law);
         FakeClock clk;
         clk.t = now;
@@ -60,6 +73,9 @@ class RealWait {
         clk.kick_at = kick_at;
         clk.jump_at_ns = preempt_ns > 0 ? preempt_at : UINT64_MAX;
         clk.jump_ns = preempt_ns;
+        clk.signal = sched.signal;
+        clk.wake_run_delay = sched.wake_run_delay;
+        clk.jump_local = sched.preempt_local;
         const WaitHooks hooks = clk.hooks();
         (void)waiter_.discard_kick();  // nothing left from an earlier wait
         clk.kick_if_due();
@@ -100,15 +116,18 @@ inline Outcome execute(const wfisleep_plan &p, uint64_t now, uint64_t kick_at,
 // library would hand to done2 after it.
 template <typename Law>
 Outcome2 execute2(const wfisleep_plan2 &p, uint64_t kick_at, Law law,
-                  uint64_t preempt_at = UINT64_MAX, uint64_t preempt_ns = 0) {
+                  uint64_t preempt_at = UINT64_MAX, uint64_t preempt_ns = 0,
+                  const Sched &sched = {}) {
     RealWait rw;
     const WaitOutcome w = rw.run(
         p.start_ns, kick_at, law, [&](Waiter &waiter) { return waiter.wait(p); }, preempt_at,
-        preempt_ns);
+        preempt_ns, sched);
     Outcome2 r;
     r.o.size = sizeof r.o;
     outcome_from_wait(w, r.o);
     r.busy_ns = w.poll_ns + w.spin_ns;
+    r.parks = rw.parks();
+    r.unconfirmed_gap_ns = w.unconfirmed_gap_ns;
     // Sleep phases that began before their end and were not ended by a kick.
     for (uint32_t i = 0; i < p.nphases && i < WFISLEEP_MAX_PHASES; ++i) {
         if (p.phase[i].kind != WFISLEEP_PHASE_SLEEP || w.wake_ns[i] == 0 ||

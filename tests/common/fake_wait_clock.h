@@ -37,10 +37,45 @@ struct FakeClock {
     uint64_t busy_since = 0;  // 0: not busy since the last park
     uint64_t relaxes = 0;
     uint64_t parks = 0;
+    // The thread's local signal (WaitHooks::run_delay). none: no signal (as
+    // on macOS), so a jump counts as a preemption by itself. A jump is run-
+    // queue delay (jump_local: another task had the core, the signal grows by
+    // it, or by one involuntary switch) or not (the host did not run this
+    // machine's CPU: the signal stays). wake_run_delay: after every timed
+    // block's wake-up the thread waits this long on a run queue, which the
+    // signal also sees (the clock moves on by it).
+    RunDelaySource signal = RunDelaySource::none;
+    bool jump_local = true;
+    uint64_t wake_run_delay = 0;
+    uint64_t run_delay_ns = 0;  // the schedstat counter
+    uint64_t involuntary = 0;   // the getrusage counter
+    uint64_t signal_reads = 0;
 
     WaitHooks hooks() {
-        return WaitHooks{&FakeClock::now, &FakeClock::park, &FakeClock::sleep_until,
-                         &FakeClock::relax, this};
+        return WaitHooks{&FakeClock::now,
+                         &FakeClock::park,
+                         &FakeClock::sleep_until,
+                         &FakeClock::relax,
+                         this,
+                         &FakeClock::read_signal};
+    }
+    static RunDelaySample read_signal(void *c) {
+        auto *f = static_cast<FakeClock *>(c);
+        ++f->signal_reads;
+        switch (f->signal) {
+            case RunDelaySource::schedstat:
+                return {f->signal, f->run_delay_ns};
+            case RunDelaySource::involuntary_switches:
+                return {f->signal, f->involuntary};
+            case RunDelaySource::none:
+                break;
+        }
+        return {};
+    }
+    // The thread waits delay_ns on a run queue.
+    void queue_for(uint64_t delay_ns) {
+        t = sat_add(t, delay_ns);
+        run_delay_ns += delay_ns;
     }
     static uint64_t sat_add(uint64_t a, uint64_t b) {
         return a > UINT64_MAX - b ? UINT64_MAX : a + b;
@@ -66,6 +101,7 @@ struct FakeClock {
         if (f->kick_target != nullptr && f->kick_at < wake) {
             f->t = f->kick_at > f->t ? f->kick_at : f->t;
             f->kick_if_due();
+            f->queue_for(f->wake_run_delay);
             return;
         }
         if (deadline == WFISLEEP_FOREVER) {
@@ -76,6 +112,7 @@ struct FakeClock {
             return;
         }
         f->t = wake > f->t ? wake : f->t;
+        f->queue_for(f->wake_run_delay);
     }
     static void sleep_until(void *c, uint64_t deadline) {
         auto *f = static_cast<FakeClock *>(c);
@@ -83,6 +120,7 @@ struct FakeClock {
         const uint64_t wake = sat_add(deadline, f->late(deadline > f->t ? deadline - f->t : 0));
         f->t = wake > f->t ? wake : f->t;
         f->kick_if_due();  // lands during the strict sleep: stays pending
+        f->queue_for(f->wake_run_delay);
     }
     static void relax(void *c) {
         auto *f = static_cast<FakeClock *>(c);
@@ -96,6 +134,10 @@ struct FakeClock {
         if (++f->relaxes == f->jump_at_relax || f->t >= f->jump_at_ns) {
             f->jump_at_ns = UINT64_MAX;
             f->t += f->jump_ns;
+            if (f->jump_local) {
+                f->run_delay_ns += f->jump_ns;
+                ++f->involuntary;
+            }
         }
         f->kick_if_due();
     }

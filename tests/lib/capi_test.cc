@@ -161,4 +161,52 @@ TEST(CApi, AdaptiveNeverWaitsWithWork) {
     wfisleep_config_free(a);
 }
 
+// Adaptive v3 through the C API: a done2 outcome carrying a sleep's begin,
+// wake time and run delay teaches its class the timer oversleep only (40 us
+// late, 25 us of it on a run queue: 15 us), and the stats export every
+// class's advance; other policies export none.
+TEST(CApi, StatsExportEveryClassAdvanceLearnedFromTimerOversleep) {
+    wfisleep_config *a = parse("WFISLEEP_POLICY=adaptive");
+    wfisleep_vcpu *v = wfisleep_vcpu_new(a, 0);
+    const uint64_t now = 1000000000;  // the embedder's own clock
+    wfisleep_plan2 p{};
+    p.size = sizeof p;
+    ASSERT_EQ(wfisleep_vcpu_plan2(v, now, 0, now + 200000, &p), 0);
+    ASSERT_EQ(p.nphases, 2u);
+    ASSERT_EQ(p.phase[0].kind, static_cast<uint32_t>(WFISLEEP_PHASE_SLEEP));
+    wfisleep_outcome o{};
+    o.size = sizeof o;
+    o.begin_ns[0] = now;
+    o.wake_ns[0] = p.phase[0].end_ns + 40000;
+    o.run_delay_ns[0] = 25000;
+    o.begin_ns[1] = o.wake_ns[0];
+    o.end_ns = o.wake_ns[0];
+    o.ended_in = 2;
+    wfisleep_vcpu_done2(v, &o);
+    wfisleep_stats s{};
+    s.size = sizeof s;
+    wfisleep_vcpu_stats(v, &s);
+    ASSERT_EQ(s.advance_classes, 13u);
+    const uint32_t c = 3;  // 200 us before the deadline: 131-262 us
+    EXPECT_EQ(s.class_advance_ns[c], 15000u);
+    EXPECT_EQ(s.advance_ns, 15000u);
+    for (uint32_t k = 0; k < s.advance_classes; ++k) {
+        if (k != c) {
+            EXPECT_EQ(s.class_advance_ns[k], 10000u) << k;  // ADVANCE_INIT_NS
+        }
+    }
+    wfisleep_vcpu_free(v);
+    wfisleep_config_free(a);
+
+    wfisleep_config *seed = parse("HVF_WFI_SLEEP=100");
+    wfisleep_vcpu *w = wfisleep_vcpu_new(seed, 0);
+    wfisleep_stats t{};
+    t.size = sizeof t;
+    wfisleep_vcpu_stats(w, &t);
+    EXPECT_EQ(t.advance_classes, 0u);
+    EXPECT_EQ(t.class_advance_ns[0], 0u);
+    wfisleep_vcpu_free(w);
+    wfisleep_config_free(seed);
+}
+
 }  // namespace

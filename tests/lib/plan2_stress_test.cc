@@ -81,7 +81,8 @@ struct PreemptingClock {
     std::minstd_rand rng{5};
     Parker parker{kLeewayKeep};
 
-    WaitHooks hooks() { return WaitHooks{&now, &park, &sleep_until, &relax, this}; }
+    // No local signal: a clock gap alone counts as a preemption here.
+    WaitHooks hooks() { return WaitHooks{&now, &park, &sleep_until, &relax, this, nullptr}; }
     static uint64_t now(void *c) { return now_ns() + static_cast<PreemptingClock *>(c)->offset; }
     static void park(void *c, std::atomic<uint32_t> *word, uint32_t expected, uint64_t deadline) {
         auto *self = static_cast<PreemptingClock *>(c);

@@ -155,5 +155,141 @@ TEST(WaiterFakeClock, DiscardKickDropsOnlyAPendingKick) {
     EXPECT_EQ(o.end_ns, t0 + 100000);
 }
 
+// Each phase reports when it began, and a sleep that blocked reports the
+// thread's run-queue delay across its block (read on either side of it):
+// here 40 us on a run queue after the timer woke it.
+TEST(WaiterFakeClock, ASleepReportsItsBeginAndTheRunDelayAfterItsWake) {
+    FakeClock clk;
+    clk.oversleep = 5000;
+    clk.wake_run_delay = 40000;
+    clk.signal = RunDelaySource::schedstat;
+    const WaitHooks h = clk.hooks();
+    Waiter w;
+    w.set_hooks_for_testing(&h);
+    const uint64_t t0 = clk.t;
+    const WaitOutcome o = w.wait(plan_of(t0, {{WFISLEEP_PHASE_POLL, 0, t0 + 20000},
+                                              {WFISLEEP_PHASE_SLEEP, 0, t0 + 200000},
+                                              {WFISLEEP_PHASE_SPIN, 0, t0 + 300000}}));
+    EXPECT_EQ(o.begin_ns[0], t0);
+    EXPECT_GE(o.begin_ns[1], t0 + 20000);
+    EXPECT_LT(o.begin_ns[1], t0 + 20000 + 2 * clk.spin_step);
+    EXPECT_EQ(o.wake_ns[1], t0 + 200000 + 5000 + 40000);
+    EXPECT_EQ(o.run_delay_ns[1], 40000u);
+    EXPECT_EQ(o.run_delay_ns[0], 0u) << "busy phases measure none";
+    EXPECT_EQ(o.begin_ns[2], o.wake_ns[1]);
+    EXPECT_EQ(clk.signal_reads, 3u) << "the first wait's baseline, then once on either side of "
+                                       "the block; never in a loop";
+    // Without schedstat (involuntary switches only) the delay is unknown: 0.
+    FakeClock rusage;
+    rusage.wake_run_delay = 40000;
+    rusage.signal = RunDelaySource::involuntary_switches;
+    const WaitHooks hr = rusage.hooks();
+    w.set_hooks_for_testing(&hr);
+    const uint64_t t1 = rusage.t;
+    const WaitOutcome q = w.wait(plan_of(t1, {{WFISLEEP_PHASE_SLEEP, 0, t1 + 200000}}));
+    EXPECT_EQ(q.run_delay_ns[0], 0u);
+}
+
+// A busy loop reads the signal only at a clock gap, not per iteration, and
+// a sleep whose end has passed (skipped) reads nothing either.
+TEST(WaiterFakeClock, TheSignalIsReadOnlyAroundABlockOrAtAGap) {
+    FakeClock clk;
+    clk.signal = RunDelaySource::schedstat;
+    const WaitHooks h = clk.hooks();
+    Waiter w;
+    w.set_hooks_for_testing(&h);
+    (void)w.wait(plan_of(clk.t, {{WFISLEEP_PHASE_SLEEP, 0, clk.t + 1000}}));  // a first wait
+    const uint64_t reads = clk.signal_reads;
+    const uint64_t t0 = clk.t;
+    (void)w.wait(plan_of(t0, {{WFISLEEP_PHASE_POLL, WFISLEEP_PHASE_YIELD, t0 + 500000},
+                              {WFISLEEP_PHASE_SLEEP, 0, t0 + 400000},
+                              {WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, t0 + 900000}}));
+    EXPECT_GT(clk.relaxes, 10000u);
+    EXPECT_EQ(clk.signal_reads, reads);
+    EXPECT_EQ(clk.parks, 1u) << "the first wait's sleep only";
+}
+
+// The preemption rule: a clock gap in a YIELD phase blocks the rest of the
+// phase and counts as a preemption only when the thread's own signal
+// confirms it (run delay grew by at least half the gap, or an involuntary
+// switch happened). A gap the signal does not explain - the host did not
+// run this machine's CPU - is reported apart and the loop keeps spinning.
+// Without any signal (macOS) the gap alone decides, as before.
+TEST(WaiterFakeClock, AGapIsAPreemptionOnlyWhenTheLocalSignalConfirmsIt) {
+    struct Case {
+        RunDelaySource signal;
+        bool local;
+        bool preempted;
+    };
+    const Case cases[] = {
+        {RunDelaySource::schedstat, true, true},
+        {RunDelaySource::schedstat, false, false},
+        {RunDelaySource::involuntary_switches, true, true},
+        {RunDelaySource::involuntary_switches, false, false},
+        {RunDelaySource::none, false, true},
+    };
+    for (const Case &c : cases) {
+        FakeClock clk;
+        clk.signal = c.signal;
+        clk.jump_local = c.local;
+        clk.jump_at_relax = 10;
+        clk.jump_ns = 100000;
+        const WaitHooks h = clk.hooks();
+        Waiter w;
+        w.set_hooks_for_testing(&h);
+        // A first sleep gives the signal its baseline (as a wait's sleep
+        // does before its spin tail).
+        const uint64_t t0 = clk.t;
+        const WaitOutcome o =
+            w.wait(plan_of(t0, {{WFISLEEP_PHASE_SLEEP, 0, t0 + 100000},
+                                {WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, t0 + 1000000}}));
+        const auto sig = static_cast<int>(c.signal);
+        if (c.preempted) {
+            EXPECT_GE(o.preempted_ns, 100000u) << sig << " " << c.local;
+            EXPECT_EQ(o.unconfirmed_gap_ns, 0u) << sig;
+            EXPECT_EQ(clk.parks, 2u) << "the sleep, then the rest of the spin";
+        } else {
+            EXPECT_EQ(o.preempted_ns, 0u) << sig;
+            EXPECT_GE(o.unconfirmed_gap_ns, 100000u) << sig;
+            EXPECT_EQ(clk.parks, 1u) << "kept spinning after the gap";
+        }
+        EXPECT_GE(o.end_ns, t0 + 1000000);
+    }
+}
+
+// The run delay a gap needs to be confirmed: at least half of it.
+TEST(WaiterFakeClock, ARunDelayShorterThanHalfTheGapDoesNotConfirmIt) {
+    for (uint64_t delay : {40000u, 60000u}) {
+        FakeClock clk;
+        clk.signal = RunDelaySource::schedstat;
+        clk.jump_local = false;
+        clk.jump_at_relax = 10;
+        clk.jump_ns = 100000;
+        const WaitHooks h = clk.hooks();
+        Waiter w;
+        w.set_hooks_for_testing(&h);
+        const uint64_t t0 = clk.t;
+        (void)w.wait(plan_of(t0, {{WFISLEEP_PHASE_SLEEP, 0, t0 + 10000}}));  // the baseline
+        clk.run_delay_ns += delay;  // part of the coming gap was run-queue delay
+        const uint64_t t1 = clk.t;
+        const WaitOutcome o = w.wait(plan_of(t1, {{WFISLEEP_PHASE_SPIN, 0, t1 + 1000000}}));
+        EXPECT_EQ(o.preempted_ns > 0, delay > 50100u) << delay;  // the gap is 100 us + a step
+    }
+}
+
+// The gap threshold is the waiter's (WFISLEEP_ADAPTIVE_PREEMPT_GAP_NS).
+TEST(WaiterFakeClock, TheGapThresholdIsConfigurable) {
+    for (uint64_t threshold : {20000u, 60000u}) {
+        FakeClock clk;
+        clk.jump_at_relax = 10;
+        clk.jump_ns = 40000;
+        const WaitHooks h = clk.hooks();
+        Waiter w(kLeewayKeep, threshold);
+        w.set_hooks_for_testing(&h);
+        const WaitOutcome o = w.wait(plan_of(clk.t, {{WFISLEEP_PHASE_SPIN, 0, clk.t + 1000000}}));
+        EXPECT_EQ(o.preempted_ns > 0, threshold < 40000u) << threshold;
+    }
+}
+
 }  // namespace
 }  // namespace wfisleep::platform

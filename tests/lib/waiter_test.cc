@@ -2,12 +2,15 @@
 #include "platform/waiter.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "platform/clock.h"
+#include "platform/run_delay.h"
 #include "wfisleep/wfisleep.h"
 
 namespace wfisleep::platform {
@@ -208,6 +211,57 @@ TEST(VcpuIdle, SeedSleepIsKickableUnlessStrict) {
         wfisleep_vcpu_free(v);
         wfisleep_config_free(cfg);
     }
+}
+
+// The real waiter with a CPU hog pinned to the waiting thread's core: its
+// busy loops lose the CPU to the hog, the thread's own run delay confirms
+// it, so a YIELD spin reports PREEMPTED and blocks the rest of its phase.
+// Behaviour, not timing: the waits stop as soon as both were seen (within
+// 2 s at most). (The run delay across a sleep is not asserted here: the
+// kernel's wake-up preemption usually runs the woken waiter at once, so it
+// is often 0 even beside a hog; the fake-clock tests cover its use.)
+TEST(Waiter, AHogOnTheSameCoreIsConfirmedAsPreemption) {
+    if (read_run_delay().source != RunDelaySource::schedstat) {
+        GTEST_SKIP() << "no /proc/thread-self/schedstat: preemption is confirmed by involuntary "
+                        "switches only";
+    }
+    cpu_set_t old_mask;
+    ASSERT_EQ(pthread_getaffinity_np(pthread_self(), sizeof old_mask, &old_mask), 0);
+    const int cpu = sched_getcpu();
+    ASSERT_GE(cpu, 0);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof one, &one), 0);
+    std::atomic<bool> stop{false};
+    std::thread hog([&] {
+        (void)pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+        while (!stop.load(std::memory_order_relaxed)) {
+        }
+    });
+    Waiter w;
+    bool preempted = false;
+    bool yielded = false;
+    const uint64_t give_up = now_ns() + 2000 * kMs;
+    while (!(preempted && yielded) && now_ns() < give_up) {
+        const uint64_t t = now_ns();
+        wfisleep_plan2 p{};
+        p.size = sizeof p;
+        p.start_ns = t;
+        p.nphases = 2;
+        p.phase[0] = wfisleep_phase{WFISLEEP_PHASE_SLEEP, 0, t + kMs / 5};
+        p.phase[1] = wfisleep_phase{WFISLEEP_PHASE_SPIN, WFISLEEP_PHASE_YIELD, t + 20 * kMs};
+        const WaitOutcome o = w.wait(p);
+        preempted = preempted || o.preempted_ns > 0;
+        // Yielded: the spin phase's rest was blocked, which counts as sleep
+        // time beyond the sleep phase's own.
+        yielded = yielded || (o.preempted_ns > 0 && o.sleep_ns > o.wake_ns[0] - o.begin_ns[0]);
+    }
+    stop = true;
+    hog.join();
+    (void)pthread_setaffinity_np(pthread_self(), sizeof old_mask, &old_mask);
+    EXPECT_TRUE(preempted) << "no busy-loop gap confirmed by the run delay";
+    EXPECT_TRUE(yielded) << "a confirmed gap did not block the rest of the YIELD spin";
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ TEST(RunJson, RoundTrips) {
     s.preempted_ns = 31000;
     s.stale_kicks = 3;
     s.advance_ns = 12000;
+    s.unconfirmed_gap_ns = 45000;
+    s.advance_classes = 13;
+    for (uint32_t c = 0; c < 13; ++c) s.class_advance_ns[c] = 1000 + c;
     r.governor_stats = {s, s};
     std::string j = run_result_json(r);
     EXPECT_NE(j.find("\"status\":\"ok\""), std::string::npos);
@@ -75,6 +78,10 @@ TEST(RunJson, RoundTrips) {
     EXPECT_EQ(b.governor_stats[1].preempted_ns, 31000u);  // the 0.2 counters round-trip
     EXPECT_EQ(b.governor_stats[1].stale_kicks, 3u);
     EXPECT_EQ(b.governor_stats[1].advance_ns, 12000u);
+    EXPECT_EQ(b.governor_stats[1].unconfirmed_gap_ns, 45000u);  // and the adaptive v3 ones
+    EXPECT_EQ(b.governor_stats[1].advance_classes, 13u);
+    EXPECT_EQ(b.governor_stats[1].class_advance_ns[12], 1012u);
+    EXPECT_NE(j.find("\"class_advance_ns\":[1000,1001,"), std::string::npos);
     EXPECT_EQ(*b.guest_tsc_khz, 2400000u);
 }
 

@@ -25,6 +25,11 @@ CoalescingTimer::CoalescingTimer(const HostTimerSpec &spec, uint64_t seed) noexc
     hooks_.sleep_until = &CoalescingTimer::hook_sleep_until;
     hooks_.relax = &CoalescingTimer::hook_relax;
     hooks_.ctx = this;
+    // run_delay stays null: macOS has no per-thread run delay
+    // (platform/run_delay_apple.cc), so under the model a busy loop's clock
+    // gap counts as a preemption by itself and no run delay is subtracted
+    // from a sleep's lateness, as on a Mac.
+    hooks_.run_delay = nullptr;
 }
 
 void CoalescingTimer::install(wfisleep::platform::Waiter *waiter) noexcept {
