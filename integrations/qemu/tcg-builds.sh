@@ -24,8 +24,9 @@
 # not touch: the first build compiles QEMU, the other three a few files.
 # A finished build is reused while its key (QEMU source hash, the patches,
 # the glue, this script, the flags) is unchanged. The patched builds link
-# the library by rpath to a fixed prefix in the cache, reinstalled from the
-# current build on every run, so a library change needs no QEMU rebuild.
+# the library by rpath to a fixed prefix in the cache, pointed at the
+# current build's library on every run (atomically), so a library change
+# needs no QEMU rebuild.
 #
 # Environment:
 #   WFISLEEP_CACHE   cache root (default ${XDG_CACHE_HOME:-~/.cache}/wfisleep);
@@ -89,13 +90,25 @@ if [ ! -f "$wfis_build/CMakeCache.txt" ]; then
 fi
 cmake --build "$wfis_build" --target wfisleep_shared >/dev/null || fail "building the wfisleep library in $wfis_build"
 # The header and the shared library only (cmake --install would want every
-# target of the build).
-rm -rf "$prefix.new"
-mkdir -p "$prefix.new/include/wfisleep" "$prefix.new/lib"
-cp "$repo/include/wfisleep/wfisleep.h" "$prefix.new/include/wfisleep/"
-cp -P "$wfis_build"/src/libwfisleep.so* "$prefix.new/lib/" || fail "no libwfisleep.so in $wfis_build/src"
-rm -rf "$prefix"
-mv "$prefix.new" "$prefix"
+# target of the build), in a directory named for their content. $prefix is a
+# symlink to it, replaced by rename: a QEMU starting at any moment finds a
+# complete library, and one already running keeps the files it mapped.
+stage=$cache/wfisleep.new.$$
+rm -rf "$stage"
+mkdir -p "$stage/include/wfisleep" "$stage/lib"
+cp "$repo/include/wfisleep/wfisleep.h" "$stage/include/wfisleep/"
+cp -P "$wfis_build"/src/libwfisleep.so* "$stage/lib/" || fail "no libwfisleep.so in $wfis_build/src"
+digest=$(cd "$stage" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+if [ -d "$cache/wfisleep-$digest" ]; then
+  rm -rf "$stage"
+else
+  mv "$stage" "$cache/wfisleep-$digest"
+fi
+[ -L "$prefix" ] || rm -rf "$prefix"  # an older cache held a plain directory here
+ln -sfn "wfisleep-$digest" "$prefix.link.$$"
+mv -T "$prefix.link.$$" "$prefix"
+# Keep the newest few; an old one may still be mapped by a QEMU that runs.
+ls -1dt "$cache"/wfisleep-???????????????? 2>/dev/null | tail -n +6 | xargs -r rm -rf
 libdir=$prefix/lib
 [ -f "$libdir/libwfisleep.so" ] || fail "no libwfisleep.so under $prefix"
 

@@ -131,3 +131,19 @@ TEST(Plot, NotABenchDocument) {
     EXPECT_TRUE(plot_script(json{{"runs", 1}, {"summary", json::array()}}, "o.png", &err).empty());
     EXPECT_FALSE(err.empty());
 }
+
+TEST(Plot, TitleGivesTheRealQemuRowsTheirOwnLengthAndBlocks) {
+    json d = doc();
+    std::string err;
+    auto without = plot_data(d, &err);
+    ASSERT_TRUE(without) << err;
+    EXPECT_EQ(without->title.find("real QEMU"), std::string::npos) << without->title;
+    d["bench"]["qemu_tcg"] = {{"seconds", 5}, {"blocks", 6}};
+    d["summary"].push_back({{"scenario", "linux-cyclictest:hz=1000,threads=1"},
+                            {"governor", "qemu-tcg:upstream-noppoll"},
+                            {"backend", "qemu-tcg"}});
+    auto with = plot_data(d, &err);
+    ASSERT_TRUE(with) << err;
+    EXPECT_NE(with->title.find("1 s x 8 blocks per governor; real QEMU 5 s x 6"), std::string::npos)
+        << with->title;
+}

@@ -79,6 +79,50 @@ TEST(BenchMarkdown, GovernorReturnColumnsWithADashForPeers) {
     EXPECT_NE(md.find("| 15.0 | 30.0 | - | - |"), std::string::npos) << md;
 }
 
+TEST(BenchMarkdown, RealQemuRowsGetTheirOwnTableOverUpstream) {
+    const std::string ct = "linux-cyclictest:hz=1000,threads=1";
+    Options opt;
+    opt.repeat = 8;
+    opt.tcg_repeat = 2;
+    opt.tcg_seconds = 5;
+    std::vector<RunResult> results;
+    for (int b = 0; b < 2; b++)
+        for (const char *row :
+             {"qemu-tcg:upstream-noppoll", "qemu-tcg:wfisleep-noppoll:adaptive"}) {
+            const bool up = std::string(row).find("upstream") != std::string::npos;
+            RunResult r = run(ct, row, up ? 40 : 44, up ? 2000 : 400);
+            r.plan.repeat = b;
+            r.plan.peer = true;
+            r.plan.backend = r.backend = Backend::kQemuTcg;
+            r.workload_cpu_error_pct = 0.2;
+            results.push_back(r);
+        }
+    auto groups = summarize(results);
+    BenchDoc d{opt,     nlohmann::json::object(),
+               results, {},
+               groups,  evaluate_goals(groups),
+               {},      1.0,
+               0,       {},
+               {},      {},
+               {}};
+    std::string err;
+    std::string md = results_markdown(bench_json(d), "", &err);
+    ASSERT_FALSE(md.empty()) << err;
+    // Its own heading (workload length, the real-QEMU block count) and columns.
+    EXPECT_NE(md.find("**`" + ct +
+                      "`** (real QEMU 10.2, TCG, arm64 Linux guest; 1 vCPU, 5 s "
+                      "workload per run; commit `unknown`, 2 blocks)"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| wCPU / upstream | p50 / upstream | p99 / upstream |"), std::string::npos)
+        << md;
+    EXPECT_EQ(md.find("wCPU / off"), std::string::npos) << md;
+    // upstream over itself is "-"; wfisleep's pair both blocks (no "(k/K)"; 2 give no interval).
+    EXPECT_NE(md.find("| `qemu-tcg:upstream-noppoll` | 2/2 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| - | - | - |\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 1.10 | 0.20 | 0.20 |\n"), std::string::npos) << md;
+}
+
 TEST(BenchMarkdown, RejectsOtherDocuments) {
     std::string err;
     EXPECT_EQ(results_markdown(nlohmann::json::object(), "", &err), "");

@@ -86,6 +86,14 @@ std::optional<PlotData> plot_data(const json &doc, std::string *err) {
                           nproc ? fmt::format("{:g}", *nproc) : "?", kernel,
                           seconds ? fmt::format("{:g}", *seconds) : "?",
                           repeat ? fmt::format("{:g}", *repeat) : "?");
+    // The real-QEMU rows have their own workload length and block count.
+    const json tcg = bench.value("qemu_tcg", json::object());
+    bool any_tcg = false;
+    for (const auto &s : doc["summary"])
+        any_tcg = any_tcg || (s.is_object() && text(s, "backend") == "qemu-tcg");
+    if (any_tcg && num(tcg, "seconds") && num(tcg, "blocks"))
+        d.title +=
+            fmt::format("; real QEMU {:g} s x {:g}", *num(tcg, "seconds"), *num(tcg, "blocks"));
 
     // Block values per (scenario, governor), completed runs only (as the summary).
     struct Values {

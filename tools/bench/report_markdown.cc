@@ -5,6 +5,7 @@
 
 #include "report_json.h"
 #include "report_table.h"
+#include "tcg_spec.h"
 
 namespace wfisbench {
 
@@ -45,6 +46,52 @@ bool any_non_null(const json &rows, const std::string &scenario, const char *key
     return false;
 }
 
+// A linux-* scenario's table: the real-QEMU rows, each over the upstream
+// build with the same main loop (the test bed's off/seed columns mean
+// nothing here).
+std::string tcg_markdown(const json &rows, const std::string &sc, const std::string &commit,
+                         int blocks, double seconds) {
+    int vcpus = 1;
+    bool ping = any_non_null(rows, sc, "ping_rtt_p50_us");
+    for (const auto &s : rows)
+        if (s.value("scenario", "") == sc) vcpus = s.value("vcpus", 1);
+    std::string md = fmt::format(
+        "**`{}`** (real QEMU 10.2, TCG, arm64 Linux guest; {} vCPU{}, {:g} s workload per run; "
+        "commit `{}`, {} blocks)\n\n",
+        sc, vcpus, vcpus == 1 ? "" : "s", seconds, commit, blocks);
+    md +=
+        "| row | runs ok | disturbed | host CPU % | workload CPU % | window error % | vCPU "
+        "threads CPU % | lateness p50 us | p90 us | p99 us | n/run |";
+    std::string sep = "|---|---|---|---|---|---|---|---|---|---|---|";
+    if (ping) {
+        md += " ping p50 us | ping p99 us |";
+        sep += "---|---|";
+    }
+    md += " glue waits | wCPU / upstream | p50 / upstream | p99 / upstream |\n";
+    md += sep + "---|---|---|---|\n";
+    for (const auto &s : rows) {
+        if (s.value("scenario", "") != sc) continue;
+        const json &r = s["ratios"];
+        const bool self = r.value("upstream", "") == s.value("governor", "");
+        auto vs = [&](const char *key) { return self ? std::string("-") : ratio(r, key, blocks); };
+        md += fmt::format("| `{}` | {}/{} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                          s.value("governor", ""), s.value("ok_runs", 0), s.value("runs", 0),
+                          s.value("disturbed_runs", 0), rng(s["host_cpu_pct"]),
+                          rng(s.value("workload_cpu_pct", json())),
+                          rng(s.value("workload_cpu_error_pct", json())),
+                          rng(s.value("vcpu_threads_cpu_pct", json())),
+                          rng(s["timer_lateness_p50_us"]), rng(s["timer_lateness_p90_us"]),
+                          rng(s["timer_lateness_p99_us"]), rng(s["timer_lateness_count"]));
+        if (ping)
+            md += fmt::format(" {} | {} |", rng(s.value("ping_rtt_p50_us", json())),
+                              rng(s.value("ping_rtt_p99_us", json())));
+        md += fmt::format(" {} | {} | {} | {} |\n", rng(s.value("glue_waits_entered", json())),
+                          vs("workload_cpu_vs_upstream"), vs("lateness_p50_vs_upstream"),
+                          vs("lateness_p99_vs_upstream"));
+    }
+    return md + "\n";
+}
+
 }  // namespace
 
 std::string results_markdown(const json &doc, const std::string &plot_path, std::string *err) {
@@ -83,6 +130,13 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
             scenarios.push_back(sc);
     }
     for (const auto &sc : scenarios) {
+        if (is_tcg_scenario(sc)) {
+            // The real-QEMU rows run in the first blocks only.
+            const json tcg = b.value("qemu_tcg", json::object());
+            md += tcg_markdown(rows, sc, commit, tcg.value("blocks", blocks),
+                               tcg.value("seconds", 0.0));
+            continue;
+        }
         bool wake = any_non_null(rows, sc, "wake_latency_p50_us");
         bool work = any_non_null(rows, sc, "work_rate");
         bool ret = any_non_null(rows, sc, "governor_return_p50_us");
