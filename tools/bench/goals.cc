@@ -414,7 +414,7 @@ void g5(Ctx &c, const std::string &wide, const std::string &one) {
     c.check("adaptive / deadline workload CPU %",
             c.ratio_of(*a, Metric::kWorkloadCpu, *d, Metric::kWorkloadCpu), "<=", 1.05, true);
     if (const Group *o = find_group(c.groups, wide, "off"))
-        c.floor_info(wide + " (8 vCPUs)", *a, *o, Metric::kLateP99);
+        c.floor_info(wide, *a, *o, Metric::kLateP99);
 }
 
 // G6: real QEMU, cyclictest at 1 kHz on 1 vCPU. wfisleep's no-ppoll build

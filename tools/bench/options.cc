@@ -113,6 +113,8 @@ std::string help_text() {
     h += "\n  (--full adds the other three macOS-model laws)";
     h += "\n  governors:";
     for (const auto &g : default_governors()) h += " " + g;
+    h += "\n  (every governor and peer on idle:hz=1000; elsewhere the rows the goals\n"
+         "  compare, off and qemu11: 44 test-bed runs per block)";
     h += "\n  real QEMU (TCG) scenarios:";
     for (const auto &s : default_tcg_scenarios(false)) h += " " + s;
     h += " (--full adds";
@@ -130,7 +132,8 @@ std::string help_text() {
          "                 grace does not hide its steady state; the output says so.\n"
          "  --seconds N    run length of every run, seconds (0 < N <= 3600; default 1)\n"
          "  --vcpus N      vCPUs for every scenario but compute (1..64; default 1);\n"
-         "                 compute uses busy+idle vCPUs\n"
+         "                 compute uses busy+idle vCPUs; a test-bed scenario's own\n"
+         "                 vcpus=N key (the bench's, e.g. idle:hz=250,vcpus=8) overrides it\n"
          "  --repeat K     blocks (1..1000; default 8); the JSON `repeat` field is the\n"
          "                 block index 0..K-1 and `order` the position in the whole run\n"
          "  --quick        3 blocks (unless --repeat is given), ratios without intervals,\n"
@@ -179,7 +182,8 @@ std::string help_text() {
          "                 linux-ping[:rate=R,vcpus=N]               (rate 100 per s)\n"
          "                 vcpus defaults to --vcpus\n"
          "  --no-qemu-tcg  leave the real-QEMU rows out of the default matrix\n"
-         "  --full         add 4-vCPU cyclictest, 4-vCPU idle and ping to them\n"
+         "  --full         add 4-vCPU cyclictest, 4-vCPU idle and ping to them, and the\n"
+         "                 other three macOS-model laws to the test bed's scenarios\n"
          "  --tcg-seconds N  each real-QEMU run's workload, whole seconds (1..3600;\n"
          "                 default 5; boot adds about 5 s)\n"
          "  --tcg-repeat K   real-QEMU rows run in the first min(K, --repeat) blocks\n"
