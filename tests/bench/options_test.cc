@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include "matrix.h"
+
 using namespace wfisbench;
 
 namespace {
@@ -32,16 +34,44 @@ TEST(BenchOptions, NoFlagsIsTheDefaultMatrixWithPeers) {
     EXPECT_EQ(o.governors, g);
 }
 
-TEST(BenchOptions, DefaultMatrixCoversTheFourGoals) {
+TEST(BenchOptions, DefaultMatrixCoversTheGoals) {
     auto s = default_scenarios();
-    auto g = default_governors();
     for (const char *need :
-         {"idle:hz=1000", "idle:hz=1000,host=macos", "pingpong:rate=2000,hz=250,kicks=qemu",
-          "compute:busy=1,idle=3", "compute:busy=1,idle=3,idle_hz=0"})
+         {"idle:hz=1000", "idle:hz=250", "pingpong:rate=2000,hz=250,kicks=qemu",
+          "burst:len=16,think_us=20,kicks=qemu", "compute:busy=1,idle=3", "idle:hz=250,vcpus=8"})
         EXPECT_NE(std::find(s.begin(), s.end(), need), s.end()) << need;
-    for (const char *need :
-         {"off", "seed:max_us=100", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"})
-        EXPECT_NE(std::find(g.begin(), g.end(), need), g.end()) << need;
+    int laws = 0;
+    for (const auto &x : s) laws += x.find("host=macos") != std::string::npos;
+    EXPECT_EQ(laws, 3);
+    laws = 0;
+    for (const auto &x : default_scenarios(true)) laws += x.find("host=macos") != std::string::npos;
+    EXPECT_EQ(laws, 6);
+    // Rows per scenario: every governor and peer on idle 1 kHz, the goals'
+    // rows elsewhere; 44 test-bed runs per block (about 9 minutes at 1 s runs
+    // over 8 blocks, plus the real-QEMU rows).
+    Options o;
+    ASSERT_EQ(parse({}, &o).exit_code, -1);
+    HostFacts h;
+    h.kvm = h.vm = h.guest = h.qemu = true;
+    h.tcg_missing = "not here";
+    Matrix m = build_matrix(o, h);
+    int per_block = 0, wide = 0;
+    for (const auto &r : m.runs) {
+        if (r.repeat != 0) continue;
+        per_block++;
+        if (r.vcpus == 8) wide++;
+    }
+    EXPECT_EQ(per_block, 44);
+    EXPECT_EQ(wide, 4);
+    EXPECT_EQ(default_rows("idle:hz=1000"), std::vector<std::string>{});
+    EXPECT_EQ(default_rows("compute:busy=1,idle=3"),
+              (std::vector<std::string>{"off", "adaptive", "deadline", "qemu11", "kvm-haltpoll"}));
+    // --full: the other three laws, four rows each.
+    ASSERT_EQ(parse({"--full"}, &o).exit_code, -1);
+    m = build_matrix(o, h);
+    per_block = 0;
+    for (const auto &r : m.runs) per_block += r.repeat == 0;
+    EXPECT_EQ(per_block, 56);
 }
 
 TEST(BenchOptions, ExplicitSpecsTurnPeersOffUnlessAsked) {

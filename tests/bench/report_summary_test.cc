@@ -67,7 +67,7 @@ TEST(BenchSummaryMarkdown, GoalsTableWithEstimateIntervalPairsAndCommit) {
     EXPECT_NE(md.find("commit `0123456789abcdef`"), std::string::npos) << md;
     EXPECT_NE(md.find("in 8 blocks"), std::string::npos) << md;
     EXPECT_NE(md.find("| **G1**: inconclusive | adaptive / inkernel timer lateness p99 | 0.81 | "
-                      "[0.52, 1.12] | 7/8 | <= 0.80 | inconclusive |"),
+                      "[0.52, 1.12] (95%) | 7/8 | <= 0.80 | inconclusive |"),
               std::string::npos)
         << md;
     EXPECT_NE(md.find("| **G2**: not evaluated | scenario idle:hz=1000,host=macos"),

@@ -7,6 +7,7 @@
 #include "latency_json.h"
 #include "machine_info.h"
 #include "pooled.h"
+#include "scenario_match.h"
 #include "tcg_spec.h"
 
 namespace wfisbench {
@@ -42,7 +43,12 @@ json goals_json(const std::vector<GoalResult> &list) {
                               {"op", c.op},
                               {"bound", c.bound},
                               {"pairs", c.pairs},
-                              {"verdict", verdict_text(c.verdict)}});
+                              {"verdict", verdict_text(c.verdict)},
+                              {"coverage", c.coverage},
+                              {"p_met", c.p_met},
+                              {"p_not_met", c.p_not_met},
+                              {"not_evaluated",
+                               c.not_evaluated.empty() ? json(nullptr) : json(c.not_evaluated)}});
         json info = json::array();
         for (const auto &x : g.info)
             info.push_back({{"name", x.name},
@@ -56,6 +62,7 @@ json goals_json(const std::vector<GoalResult> &list) {
                          {"checks", checks},
                          {"info", info},
                          {"blocks", g.blocks},
+                         {"min_blocks", g.min_blocks},
                          {"simulated", g.simulated},
                          {"quick", g.quick}});
     }
@@ -108,9 +115,11 @@ json run_json(const RunResult &r) {
         j["probe"] = nullptr;
     j["governor_return_late_us"] = quant(r.governor_return_late_us);
     j["governor_return_early"] = opt(r.governor_return_early);
+    j["governor_busy_ns"] = opt(r.governor_busy_ns);
+    j["timer_irqs_taken"] = opt(r.timer_irqs_taken);
     wfisvm::ScenarioSpec spec;
     std::string err;
-    const bool parsed = wfisvm::parse_scenario(r.plan.scenario, &spec, &err);
+    const bool parsed = wfisvm::parse_scenario(vm_scenario_text(r.plan.scenario), &spec, &err);
     j["host_timer"] = parsed ? wfisvm::host_timer_json(spec.host_timer) : json(nullptr);
     j["kicks"] = parsed ? json(wfisvm::kick_pattern_name(spec.kicks)) : json(nullptr);
     if (r.backend == Backend::kQemuTcg || r.plan.backend == Backend::kQemuTcg) {
@@ -196,6 +205,9 @@ json bench_json(const BenchDoc &d) {
         s["disturbed_runs"] = g.disturbed;
         s["governor_return_p50_us"] = range(g.get(Metric::kGovReturnP50));
         s["governor_return_p99_us"] = range(g.get(Metric::kGovReturnP99));
+        s["governor_return_p90_us"] = range(g.get(Metric::kGovReturnP90));
+        s["spin_per_wake_us"] = range(g.get(Metric::kSpinPerWake));
+        s["sibling_lateness_p50_us"] = range(g.get(Metric::kSiblingP50));
         if (g.backend == Backend::kQemuTcg) {
             s["ping_rtt_p50_us"] = range(g.get(Metric::kPingP50));
             s["ping_rtt_p99_us"] = range(g.get(Metric::kPingP99));

@@ -1,4 +1,4 @@
-// bench_json.h - the bench's JSON document: machine, runs, summary with intervals, goals G1-G4.
+// bench_json.h - the bench's JSON document: machine, runs, summary with intervals, goals G1-G6.
 #pragma once
 
 #include <nlohmann/json.hpp>

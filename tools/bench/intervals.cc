@@ -49,7 +49,70 @@ int critical_rank(int n, double *coverage) {
     return k;
 }
 
+// Sorted Walsh averages of x.
+std::vector<double> walsh_of(const std::vector<double> &x) {
+    std::vector<double> walsh;
+    walsh.reserve(x.size() * (x.size() + 1) / 2);
+    for (size_t i = 0; i < x.size(); i++)
+        for (size_t j = i; j < x.size(); j++) walsh.push_back((x[i] + x[j]) / 2);
+    std::sort(walsh.begin(), walsh.end());
+    return walsh;
+}
+
 }  // namespace
+
+double signed_rank_cdf_at(int n, long t) {
+    if (n <= 0) return 1.0;
+    const long m = static_cast<long>(n) * (n + 1) / 2;
+    if (t < 0) return 0.0;
+    if (t >= m) return 1.0;
+    if (n > 60) {
+        const double mean = n * (n + 1) / 4.0;
+        const double sd = std::sqrt(n * (n + 1) * (2.0 * n + 1) / 24.0);
+        return 0.5 * std::erfc(-((static_cast<double>(t) + 0.5 - mean) / sd) / std::sqrt(2.0));
+    }
+    return signed_rank_cdf(n)[static_cast<size_t>(t)];
+}
+
+std::optional<Interval> location_interval_at(std::vector<double> x, double alpha) {
+    if (x.empty()) return std::nullopt;
+    const int n = static_cast<int>(x.size());
+    const std::vector<double> walsh = walsh_of(x);
+    Interval iv;
+    iv.n = n;
+    const size_t m = walsh.size();
+    iv.point = m % 2 ? walsh[m / 2] : (walsh[m / 2 - 1] + walsh[m / 2]) / 2;
+    // k: the largest with P(T+ <= k - 1) <= alpha (0 when even T+ = 0 is too likely).
+    long k = 0;
+    while (static_cast<size_t>(k) < m && signed_rank_cdf_at(n, k) <= alpha) k++;
+    if (k >= 1) {
+        iv.low = walsh[static_cast<size_t>(k - 1)];
+        iv.high = walsh[m - static_cast<size_t>(k)];
+        iv.coverage = 1.0 - 2.0 * signed_rank_cdf_at(n, k - 1);
+    }
+    return iv;
+}
+
+SignedRankP signed_rank_p(const std::vector<double> &x) {
+    SignedRankP p;
+    if (x.empty()) return p;
+    const int n = static_cast<int>(x.size());
+    long pos = 0, neg = 0, zero = 0;
+    for (double w : walsh_of(x)) {
+        if (w > 0)
+            pos++;
+        else if (w < 0)
+            neg++;
+        else
+            zero++;
+    }
+    // high <= 0 iff at most k - 1 averages lie above 0, and so on.
+    p.below_incl = signed_rank_cdf_at(n, pos);
+    p.below_excl = signed_rank_cdf_at(n, pos + zero);
+    p.above_excl = signed_rank_cdf_at(n, neg + zero);
+    p.above_incl = signed_rank_cdf_at(n, neg);
+    return p;
+}
 
 std::optional<Interval> location_interval(std::vector<double> x) {
     if (x.empty()) return std::nullopt;

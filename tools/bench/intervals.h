@@ -25,6 +25,25 @@ struct Interval {
 // nullopt when x is empty.
 std::optional<Interval> location_interval(std::vector<double> x);
 
+// The same at a one-sided level alpha (0 < alpha < 0.5): [W(k), W(M+1-k)],
+// k the largest with P(T+ <= k - 1) <= alpha, coverage >= 1 - 2 alpha. The
+// goals' checks use it at their Holm-adjusted level.
+std::optional<Interval> location_interval_at(std::vector<double> x, double alpha);
+
+// P(T+ <= t) of the signed-rank statistic over n ranks under the null:
+// exact up to 60 ranks, normal (continuity-corrected) above.
+double signed_rank_cdf_at(int n, long t);
+
+// One-sided exact signed-rank p-values of x's location against 0, counted
+// on the Walsh averages so that each agrees with location_interval_at:
+//   below_incl: "location <= 0" shown (p <= alpha iff the interval's high <= 0),
+//   above_excl: "location > 0" shown (p <= alpha iff its low > 0),
+//   above_incl: "location >= 0" shown (low >= 0), below_excl: "< 0" (high < 0).
+struct SignedRankP {
+    double below_incl = 1, above_excl = 1, above_incl = 1, below_excl = 1;
+};
+SignedRankP signed_rank_p(const std::vector<double> &x);
+
 // Ratio a/b over paired blocks: the interval of the per-block log ratios,
 // exponentiated. Blocks where either value is missing or not > 0 are left
 // out. nullopt when no pair is left.

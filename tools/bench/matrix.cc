@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "scenario_match.h"
 #include "spec.h"
 #include "tcg_spec.h"
 
@@ -78,9 +79,11 @@ std::vector<std::string> peer_names() {
 
 int scenario_vcpus(const std::string &scenario, int vcpus) {
     if (is_tcg_scenario(scenario)) return tcg_scenario_vcpus(scenario, vcpus);
+    if (int n = scenario_vcpus_key(scenario); n > 0) return n;
     wfisvm::ScenarioSpec s;
     std::string err;
-    if (wfisvm::parse_scenario(scenario, &s, &err) && s.workload == wfisvm::Workload::kCompute)
+    if (wfisvm::parse_scenario(vm_scenario_text(scenario), &s, &err) &&
+        s.workload == wfisvm::Workload::kCompute)
         return static_cast<int>(s.busy + s.idle);
     return vcpus;
 }
@@ -92,7 +95,8 @@ std::string peer_skip_reason(const std::string &peer, const std::string &scenari
         return "guest kernel not found at '" + host.guest_path + "' (build target wfis-guest)";
     wfisvm::ScenarioSpec s;
     std::string err;
-    if (!wfisvm::parse_scenario(scenario, &s, &err)) return "bad scenario: " + err;
+    if (!wfisvm::parse_scenario(vm_scenario_text(scenario), &s, &err))
+        return "bad scenario: " + err;
     if (s.host_timer.kind == wfisvm::HostTimerKind::kMacos)
         return "host=macos is a model of macOS timer coalescing applied to the governors' waits "
                "in wfisleep-vm; the peers halt in KVM or QEMU, where the model cannot act";
@@ -125,12 +129,19 @@ std::string vm_governor_spec(const std::string &governor) {
 
 Matrix build_matrix(const Options &opt, const HostFacts &host) {
     Matrix m;
+    // The default matrix runs on each scenario only the rows listed for it.
+    auto wanted = [&](const std::string &sc, const std::string &g) {
+        if (!opt.default_matrix) return true;
+        const std::vector<std::string> rows = default_rows(sc);
+        return rows.empty() || std::find(rows.begin(), rows.end(), g) != rows.end();
+    };
     // Which peers can run which scenario: decided once, reported once.
     std::vector<std::vector<std::string>> peers_for(opt.scenarios.size());
     if (opt.peers) {
         for (size_t si = 0; si < opt.scenarios.size(); si++) {
             if (is_tcg_scenario(opt.scenarios[si])) continue;  // the Linux guest: no peers
             for (const auto &p : peer_names()) {
+                if (!wanted(opt.scenarios[si], p)) continue;
                 std::string why = peer_skip_reason(p, opt.scenarios[si], opt.vcpus, host);
                 if (why.empty())
                     peers_for[si].push_back(p);
@@ -165,7 +176,7 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
             continue;
         }
         for (const auto &g : opt.governors) {
-            if (is_tcg_row(g)) continue;
+            if (is_tcg_row(g) || !wanted(sc, g)) continue;
             RunPlan p = base;
             p.governor = g;
             p.vm_governor = vm_governor_spec(g);

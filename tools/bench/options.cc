@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "scenario_match.h"
 #include "spec.h"
 #include "tcg_spec.h"
 
@@ -24,16 +25,55 @@
 
 namespace wfisbench {
 
-std::vector<std::string> default_scenarios() {
-    // The rows G1-G4 need: G1 idle on the Linux host timer, G2 the same under
-    // the macOS host-timer model, G3 pingpong with a tick and QEMU's kicks,
-    // G4 compute with ticking siblings and its no-tick baseline.
-    return {"idle:hz=1000", "idle:hz=1000,host=macos", "pingpong:rate=2000,hz=250,kicks=qemu",
-            "compute:busy=1,idle=3", "compute:busy=1,idle=3,idle_hz=0"};
+std::vector<std::string> default_scenarios(bool full) {
+    // The rows the goals judge: G1 idle at 1 kHz and 250 Hz on the Linux host
+    // timer, G2 idle 1 kHz under three laws of the macOS host-timer model
+    // (--full: all six), G3 pingpong and burst with QEMU's kicks, G4 compute
+    // with three ticking siblings, G5 idle 250 Hz at 8 vCPUs on the 2 cores.
+    std::vector<std::string> s = {
+        "idle:hz=1000",
+        "idle:hz=250",
+        "idle:hz=1000,host=macos,coalesce_permille=50,coalesce_shape=max",
+        "idle:hz=1000,host=macos,coalesce_permille=125,"
+        "coalesce_shape=uniform",
+        "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=max",
+        "pingpong:rate=2000,hz=250,kicks=qemu",
+        "burst:len=16,think_us=20,kicks=qemu",
+        "compute:busy=1,idle=3",
+        "idle:hz=250,vcpus=8"};
+    if (full)
+        s.insert(s.begin() + 5,
+                 {"idle:hz=1000,host=macos,coalesce_permille=50,coalesce_shape=uniform",
+                  "idle:hz=1000,host=macos,coalesce_permille=125,coalesce_shape=max",
+                  "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=uniform"});
+    return s;
 }
 
 std::vector<std::string> default_governors() {
     return {"off", "seed:max_us=100", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"};
+}
+
+std::vector<std::string> default_rows(const std::string &scenario) {
+    // Every row on idle 1 kHz (the explanatory scenario: every governor and
+    // peer side by side); elsewhere what the goals compare, `off` for the
+    // test bed's floor, and qemu11 (its ppoll variant is not modelled, so it
+    // stays on the Linux rows as well as on the macOS ones it is meant for).
+    const std::vector<std::string> base = {"off", "adaptive", "deadline", "qemu11"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> v = base;
+        v.insert(v.end(), extra.begin(), extra.end());
+        return v;
+    };
+    wfisvm::ScenarioSpec spec;
+    std::string err;
+    if (is_tcg_scenario(scenario) ||
+        !wfisvm::parse_scenario(vm_scenario_text(scenario), &spec, &err))
+        return {};
+    if (same_scenario(scenario, "idle:hz=1000") && scenario_vcpus_key(scenario) == 0) return {};
+    if (spec.workload == wfisvm::Workload::kPingpong || spec.workload == wfisvm::Workload::kCompute)
+        return with({"kvm-haltpoll"});
+    if (spec.workload == wfisvm::Workload::kBurst) return {"off", "adaptive", "qemu11"};
+    return base;
 }
 
 std::vector<std::string> default_tcg_scenarios(bool full) {
@@ -64,14 +104,17 @@ std::string help_text() {
         "Runs K blocks; each block runs every (scenario, governor) pair once, each in a\n"
         "fresh real VM (wfisleep-vm --json), in a permutation drawn from --seed. Prints\n"
         "median (min-max) per pair and ratios against `off` and `seed:max_us=100` with 95%\n"
-        "confidence intervals over the paired blocks, then goals G1-G4 as met / NOT met /\n"
+        "confidence intervals over the paired blocks, then goals G1-G6 as met / NOT met /\n"
         "inconclusive / not evaluated with their checks.\n"
         "\n"
         "With no --scenario and no --governor: the default matrix, peers included:\n";
     h += "  scenarios:";
     for (const auto &s : default_scenarios()) h += " " + s;
+    h += "\n  (--full adds the other three macOS-model laws)";
     h += "\n  governors:";
     for (const auto &g : default_governors()) h += " " + g;
+    h += "\n  (every governor and peer on idle:hz=1000; elsewhere the rows the goals\n"
+         "  compare, off and qemu11: 44 test-bed runs per block)";
     h += "\n  real QEMU (TCG) scenarios:";
     for (const auto &s : default_tcg_scenarios(false)) h += " " + s;
     h += " (--full adds";
@@ -89,7 +132,8 @@ std::string help_text() {
          "                 grace does not hide its steady state; the output says so.\n"
          "  --seconds N    run length of every run, seconds (0 < N <= 3600; default 1)\n"
          "  --vcpus N      vCPUs for every scenario but compute (1..64; default 1);\n"
-         "                 compute uses busy+idle vCPUs\n"
+         "                 compute uses busy+idle vCPUs; a test-bed scenario's own\n"
+         "                 vcpus=N key (the bench's, e.g. idle:hz=250,vcpus=8) overrides it\n"
          "  --repeat K     blocks (1..1000; default 8); the JSON `repeat` field is the\n"
          "                 block index 0..K-1 and `order` the position in the whole run\n"
          "  --quick        3 blocks (unless --repeat is given), ratios without intervals,\n"
@@ -138,7 +182,8 @@ std::string help_text() {
          "                 linux-ping[:rate=R,vcpus=N]               (rate 100 per s)\n"
          "                 vcpus defaults to --vcpus\n"
          "  --no-qemu-tcg  leave the real-QEMU rows out of the default matrix\n"
-         "  --full         add 4-vCPU cyclictest, 4-vCPU idle and ping to them\n"
+         "  --full         add 4-vCPU cyclictest, 4-vCPU idle and ping to them, and the\n"
+         "                 other three macOS-model laws to the test bed's scenarios\n"
          "  --tcg-seconds N  each real-QEMU run's workload, whole seconds (1..3600;\n"
          "                 default 5; boot adds about 5 s)\n"
          "  --tcg-repeat K   real-QEMU rows run in the first min(K, --repeat) blocks\n"
@@ -209,7 +254,7 @@ std::string scenario_with_default(const std::string &scenario, const std::string
                                   const std::string &value) {
     wfisvm::ScenarioSpec spec;
     std::string err;
-    if (!wfisvm::parse_scenario(scenario, &spec, &err)) return scenario;
+    if (!wfisvm::parse_scenario(vm_scenario_text(scenario), &spec, &err)) return scenario;
     // Only keys the grammar knows are asked for; a given key is left alone.
     const std::string rest = scenario.find(':') == std::string::npos
                                  ? std::string()
@@ -287,8 +332,13 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
         wfisvm::ScenarioSpec spec;
         TcgScenario tspec;
         if (is_tcg_scenario(sc) ? !parse_tcg_scenario(sc, &tspec, &err)
-                                : !wfisvm::parse_scenario(sc, &spec, &err))
+                                : !wfisvm::parse_scenario(vm_scenario_text(sc), &spec, &err))
             return bad("--scenario: " + err);
+        if (!is_tcg_scenario(sc) && sc.find("vcpus=") != std::string::npos) {
+            const int n = scenario_vcpus_key(sc);
+            if (n < 1 || n > 64)
+                return bad("--scenario " + sc + ": vcpus needs an integer from 1 to 64");
+        }
     }
     for (const auto &g : o.governors) {
         wfisvm::GovernorSpec spec;
@@ -375,7 +425,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
         const bool want_vm = o.default_matrix || vm_named;
         const bool want_tcg = (o.default_matrix && !o.no_qemu_tcg) || tcg_named;
         if (!s_given) {
-            if (want_vm) o.scenarios = default_scenarios();
+            if (want_vm) o.scenarios = default_scenarios(o.full);
             if (want_tcg)
                 for (const auto &x : default_tcg_scenarios(o.full)) o.scenarios.push_back(x);
         }

@@ -51,9 +51,14 @@ struct Options {
 std::string scenario_with_default(const std::string &scenario, const std::string &key,
                                   const std::string &value);
 
-// The default matrix (about 7 minutes here with the default seconds/repeat).
-std::vector<std::string> default_scenarios();
+// The default matrix: scenarios (--full: more macOS-model laws) and the
+// governors; about 12 minutes here with the default seconds/repeat and the
+// real-QEMU rows.
+std::vector<std::string> default_scenarios(bool full = false);
 std::vector<std::string> default_governors();
+// Which governors and peers the default matrix runs on `scenario` (the
+// goals' rows plus a few explanatory ones); empty: all of them.
+std::vector<std::string> default_rows(const std::string &scenario);
 // The real-QEMU part of the default matrix: G6's scenario (with --full also
 // 4 vCPUs, idle and ping) and G6's four rows.
 std::vector<std::string> default_tcg_scenarios(bool full);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "scenario_match.h"
 #include "spec.h"
 
 namespace wfisbench {
@@ -129,7 +130,7 @@ std::optional<PlotData> plot_data(const json &doc, std::string *err) {
             p.scenario = sc;
             wfisvm::ScenarioSpec spec;
             std::string why;
-            if (wfisvm::parse_scenario(sc, &spec, &why)) {
+            if (wfisvm::parse_scenario(vm_scenario_text(sc), &spec, &why)) {
                 p.compute = spec.workload == wfisvm::Workload::kCompute;
                 p.wake = spec.workload == wfisvm::Workload::kPingpong ||
                          spec.workload == wfisvm::Workload::kBurst;

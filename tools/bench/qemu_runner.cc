@@ -16,6 +16,7 @@
 
 #include "guest_report.h"
 #include "sample_ring.h"
+#include "scenario_match.h"
 #include "spec.h"
 #include "subprocess.h"
 #include "vm_runner.h"
@@ -96,7 +97,7 @@ std::string find_qboot() {
 std::string qemu_guest_cmdline(const std::string &scenario, double seconds, uint64_t seed,
                                int vcpus, std::string *err) {
     wfisvm::ScenarioSpec s;
-    if (!wfisvm::parse_scenario(scenario, &s, err)) return {};
+    if (!wfisvm::parse_scenario(vm_scenario_text(scenario), &s, err)) return {};
     const char *wl = "idle";
     switch (s.workload) {
         case wfisvm::Workload::kIdle:
@@ -173,7 +174,7 @@ bool fill_from_serial(const std::string &serial, const std::string &scenario, in
     uint64_t units = 0, run_ms = 0, missed = 0;
     wfisvm::ScenarioSpec s;
     std::string perr;
-    wfisvm::parse_scenario(scenario, &s, &perr);
+    wfisvm::parse_scenario(vm_scenario_text(scenario), &s, &perr);
     for (size_t i = 0; i < rep.cpus.size(); i++) {
         const auto &c = rep.cpus[i];
         for (size_t b = 0; b < all.size(); b++) all[b] += c.hist[b];

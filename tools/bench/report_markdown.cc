@@ -209,11 +209,14 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         "governor's own wait returned past its deadline on the host clock, before the VM entry "
         "path and the guest's handler (`-` for the peers, which have no such wait, and for `off`, "
         "which returns before the deadline); the goals "
-        "judge the guest-observed timer lateness.\n\n";
+        "judge what a governor controls (its own return, spin per wake, CPU, work rate) and "
+        "print the guest-observed figures beside `off`'s floor (the VM exit/injection/entry "
+        "path no governor can go below).\n\n";
     md +=
-        "Goals, judged on the 95% intervals of this run (met: the interval lies on the good "
-        "side of the bound; NOT met: wholly on the bad side; inconclusive otherwise), never "
-        "tuned to pass:\n\n";
+        "Goals, judged on this run's paired blocks (G1-G5: exact one-sided signed-rank tests "
+        "with Holm's correction within each goal at 5% per side, each interval printed at its "
+        "Holm level; G6: 95% intervals; met: the interval lies on the good side of the bound; "
+        "NOT met: wholly on the bad side; inconclusive otherwise), never tuned to pass:\n\n";
     for (const auto &g : doc["goals"]) {
         std::string v = g.value("verdict", "?");
         if (g.value("quick", false)) v += " (quick)";
@@ -221,9 +224,18 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
             fmt::format("- **{}: {}**{} - {}\n", g.value("id", "?"), v == "not met" ? "NOT met" : v,
                         g.value("simulated", false) ? " (simulated backend, not real)" : "",
                         g.value("title", ""));
+        const int have = g.value("blocks", 0), need = g.value("min_blocks", 0);
+        if (need > 0 && have > 0 && have < need)
+            md += fmt::format("  - WARNING: {} blocks; its checks need at least {}\n", have, need);
         for (const auto &x : g.value("missing", json::array()))
             md += "  - missing: " + x.get<std::string>() + "\n";
         for (const auto &c : g.value("checks", json::array())) {
+            if (c.contains("not_evaluated") && c["not_evaluated"].is_string()) {
+                md += fmt::format("  - {} {} {}: not evaluated: {}\n", c.value("name", ""),
+                                  c.value("op", ""), json_num(c["bound"]),
+                                  c["not_evaluated"].get<std::string>());
+                continue;
+            }
             std::string ci =
                 c["ci_low"].is_number() && c["ci_high"].is_number()
                     ? fmt::format("[{}, {}]", json_num(c["ci_low"]), json_num(c["ci_high"]))

@@ -24,7 +24,7 @@ std::string median(const json &r) {
 
 std::string goals_table(const json &goals, int blocks) {
     std::string md =
-        "| goal | check | estimate | 95% interval | pairs | bound | verdict |\n"
+        "| goal | check | estimate | interval (level) | pairs | bound | verdict |\n"
         "|---|---|---|---|---|---|---|\n";
     for (const auto &g : goals) {
         const std::string head =
@@ -39,10 +39,18 @@ std::string goals_table(const json &goals, int blocks) {
         }
         bool first = true;
         for (const auto &c : g["checks"]) {
-            const std::string ci =
-                c["ci_low"].is_number() && c["ci_high"].is_number()
-                    ? fmt::format("[{}, {}]", json_num(c["ci_low"]), json_num(c["ci_high"]))
-                    : "none";
+            if (c.contains("not_evaluated") && c["not_evaluated"].is_string()) {
+                md += fmt::format("| {} | {} | | | | {} {} | not evaluated: {} |\n",
+                                  first ? head : "", c.value("name", ""), c.value("op", ""),
+                                  json_num(c["bound"]), c["not_evaluated"].get<std::string>());
+                first = false;
+                continue;
+            }
+            const double cov = c.value("coverage", 0.95);
+            const std::string ci = c["ci_low"].is_number() && c["ci_high"].is_number()
+                                       ? fmt::format("[{}, {}] ({:.4g}%)", json_num(c["ci_low"]),
+                                                     json_num(c["ci_high"]), cov * 100)
+                                       : "none";
             md += fmt::format("| {} | {} | {} | {} | {}/{} | {} {} | {} |\n", first ? head : "",
                               c.value("name", ""), json_num(c["value"]), ci, c.value("pairs", 0),
                               g.value("blocks", blocks), c.value("op", ""), json_num(c["bound"]),
@@ -130,7 +138,8 @@ std::string summary_markdown(const json &doc, const std::string &plot_path,
             "\n**What these figures mean, and what they do not.** Each goal compares `adaptive` "
             "with baselines measured in the same {} blocks on this {}-core nested Linux KVM host; "
             "the estimate is the median of the per-block ratios' Walsh averages, and a verdict is "
-            "met or NOT met only when the whole 95% interval lies on one side of the bound. "
+            "met or NOT met only when the whole interval (at the check's Holm-adjusted level; "
+            "95% for G6) lies on one side of the bound. "
             "\"Inconclusive\" means this run could not tell, not that a goal is half met. The "
             "figures rank the governors here; they are not Mac measurements (the macOS rows apply "
             "a model of macOS timer coalescing on Linux), and absolute CPU and latency include "

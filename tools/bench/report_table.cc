@@ -226,7 +226,10 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             "path and the guest's handler); '-' for peers (no such wait) and for off (it returns "
             "at "
             "once,\n"
-            "before the deadline). The goals judge the guest-observed lateness.\n";
+            "before the deadline). The goals judge what a governor controls (its own return, "
+            "its spin, CPU);\n"
+            "the guest-observed figures, which carry the VM exit/injection/entry path, are "
+            "printed beside off's floor.\n";
     if (any_approx)
         out +=
             "~ = some runs' lateness came from the guest's histogram (approx: bucket lower "
@@ -261,15 +264,28 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
 }
 
 std::string format_goals(const std::vector<GoalResult> &goals) {
-    std::string out = "\nGoals (95% intervals over paired blocks; never tuned to pass):\n";
+    std::string out =
+        "\nGoals (paired blocks; G1-G5: exact one-sided signed-rank tests, Holm within each goal "
+        "at 5% per side, each interval at its Holm level; G6: 95% intervals; never tuned to "
+        "pass):\n";
     for (const auto &g : goals) {
         out += fmt::format("  {}: {}{}{} - {}\n", g.id, verdict_label(g.verdict),
                            g.quick ? " (quick)" : "",
                            g.simulated ? " (SIMULATED backend: not a real result)" : "", g.title);
+        if (g.min_blocks > 0 && g.blocks > 0 && g.blocks < g.min_blocks)
+            out += fmt::format(
+                "      WARNING: {} blocks; its checks need at least {} to be decided at all\n",
+                g.blocks, g.min_blocks);
         for (const auto &m : g.missing) out += "      missing: " + m + "\n";
         for (const auto &c : g.checks) {
+            if (!c.not_evaluated.empty()) {
+                out += fmt::format("      {} {} {}: not evaluated: {}\n", c.name, c.op,
+                                   fmt_num(c.bound), c.not_evaluated);
+                continue;
+            }
             std::string ci = c.ci_low && c.ci_high
-                                 ? fmt::format("[{}, {}]", fmt_num(*c.ci_low), fmt_num(*c.ci_high))
+                                 ? fmt::format("{:.4g}% [{}, {}]", c.coverage * 100,
+                                               fmt_num(*c.ci_low), fmt_num(*c.ci_high))
                                  : "[no interval]";
             out += fmt::format("      {} = {} {} {} {}: {} ({}/{} pairs)\n", c.name,
                                fmt_num(c.value), ci, c.op, fmt_num(c.bound),
@@ -281,6 +297,8 @@ std::string format_goals(const std::vector<GoalResult> &goals) {
                                  : "";
             out += fmt::format("      (for reference) {} = {}{}\n", x.name, fmt_num(x.value), ci);
         }
+        if (g.min_blocks > 0)
+            out += fmt::format("      (decidable from {} blocks)\n", g.min_blocks);
     }
     return out;
 }

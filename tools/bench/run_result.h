@@ -56,6 +56,11 @@ struct RunResult {
     // wfisleep-vm userspace runs only (absent for peers and older JSON).
     std::optional<Quantiles> governor_return_late_us;
     std::optional<int64_t> governor_return_early;
+    // The governors' poll_ns + spin_ns summed over vCPUs (governor_stats),
+    // and the timer interrupts the guest handled (interrupts.timer.handled),
+    // both over the whole run; absent in in-kernel mode.
+    std::optional<int64_t> governor_busy_ns;
+    std::optional<int64_t> timer_irqs_taken;
     std::optional<double> work_rate;
     std::optional<int64_t> lost_interrupts;
     std::optional<int64_t> exits;

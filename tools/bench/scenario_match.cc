@@ -2,6 +2,7 @@
 #include "scenario_match.h"
 
 #include <tuple>
+#include <vector>
 
 #include "spec.h"
 #include "tcg_spec.h"
@@ -18,15 +19,78 @@ auto keys(const wfisvm::ScenarioSpec &s) {
                     s.busy, s.idle, s.idle_hz, h.kind, h.permille, h.max_us, h.shape, s.kicks);
 }
 
+// Splits "name:k=v,..." into the name and its key=value items.
+void split(const std::string &s, std::string *name, std::vector<std::string> *items) {
+    const size_t colon = s.find(':');
+    *name = s.substr(0, colon);
+    if (colon == std::string::npos) return;
+    size_t at = colon + 1;
+    while (at <= s.size()) {
+        size_t comma = s.find(',', at);
+        if (comma == std::string::npos) comma = s.size();
+        items->push_back(s.substr(at, comma - at));
+        at = comma + 1;
+    }
+}
+
 }  // namespace
+
+std::string vm_scenario_text(const std::string &scenario) {
+    if (is_tcg_scenario(scenario) || scenario.find("vcpus=") == std::string::npos) return scenario;
+    std::string name;
+    std::vector<std::string> items;
+    split(scenario, &name, &items);
+    std::string out = name;
+    char sep = ':';
+    for (const auto &i : items) {
+        if (i.rfind("vcpus=", 0) == 0) continue;
+        out += sep + i;
+        sep = ',';
+    }
+    return out;
+}
+
+int scenario_vcpus_key(const std::string &scenario) {
+    if (is_tcg_scenario(scenario)) return 0;
+    std::string name;
+    std::vector<std::string> items;
+    split(scenario, &name, &items);
+    for (const auto &i : items) {
+        if (i.rfind("vcpus=", 0) != 0) continue;
+        const std::string v = i.substr(6);
+        if (v.empty() || v.size() > 2 || v.find_first_not_of("0123456789") != std::string::npos)
+            return 0;
+        return std::stoi(v);
+    }
+    return 0;
+}
 
 bool same_scenario(const std::string &a, const std::string &b) {
     if (is_tcg_scenario(a) || is_tcg_scenario(b))
         return is_tcg_scenario(a) && is_tcg_scenario(b) && same_tcg_scenario(a, b);
     wfisvm::ScenarioSpec sa, sb;
     std::string err;
-    if (!wfisvm::parse_scenario(a, &sa, &err) || !wfisvm::parse_scenario(b, &sb, &err))
+    if (!wfisvm::parse_scenario(vm_scenario_text(a), &sa, &err) ||
+        !wfisvm::parse_scenario(vm_scenario_text(b), &sb, &err))
         return false;
+    return keys(sa) == keys(sb);
+}
+
+}  // namespace wfisbench
+
+namespace wfisbench {
+
+bool same_but_host_law(const std::string &a, const std::string &b) {
+    if (is_tcg_scenario(a) || is_tcg_scenario(b)) return false;
+    wfisvm::ScenarioSpec sa, sb;
+    std::string err;
+    if (!wfisvm::parse_scenario(vm_scenario_text(a), &sa, &err) ||
+        !wfisvm::parse_scenario(vm_scenario_text(b), &sb, &err))
+        return false;
+    if (sa.host_timer.kind != wfisvm::HostTimerKind::kMacos ||
+        sb.host_timer.kind != wfisvm::HostTimerKind::kMacos)
+        return false;
+    sb.host_timer = sa.host_timer;
     return keys(sa) == keys(sb);
 }
 

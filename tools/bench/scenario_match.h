@@ -11,4 +11,16 @@ namespace wfisbench {
 // not). Whether a key was written or defaulted does not matter.
 bool same_scenario(const std::string &a, const std::string &b);
 
+// The same, except that a's host-timer law (coalesce_permille, _max_us,
+// _shape and whatever else the model takes) is not compared when both run
+// under the macOS model: a law family's rows.
+bool same_but_host_law(const std::string &a, const std::string &b);
+
+// The bench's own scenario key vcpus=N (wfisleep-vm takes the count as
+// --vcpus, not in its grammar), so one run can hold the same workload at two
+// vCPU counts. vm_scenario_text: the spec without it, as handed to the VM;
+// scenario_vcpus_key: N, or 0 when the key is absent or not a number.
+std::string vm_scenario_text(const std::string &scenario);
+int scenario_vcpus_key(const std::string &scenario);
+
 }  // namespace wfisbench

@@ -3,10 +3,23 @@
 
 #include <algorithm>
 
+#include "scenario_match.h"
 #include "spec.h"
 #include "tcg_spec.h"
 
 namespace wfisbench {
+
+namespace {
+
+bool is_compute(const std::string &scenario) {
+    if (is_tcg_scenario(scenario)) return false;
+    wfisvm::ScenarioSpec s;
+    std::string err;
+    return wfisvm::parse_scenario(vm_scenario_text(scenario), &s, &err) &&
+           s.workload == wfisvm::Workload::kCompute;
+}
+
+}  // namespace
 
 std::optional<Range> range_of(std::vector<double> v) {
     if (v.empty()) return std::nullopt;
@@ -68,6 +81,12 @@ const char *metric_label(Metric m) {
             return "glue waits entered per run";
         case Metric::kWorkloadCpuError:
             return "workload CPU error bound %";
+        case Metric::kGovReturnP90:
+            return "governor return late p90 us";
+        case Metric::kSpinPerWake:
+            return "governor spin per timer interrupt us";
+        case Metric::kSiblingP50:
+            return "idle siblings' timer lateness p50 us";
     }
     return "?";
 }
@@ -126,6 +145,9 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
             add(Metric::kLateCount, static_cast<double>(l->count));
             add(Metric::kLateMissed, static_cast<double>(l->missed));
             if (!l->exact) g.approx = true;
+            // The VMM reports no per-vCPU lateness; in compute its pooled
+            // rings are the idle siblings' (see Metric::kSiblingP50).
+            if (is_compute(r.plan.scenario)) add(Metric::kSiblingP50, l->p50);
         }
         if (const auto &l = r.wake_latency_us) {
             add(Metric::kWakeP50, l->p50);
@@ -136,9 +158,13 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
         }
         if (const auto &l = r.governor_return_late_us) {
             add(Metric::kGovReturnP50, l->p50);
+            add(Metric::kGovReturnP90, l->p90);
             add(Metric::kGovReturnP99, l->p99);
         }
         add(Metric::kWorkRate, r.work_rate);
+        if (r.governor_busy_ns && r.timer_irqs_taken && *r.timer_irqs_taken > 0)
+            add(Metric::kSpinPerWake, static_cast<double>(*r.governor_busy_ns) / 1e3 /
+                                          static_cast<double>(*r.timer_irqs_taken));
         if (const auto &l = r.ping_rtt_us) {
             add(Metric::kPingP50, l->p50);
             add(Metric::kPingP99, l->p99);
@@ -173,7 +199,7 @@ Metric key_metric(const std::string &scenario) {
         return scenario.rfind("linux-ping", 0) == 0 ? Metric::kPingP50 : Metric::kLateP99;
     wfisvm::ScenarioSpec s;
     std::string err;
-    if (!wfisvm::parse_scenario(scenario, &s, &err)) return Metric::kLateP99;
+    if (!wfisvm::parse_scenario(vm_scenario_text(scenario), &s, &err)) return Metric::kLateP99;
     switch (s.workload) {
         case wfisvm::Workload::kPingpong:
         case wfisvm::Workload::kBurst:

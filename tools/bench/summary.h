@@ -45,8 +45,15 @@ enum class Metric {
     kVcpuThreadCpu,
     kGlueWaits,
     kWorkloadCpuError,
+    kGovReturnP90,
+    // The governor's busy waiting (poll_ns + spin_ns over every vCPU) per
+    // timer interrupt the guest took, us: what a tick costs in spinning.
+    kSpinPerWake,
+    // compute: the idle siblings' timer lateness p50, us (the run's pooled
+    // rings: the busy vCPU arms only its end-of-run timer, one sample).
+    kSiblingP50,
 };
-constexpr int kMetricCount = 23;
+constexpr int kMetricCount = 26;
 const char *metric_label(Metric m);  // e.g. "host CPU %"
 
 struct Group {

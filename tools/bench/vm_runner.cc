@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "run.h"
+#include "scenario_match.h"
 #include "subprocess.h"
 
 namespace wfisbench {
@@ -25,7 +26,7 @@ std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
             a.push_back("userspace");
             break;
     }
-    a.insert(a.end(), {"--scenario", plan.scenario});
+    a.insert(a.end(), {"--scenario", vm_scenario_text(plan.scenario)});
     if (plan.backend != Backend::kInkernel) a.insert(a.end(), {"--governor", plan.vm_governor});
     if (plan.halt_poll_ns)
         a.insert(a.end(), {"--halt-poll-ns", std::to_string(*plan.halt_poll_ns)});
@@ -82,6 +83,12 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
     out->lost_interrupts = i64(v.lost_interrupts);
     out->exits = i64(v.exits);
     out->idle_traps = i64(v.idle_traps);
+    if (!v.governor_stats.empty()) {
+        uint64_t busy = 0;
+        for (const auto &st : v.governor_stats) busy += st.poll_ns + st.spin_ns;
+        out->governor_busy_ns = static_cast<int64_t>(busy);
+    }
+    if (v.timer_irqs) out->timer_irqs_taken = static_cast<int64_t>(v.timer_irqs->handled);
     out->vcpu_cpu_pct.clear();
     for (const auto &c : v.vcpu_cpu_pct) out->vcpu_cpu_pct.push_back(c.value_or(-1));
     out->guest_timer = v.guest_timer;
