@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "spec.h"
+#include "spin_match.h"
 #include "tcg_spec.h"
 
 #ifndef WFISBENCH_DEFAULT_VM
@@ -293,7 +294,9 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     for (const auto &g : o.governors) {
         wfisvm::GovernorSpec spec;
         TcgRow row;
-        if (is_tcg_row(g) ? !parse_tcg_row(g, &row, &err) : !wfisvm::parse_governor(g, &spec, &err))
+        // deadline+spin:us=match gets its number per block (spin_match.h).
+        if (is_tcg_row(g) ? !parse_tcg_row(g, &row, &err)
+                          : !is_spin_match_row(g) && !wfisvm::parse_governor(g, &spec, &err))
             return bad("--governor: " + err);
     }
     if (!tcg_seconds.empty() && !convert(tcg_seconds, 1, 3600, &o.tcg_seconds))

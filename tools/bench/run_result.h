@@ -36,6 +36,8 @@ struct RunPlan {
     int repeat = 0;     // the block index 0..K-1
     int order = 0;      // position in the run sequence (blocks in order, permuted within)
     uint64_t seed = 1;  // the block's workload seed (block_seed), handed to the VM or guest
+    // deadline+spin:us=match: the spin (us) the row ran with (spin_match.h).
+    std::optional<uint64_t> spin_match_us;
 };
 
 // One completed (or failed) run. Optional figures are null in the JSON.
@@ -60,6 +62,10 @@ struct RunResult {
     std::optional<int64_t> lost_interrupts;
     std::optional<int64_t> exits;
     std::optional<int64_t> idle_traps;
+    // wfisleep-vm userspace runs: the vCPUs' poll + spin time (governor_stats)
+    // and the timer interrupts the guest handled, over the whole run.
+    std::optional<uint64_t> governor_poll_spin_ns;
+    std::optional<uint64_t> timer_irqs_taken;
     std::optional<double> qemu_boot_s;  // QEMU: start to the guest's first report line
     std::string guest_timer;            // pv / tsc-deadline / lapic-oneshot, when known
     std::vector<double> vcpu_cpu_pct;
