@@ -235,6 +235,28 @@ INSTANTIATE_TEST_SUITE_P(Governors, MacosWait,
                              return n;
                          });
 
+// The window law on a real wait: a 3 ms sleep ends at the next boundary of
+// a 10 ms grid, or 3 ms late at most (1000 permille of it), whichever first.
+TEST(WindowWait, ADeadlineWaitEndsAtTheGridOrTheCap) {
+    for (const char *spec : {"deadline", "deadline+spin:us=200"}) {
+        auto gov = make(spec);
+        const HostTimerSpec h = host_timer_for_run(window(10000, 0), 7);
+        gov->use_host_timer(h, 5);
+        for (int i = 0; i < 4; i++) {
+            const uint64_t t0 = wfisleep_now_ns();
+            const uint64_t deadline = t0 + 3'000'000;
+            gov->idle(false, deadline);
+            const uint64_t end = wfisleep_now_ns();
+            // deadline+spin sleeps to 200 us before the deadline: its sleep is the one moved.
+            const uint64_t sleep_end =
+                std::string(spec) == "deadline" ? deadline : deadline - 200'000;
+            const uint64_t extra = coalesce_window_extra_ns(h, sleep_end - t0, sleep_end);
+            EXPECT_GE(end + 100'000, std::max(deadline, sleep_end + extra)) << spec << " " << i;
+            EXPECT_LE(end, std::max(deadline, sleep_end + extra) + kHostSlopNs) << spec << " " << i;
+        }
+    }
+}
+
 TEST(LinuxWait, IsUntouched) {
     // host=linux (the default) installs no model: the same 20 ms wait that
     // the model above doubles ends within the host's own lateness.
