@@ -88,6 +88,8 @@ std::string help_text() {
          "  --governor G   a governor spec (repeatable; grammar below). The bench runs\n"
          "                 `seed` with grace_ms=0 unless the spec gives grace_ms, so boot\n"
          "                 grace does not hide its steady state; the output says so.\n"
+         "                 deadline+spin:us=match spins, per block, what adaptive spent\n"
+         "                 (poll + spin per timer interrupt) on that scenario, run first.\n"
          "  --seconds N    run length of every run, seconds (0 < N <= 3600; default 1)\n"
          "  --vcpus N      vCPUs for every scenario but compute (1..64; default 1);\n"
          "                 compute uses busy+idle vCPUs\n"
