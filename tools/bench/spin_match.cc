@@ -98,9 +98,9 @@ void SpinMatcher::record(const RunResult &r) {
 std::string SpinMatcher::note() const {
     if (used_.empty()) return {};
     std::string s = fmt::format(
-        "deadline+spin:us=match: spin A (us) per block = '{}''s poll + spin time per timer "
-        "interrupt in the same block and scenario, run before it (0 when unknown):",
-        partner_.empty() ? std::string("adaptive (not in the matrix)") : partner_);
+        "deadline+spin:us=match ran with spin A (us) = the poll + spin time per timer interrupt "
+        "of {} in the same block and scenario, run before it (0 when unknown); A per block:",
+        partner_.empty() ? std::string("adaptive (not in this matrix)") : "'" + partner_ + "'");
     std::string scenario;
     for (const auto &[key, us] : used_) {
         if (key.first != scenario) {
