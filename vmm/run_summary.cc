@@ -45,6 +45,13 @@ std::string run_result_summary(const RunResult &r) {
             "late by min(%u/1000 x L, %u us), shape %s\n",
             r.host_timer.permille, r.host_timer.max_us, coalesce_shape_name(r.host_timer.shape));
         s += buf;
+        if (r.host_timer.shape == CoalesceShape::kWindow) {
+            std::snprintf(buf, sizeof buf,
+                          "               to the next boundary of a %u us grid shared by the "
+                          "vCPUs\n",
+                          r.host_timer.window_us);
+            s += buf;
+        }
     }
     std::snprintf(buf, sizeof buf, "  status       %s%s%s\n", r.ok ? "ok" : "error",
                   r.ok ? "" : ": ", r.error.c_str());

@@ -138,6 +138,9 @@ bool parse_number_keys(const std::string &head, const std::vector<KeyValue> &kvs
     return true;
 }
 
+// deadline+spin's us: up to 100 ms, far beyond any useful margin.
+constexpr uint64_t kMaxSpinUs = 100000;
+
 uint32_t u32(uint64_t v) {
     return static_cast<uint32_t>(v);
 }
@@ -186,15 +189,16 @@ bool parse_adaptive(const std::string &head, const std::vector<KeyValue> &kvs, G
 
 // Keys every scenario accepts (the host-timer model), listed in errors.
 constexpr const char *kCommonScenarioKeys =
-    "host, coalesce_permille, coalesce_max_us, coalesce_shape, kicks";
+    "host, coalesce_permille, coalesce_max_us, coalesce_shape, coalesce_window_us, kicks";
 
 // Takes the common keys out of kvs into s; the rest stay for the workload.
 bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *kvs,
                                 ScenarioSpec *s, std::string *err) {
     std::vector<KeyValue> rest;
     uint64_t permille = s->host_timer.permille, max_us = s->host_timer.max_us;
+    uint64_t window_us = s->host_timer.window_us;
     std::vector<KeyValue> numeric;
-    bool coalesce_given = false;
+    bool coalesce_given = false, window_given = false;
     for (const KeyValue &kv : *kvs) {
         if (kv.key == "host") {
             if (kv.value != "linux" && kv.value != "macos") {
@@ -216,13 +220,19 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
             s->kicks = kv.value == "vector" ? KickPattern::kVector : KickPattern::kQemu;
             s->kicks_given = true;
         } else if (kv.key == "coalesce_shape") {
-            if (kv.value != "max" && kv.value != "uniform") {
-                *err =
-                    head + "coalesce_shape=" + kv.value + " is not a shape; accepted: max, uniform";
+            if (kv.value != "max" && kv.value != "uniform" && kv.value != "window") {
+                *err = head + "coalesce_shape=" + kv.value +
+                       " is not a shape; accepted: max, uniform, window";
                 return false;
             }
-            s->host_timer.shape = kv.value == "max" ? CoalesceShape::kMax : CoalesceShape::kUniform;
+            s->host_timer.shape = kv.value == "max"       ? CoalesceShape::kMax
+                                  : kv.value == "uniform" ? CoalesceShape::kUniform
+                                                          : CoalesceShape::kWindow;
             coalesce_given = true;
+        } else if (kv.key == "coalesce_window_us") {
+            numeric.push_back(kv);
+            coalesce_given = true;
+            window_given = true;
         } else if (kv.key == "coalesce_permille" || kv.key == "coalesce_max_us") {
             numeric.push_back(kv);
             coalesce_given = true;
@@ -231,8 +241,14 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
         }
     }
     const NumberKey keys[] = {{"coalesce_permille", 0, 1000, "per mille of the sleep", &permille},
-                              {"coalesce_max_us", 0, 1000000, "us", &max_us}};
+                              {"coalesce_max_us", 0, 1000000, "us", &max_us},
+                              {"coalesce_window_us", 100, 100000, "us", &window_us}};
     if (!parse_number_keys(head, numeric, keys, err)) return false;
+    if (window_given && s->host_timer.shape != CoalesceShape::kWindow) {
+        *err = head + "coalesce_window_us=" + std::to_string(window_us) +
+               " sets the grid of coalesce_shape=window; accepted with coalesce_shape=window only";
+        return false;
+    }
     if (coalesce_given && s->host_given && s->host_timer.kind == HostTimerKind::kLinux) {
         *err = head +
                "coalesce_* keys model macOS; accepted with host=macos (or no host= and "
@@ -241,6 +257,7 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
     }
     s->host_timer.permille = u32(permille);
     s->host_timer.max_us = u32(max_us);
+    s->host_timer.window_us = u32(window_us);
     *kvs = std::move(rest);
     return true;
 }
@@ -256,7 +273,29 @@ const char *kick_pattern_name(KickPattern kicks) {
 }
 
 const char *coalesce_shape_name(CoalesceShape shape) {
-    return shape == CoalesceShape::kUniform ? "uniform" : "max";
+    switch (shape) {
+        case CoalesceShape::kUniform:
+            return "uniform";
+        case CoalesceShape::kWindow:
+            return "window";
+        case CoalesceShape::kMax:
+            break;
+    }
+    return "max";
+}
+
+HostTimerSpec host_timer_for_run(const HostTimerSpec &spec, uint64_t run_seed) {
+    HostTimerSpec h = spec;
+    h.grid_phase_ns = 0;
+    if (h.shape != CoalesceShape::kWindow || h.window_us == 0) return h;
+    // SplitMix64 of the seed (its own constant, apart from the vCPUs' draws).
+    uint64_t z = run_seed ^ 0x67726964'70686173ULL;
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    h.grid_phase_ns = z % (static_cast<uint64_t>(h.window_us) * 1000);
+    return h;
 }
 
 void apply_default_host_timer(ScenarioSpec *scenario, HostTimerKind kind) {
@@ -392,6 +431,19 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
         if (!parse_adaptive(head, sp.kvs, &g, err)) return false;
     } else if (sp.name == "deadline") {
         if (!no_keys(GovernorKind::kDeadline)) return false;
+    } else if (sp.name == "deadline+spin") {
+        g.kind = GovernorKind::kDeadlineSpin;
+        // A fixed baseline has no good default margin: us is required.
+        bool given = false;
+        for (const KeyValue &kv : sp.kvs) given = given || kv.key == "us";
+        const NumberKey keys[] = {
+            {"us", 0, kMaxSpinUs, "us of spin before the deadline", &g.spin_us}};
+        if (!parse_number_keys(head, sp.kvs, keys, err, common.c_str())) return false;
+        if (!given) {
+            *err = head + "missing key \"us\"; accepted: deadline+spin:us=0.." +
+                   std::to_string(kMaxSpinUs) + " (us of spin before the deadline)";
+            return false;
+        }
     } else if (sp.name == "qemu10") {
         if (!no_keys(GovernorKind::kQemu10)) return false;
     } else if (sp.name == "qemu11") {
@@ -408,7 +460,8 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
         if (!parse_number_keys(head, sp.kvs, keys, err, common.c_str())) return false;
     } else {
         *err = head + "unknown governor " + quote(sp.name) +
-               "; accepted: off, seed, adaptive, deadline, qemu10, qemu11, kvm-haltpoll";
+               "; accepted: off, seed, adaptive, deadline, deadline+spin, qemu10, qemu11, "
+               "kvm-haltpoll";
         return false;
     }
     *out = std::move(g);
@@ -439,7 +492,13 @@ std::string spec_help() {
     h += "                              governor ends late by min(permille/1000 x L, max_us) x U\n";
     h += "  coalesce_permille=N         0..1000, default 125\n";
     h += "  coalesce_max_us=N           0..1000000, default 1000\n";
-    h += "  coalesce_shape=max|uniform  U = 1 (max, default) or uniform in [0, 1] (seeded)\n";
+    h += "  coalesce_shape=max|uniform|window\n";
+    h += "                              U = 1 (max, default) or uniform in [0, 1] (seeded);\n";
+    h += "                              window: instead, the sleep's end moves to the next\n";
+    h += "                              boundary of a grid shared by the VM's vCPUs (phase\n";
+    h += "                              drawn from the seed), at most min(permille/1000 x L,\n";
+    h += "                              max_us) late\n";
+    h += "  coalesce_window_us=N        the window grid's step, 100..100000, default 1000\n";
     h += "  kicks=vector|qemu           which device interrupts kick the governor: vector\n";
     h += "                              (default) only a newly pending one; qemu every one,\n";
     h += "                              also while the vCPU runs guest code (QEMU's pattern)\n";
@@ -465,6 +524,8 @@ std::string spec_help() {
         h += line + "\n";
     }
     h += "  deadline                    model of libkrun: kickable sleep to the guest deadline\n";
+    h += "  deadline+spin:us=N          baseline: kickable sleep to N us before the guest\n";
+    h += "                              deadline, then a spin to it; us 0..100000, required\n";
     h += "  qemu10                      model of QEMU 6.2-10.x hvf_wfi: return at once when the\n";
     h += "                              deadline is under 2 ms, else kickable sleep to it\n";
     h += "  qemu11                      model of QEMU 11.1 hvf_wfi without ppoll: halt until\n";

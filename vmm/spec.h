@@ -15,15 +15,25 @@ enum class Workload { kIdle, kTickless, kPingpong, kBurst, kCompute };
 // Whose timer ends the governors' bounded sleeps: the real host (linux), or
 // the real host plus a MODEL of macOS timer coalescing (not a Mac
 // measurement): each bounded sleep of length L ends late by
-// min(permille/1000 x L, max_us) x U, U = 1 (shape max) or uniform in [0, 1].
+// min(permille/1000 x L, max_us) x U, U = 1 (shape max) or uniform in [0, 1];
+// shape window: pushed to the next boundary of a window_us grid shared by
+// the VM's vCPUs, at most min(permille/1000 x L, max_us) late.
 enum class HostTimerKind { kLinux, kMacos };
-enum class CoalesceShape { kMax, kUniform };
+enum class CoalesceShape { kMax, kUniform, kWindow };
 struct HostTimerSpec {
     HostTimerKind kind = HostTimerKind::kLinux;
     uint32_t permille = 125;  // coalesce_permille
     uint32_t max_us = 1000;   // coalesce_max_us
     CoalesceShape shape = CoalesceShape::kMax;
+    uint32_t window_us = 1000;  // coalesce_window_us (shape window)
+    // Shape window: the grid's phase on the wait clock, below window_us x
+    // 1000. Not in the spec text: drawn once per VM (host_timer_for_run).
+    uint64_t grid_phase_ns = 0;
 };
+
+// The spec one VM's governors get: the window grid's phase drawn from the
+// run's seed, so every vCPU of the VM (and each rerun) shares one grid.
+HostTimerSpec host_timer_for_run(const HostTimerSpec &spec, uint64_t run_seed);
 
 // When a device interrupt kicks the target vCPU's governor. vector (the test
 // bed's own): only when the vector becomes newly pending. qemu (QEMU's
@@ -39,7 +49,7 @@ inline uint64_t host_timer_seed(uint64_t run_seed, uint32_t vcpu) {
     return run_seed * 0x100000001b3ULL + vcpu;
 }
 
-// "linux"/"macos", "max"/"uniform".
+// "linux"/"macos", "max"/"uniform"/"window".
 const char *host_timer_name(HostTimerKind kind);
 const char *coalesce_shape_name(CoalesceShape shape);
 
@@ -70,7 +80,16 @@ struct ScenarioSpec {
 // (the bench's and the VMM's --host-timer flag).
 void apply_default_host_timer(ScenarioSpec *scenario, HostTimerKind kind);
 
-enum class GovernorKind { kOff, kSeed, kAdaptive, kDeadline, kQemu10, kQemu11, kKvmHaltpoll };
+enum class GovernorKind {
+    kOff,
+    kSeed,
+    kAdaptive,
+    kDeadline,
+    kDeadlineSpin,
+    kQemu10,
+    kQemu11,
+    kKvmHaltpoll
+};
 
 struct GovernorSpec {
     std::string text;
@@ -86,6 +105,8 @@ struct GovernorSpec {
     uint64_t halt_poll_grow = 2;
     uint64_t halt_poll_grow_start = 10000;
     uint64_t halt_poll_shrink = 0;
+    // deadline+spin only: the fixed spin before the guest deadline (key us).
+    uint64_t spin_us = 0;
     // Library policies: call wfisleep_vcpu_trap_begin at each HLT exit
     // before has_work is sampled (drops a stale kick), as the QEMU glue
     // does; trap_begin=0 turns it off (the stale kick ends the next wait).

@@ -205,7 +205,8 @@ RunResult run_kvm(const RunOptions &o) {
             // The model of macOS coalescing acts on the governor's waits only:
             // the VMM's own timers (pv timer, devices) keep the real host's.
             if (o.scenario.host_timer.kind == HostTimerKind::kMacos)
-                c->governor->use_host_timer(o.scenario.host_timer, host_timer_seed(o.seed, i));
+                c->governor->use_host_timer(host_timer_for_run(o.scenario.host_timer, o.seed),
+                                            host_timer_seed(o.seed, i));
         }
         c->irq.attach(c->hv, c->governor.get(), o.scenario.kicks);
         vm.cpus.push_back(std::move(c));

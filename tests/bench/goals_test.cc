@@ -54,7 +54,7 @@ Quantiles q(double p50, double p90, double p99) {
 
 void spin(RunResult *r, double us_per_wake) {
     r->timer_irqs_taken = 1000;
-    r->governor_busy_ns = static_cast<int64_t>(us_per_wake * 1000 * 1000);
+    r->governor_poll_spin_ns = static_cast<uint64_t>(us_per_wake * 1000 * 1000);
 }
 
 // adaptive's figures as shares of its baselines' (levels in us where said);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "governors/coalescing_timer.h"
+#include "host_timer_json.h"
 #include "spec.h"
 
 namespace wfisvm {
@@ -82,6 +83,91 @@ TEST(CoalesceRule, UniformShapeIsSeededAndSpreadOverTheInterval) {
     EXPECT_NEAR(mean, extra / 2.0, extra * 0.05);
 }
 
+HostTimerSpec window(uint32_t window_us, uint64_t phase_ns, uint32_t permille = 1000,
+                     uint32_t max_us = 1'000'000) {
+    HostTimerSpec h = macos(permille, max_us, CoalesceShape::kWindow);
+    h.window_us = window_us;
+    h.grid_phase_ns = phase_ns;
+    return h;
+}
+
+TEST(CoalesceRule, WindowPushesTheEndToTheNextBoundaryOfTheGrid) {
+    constexpr uint64_t kW = 1'000'000;  // 1000 us
+    constexpr uint64_t kPhase = 300'000;
+    const HostTimerSpec h = window(1000, kPhase);
+    const uint64_t boundary = 7 * kW + kPhase;  // one grid point
+    const uint64_t len = 50 * kW;               // long: the cap (1000 permille) is far
+    // Just after a boundary: late by the window less the overshoot.
+    EXPECT_EQ(coalesce_window_extra_ns(h, len, boundary + 1), kW - 1);
+    EXPECT_EQ(coalesce_window_extra_ns(h, len, boundary + 10'000), kW - 10'000);
+    // Just before one, or on it: (almost) on time.
+    EXPECT_EQ(coalesce_window_extra_ns(h, len, boundary - 1), 1u);
+    EXPECT_EQ(coalesce_window_extra_ns(h, len, boundary), 0u);
+    EXPECT_EQ(coalesce_window_extra_ns(h, len, boundary + kW / 2), kW / 2);
+    // The same length, another phase: another lateness.
+    EXPECT_NE(coalesce_window_extra_ns(h, len, boundary + 1),
+              coalesce_window_extra_ns(h, len, boundary - 1));
+    // The phase moves the grid: phase 0 puts the boundaries on multiples of W.
+    EXPECT_EQ(coalesce_window_extra_ns(window(1000, 0), len, 7 * kW + 1), kW - 1);
+    EXPECT_EQ(coalesce_window_extra_ns(window(1000, kW + kPhase), len, boundary + 1), kW - 1)
+        << "a phase beyond the window wraps";
+}
+
+TEST(CoalesceRule, WindowLatenessIsCappedByTheShareAndTheMax) {
+    constexpr uint64_t kW = 10'000'000;  // 10 ms window
+    const uint64_t just_after = 3 * kW + 1;
+    // 125 permille of a 4 ms sleep = 500 us; cap 1000 us.
+    EXPECT_EQ(coalesce_window_extra_ns(window(10000, 0, 125, 1000), 4'000'000, just_after),
+              500'000u);
+    // 125 permille of a 40 ms sleep = 5 ms; the 1000 us cap wins.
+    EXPECT_EQ(coalesce_window_extra_ns(window(10000, 0, 125, 1000), 40'000'000, just_after),
+              1'000'000u);
+    // Below the cap the grid decides.
+    EXPECT_EQ(coalesce_window_extra_ns(window(10000, 0, 125, 1000), 40'000'000, 3 * kW - 2'000),
+              2'000u);
+    // Permille 0 turns it off.
+    EXPECT_EQ(coalesce_window_extra_ns(window(10000, 0, 0, 1000), 40'000'000, just_after), 0u);
+}
+
+TEST(CoalesceRule, WindowTimerAnswersWithTheGridAndDrawsNothing) {
+    const HostTimerSpec h = window(1000, 250'000);
+    CoalescingTimer a(h, 1), b(h, 99);  // other vCPUs: the same grid
+    const uint64_t start = 1'000'000'000ull;
+    for (uint64_t off : {uint64_t{0}, uint64_t{1}, uint64_t{123'456}, uint64_t{999'999}}) {
+        const uint64_t dl = start + 5'000'000 + off;
+        const uint64_t la = a.late_deadline(start, dl);
+        EXPECT_EQ(la, b.late_deadline(start, dl)) << off;
+        EXPECT_EQ(la, dl + coalesce_window_extra_ns(h, dl - start, dl)) << off;
+        EXPECT_EQ((la - 250'000) % 1'000'000, 0u) << "ends on a boundary: " << off;
+    }
+}
+
+TEST(CoalesceRule, TheGridPhaseIsDrawnOncePerRunFromItsSeed) {
+    HostTimerSpec h = window(1000, 0);
+    const HostTimerSpec r1 = host_timer_for_run(h, 42), r2 = host_timer_for_run(h, 42);
+    EXPECT_EQ(r1.grid_phase_ns, r2.grid_phase_ns);
+    EXPECT_LT(r1.grid_phase_ns, 1'000'000u);
+    int differ = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++)
+        if (host_timer_for_run(h, seed).grid_phase_ns != r1.grid_phase_ns) differ++;
+    EXPECT_GE(differ, 19) << "another seed, another phase";
+    // Other shapes have no grid.
+    EXPECT_EQ(host_timer_for_run(macos(125, 1000, CoalesceShape::kMax), 42).grid_phase_ns, 0u);
+}
+
+TEST(HostTimerJson, RecordsTheWindowAndReadsItBack) {
+    HostTimerSpec h = window(2500, 0, 125, 1000);
+    const nlohmann::json j = host_timer_json(h);
+    EXPECT_EQ(j.dump(),
+              R"({"kind":"macos","max_us":1000,"permille":125,"shape":"window","window_us":2500})");
+    const HostTimerSpec back = host_timer_from_json(j);
+    EXPECT_EQ(back.shape, CoalesceShape::kWindow);
+    EXPECT_EQ(back.window_us, 2500u);
+    EXPECT_EQ(back.permille, 125u);
+    EXPECT_TRUE(host_timer_json(macos(125, 1000, CoalesceShape::kMax))["window_us"].is_null());
+    EXPECT_TRUE(host_timer_json(HostTimerSpec{})["window_us"].is_null());
+}
+
 TEST(CoalesceRule, ARepeatedParkOfOneSleepKeepsItsAnswer) {
     CoalescingTimer t(macos(125, 1000, CoalesceShape::kUniform), 3);
     const uint64_t first = t.late_deadline(1000, 4'001'000);
@@ -148,6 +234,28 @@ INSTANTIATE_TEST_SUITE_P(Governors, MacosWait,
                              for (const char *c = p.param; *c; ++c) n += *c == '-' ? '_' : *c;
                              return n;
                          });
+
+// The window law on a real wait: a 3 ms sleep ends at the next boundary of
+// a 10 ms grid, or 3 ms late at most (1000 permille of it), whichever first.
+TEST(WindowWait, ADeadlineWaitEndsAtTheGridOrTheCap) {
+    for (const char *spec : {"deadline", "deadline+spin:us=200"}) {
+        auto gov = make(spec);
+        const HostTimerSpec h = host_timer_for_run(window(10000, 0), 7);
+        gov->use_host_timer(h, 5);
+        for (int i = 0; i < 4; i++) {
+            const uint64_t t0 = wfisleep_now_ns();
+            const uint64_t deadline = t0 + 3'000'000;
+            gov->idle(false, deadline);
+            const uint64_t end = wfisleep_now_ns();
+            // deadline+spin sleeps to 200 us before the deadline: its sleep is the one moved.
+            const uint64_t sleep_end =
+                std::string(spec) == "deadline" ? deadline : deadline - 200'000;
+            const uint64_t extra = coalesce_window_extra_ns(h, sleep_end - t0, sleep_end);
+            EXPECT_GE(end + 100'000, std::max(deadline, sleep_end + extra)) << spec << " " << i;
+            EXPECT_LE(end, std::max(deadline, sleep_end + extra) + kHostSlopNs) << spec << " " << i;
+        }
+    }
+}
 
 TEST(LinuxWait, IsUntouched) {
     // host=linux (the default) installs no model: the same 20 ms wait that

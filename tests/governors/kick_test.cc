@@ -88,8 +88,8 @@ TEST_P(KickEndsWait, KickBeforeTheWaitEndsIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Governors, KickEndsWait,
-                         ::testing::Values("adaptive", "deadline", "qemu10", "qemu11",
-                                           "kvm-haltpoll"),
+                         ::testing::Values("adaptive", "deadline", "deadline+spin:us=50", "qemu10",
+                                           "qemu11", "kvm-haltpoll"),
                          param_name);
 
 TEST(KickEndsWait, OffNeverWaits) {
@@ -161,13 +161,44 @@ TEST(Qemu11Timer, ADueDeadlineIsRaisedAtOnceByTheTimerThread) {
 }
 
 TEST(DeadlineModels, WakeAtOrAfterTheDeadline) {
-    for (const char *spec : {"deadline", "qemu10", "kvm-haltpoll"}) {  // models sleep exactly to it
+    // models sleep (or spin) exactly to it
+    for (const char *spec : {"deadline", "deadline+spin:us=500", "qemu10", "kvm-haltpoll"}) {
         auto gov = make(spec);
         const uint64_t deadline = wfisleep_now_ns() + 3'000'000;
         gov->idle(false, deadline);
         EXPECT_GE(wfisleep_now_ns(), deadline) << spec;
         EXPECT_EQ(gov->stats().kicks, 0u) << spec;
     }
+}
+
+// The spin phase is part of the wait: a kick ends it at once, and its time
+// is reported as spin_ns (the bench's CPU per timer interrupt).
+TEST(DeadlineModels, DeadlineSpinSpinsTheTailAndAKickEndsTheSpin) {
+    // 10 ms of sleep, then 10 ms of spin; a sleep ending late (a loaded
+    // host) shortens the spin, so the bounds leave it 9 ms.
+    auto gov = make("deadline+spin:us=10000");
+    gov->idle(false, wfisleep_now_ns() + 20'000'000);
+    wfisleep_stats s = gov->stats();
+    EXPECT_EQ(s.sleeps, 1u);
+    EXPECT_GE(s.sleep_ns, 9'000'000u);
+    EXPECT_GE(s.spin_ns, 1'000'000u);
+    EXPECT_LE(s.spin_ns, 10'000'000u + 5'000'000u);
+
+    auto spinner = make("deadline+spin:us=100000");  // a 10 s deadline: 100 ms of spin
+    const uint64_t t0 = wfisleep_now_ns();
+    std::atomic<bool> returned{false};
+    std::thread vcpu([&] {
+        spinner->idle(false, t0 + 100'000'000);  // all of it a spin
+        returned.store(true);
+    });
+    std::this_thread::sleep_for(20ms);
+    spinner->kick();
+    vcpu.join();
+    s = spinner->stats();
+    EXPECT_TRUE(returned.load());
+    EXPECT_EQ(s.kicks, 1u);
+    EXPECT_GT(s.spin_ns, 0u);
+    EXPECT_LT(wfisleep_now_ns(), t0 + 100'000'000) << "the kick did not end the spin";
 }
 
 TEST(DeadlineModels, Qemu10SpinsThroughShortWaits) {
@@ -182,7 +213,8 @@ TEST(DeadlineModels, Qemu10SpinsThroughShortWaits) {
 // thread; here deadlines a few clock reads away, so some pass in between) is
 // still one idle call.
 TEST(DeadlineModels, EveryHaltIsCountedOnceEvenWhenTheDeadlinePassesFirst) {
-    for (const char *spec : {"deadline", "qemu10", "kvm-haltpoll", "kvm-haltpoll:poll_ns=0"}) {
+    for (const char *spec :
+         {"deadline", "deadline+spin:us=100", "qemu10", "kvm-haltpoll", "kvm-haltpoll:poll_ns=0"}) {
         auto gov = make(spec);
         for (uint64_t i = 0; i < 4000; ++i) gov->idle(false, wfisleep_now_ns() + i % 400);
         EXPECT_EQ(gov->stats().idle_calls, 4000u) << spec;
@@ -190,8 +222,8 @@ TEST(DeadlineModels, EveryHaltIsCountedOnceEvenWhenTheDeadlinePassesFirst) {
 }
 
 TEST(DeadlineModels, HasWorkReturnsAtOnceForEveryGovernor) {
-    for (const char *spec :
-         {"off", "seed", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"}) {
+    for (const char *spec : {"off", "seed", "adaptive", "deadline", "deadline+spin:us=50", "qemu10",
+                             "qemu11", "kvm-haltpoll"}) {
         auto gov = make(spec);
         gov->idle(true, WFISLEEP_NO_DEADLINE);  // would block forever without work
         const wfisleep_stats s = gov->stats();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "governors/deadline_model.h"
+#include "governors/deadline_spin_model.h"
 #include "governors/kvm_haltpoll_model.h"
 #include "governors/qemu10_model.h"
 #include "governors/qemu11_model.h"
@@ -34,6 +35,35 @@ TEST(DeadlineModel, SleepsExactlyToTheDeadline) {
     const wfisleep_plan none = deadline_model_plan(kNow, false, WFISLEEP_NO_DEADLINE);
     EXPECT_EQ(none.sleep_ns, WFISLEEP_FOREVER);
     EXPECT_EQ(none.poll_ns, 0u);
+    EXPECT_EQ(none.spin_ns, 0u);
+}
+
+TEST(DeadlineSpinModel, SleepsToTheMarginThenSpinsToTheDeadline) {
+    constexpr uint64_t kSpin = 40'000;
+    EXPECT_TRUE(is_zero(deadline_spin_model_plan(kNow, true, kNow + kMs, kSpin)));
+    EXPECT_TRUE(is_zero(deadline_spin_model_plan(kNow, false, kNow, kSpin)));      // due now
+    EXPECT_TRUE(is_zero(deadline_spin_model_plan(kNow, false, kNow - 1, kSpin)));  // passed
+    const wfisleep_plan p = deadline_spin_model_plan(kNow, false, kNow + kMs, kSpin);
+    EXPECT_EQ(p.poll_ns, 0u);
+    EXPECT_EQ(p.sleep_ns, kMs - kSpin);
+    EXPECT_EQ(p.spin_ns, kSpin);
+    EXPECT_EQ(p.strict, 0);
+    // A deadline nearer than the margin: all of it a spin.
+    const wfisleep_plan near = deadline_spin_model_plan(kNow, false, kNow + 30'000, kSpin);
+    EXPECT_EQ(near.sleep_ns, 0u);
+    EXPECT_EQ(near.spin_ns, 30'000u);
+    // Exactly the margin: no sleep either.
+    EXPECT_EQ(deadline_spin_model_plan(kNow, false, kNow + kSpin, kSpin).sleep_ns, 0u);
+    // Margin 0 is the deadline model.
+    for (uint64_t d : {uint64_t{1}, kMs, 10'000 * kMs}) {
+        const wfisleep_plan a = deadline_spin_model_plan(kNow, false, kNow + d, 0);
+        const wfisleep_plan b = deadline_model_plan(kNow, false, kNow + d);
+        EXPECT_EQ(a.sleep_ns, b.sleep_ns);
+        EXPECT_EQ(a.spin_ns, 0u);
+    }
+    // No deadline: block until kicked, no spin.
+    const wfisleep_plan none = deadline_spin_model_plan(kNow, false, WFISLEEP_NO_DEADLINE, kSpin);
+    EXPECT_EQ(none.sleep_ns, WFISLEEP_FOREVER);
     EXPECT_EQ(none.spin_ns, 0u);
 }
 

@@ -86,8 +86,8 @@ TEST_P(SimPerGovernor, PingpongRequestsAreAllAcknowledged) {
 
 INSTANTIATE_TEST_SUITE_P(Governors, SimPerGovernor,
                          ::testing::Values("off", "seed:max_us=100", "seed:max_us=100,strict=1",
-                                           "adaptive", "deadline", "qemu10", "qemu11",
-                                           "kvm-haltpoll"),
+                                           "adaptive", "deadline", "deadline+spin:us=50", "qemu10",
+                                           "qemu11", "kvm-haltpoll"),
                          param_name);
 
 TEST(Sim, BurstChainsAreAcknowledged) {

@@ -148,6 +148,17 @@ TEST(ScenarioSpec, HostTimerModelKeys) {
     apply_default_host_timer(&g, HostTimerKind::kMacos);
     EXPECT_EQ(g.host_timer.kind, HostTimerKind::kMacos);
     EXPECT_EQ(g.host_timer.permille, 200u);
+    // The window law: its grid step, default 1000 us.
+    const ScenarioSpec w = scenario_ok("idle:host=macos,coalesce_shape=window");
+    EXPECT_EQ(w.host_timer.shape, CoalesceShape::kWindow);
+    EXPECT_EQ(w.host_timer.window_us, 1000u);
+    EXPECT_EQ(w.host_timer.grid_phase_ns, 0u) << "drawn per run, not parsed";
+    EXPECT_EQ(scenario_ok("tickless:coalesce_window_us=100,host=macos,coalesce_shape=window")
+                  .host_timer.window_us,
+              100u);
+    EXPECT_EQ(scenario_ok("idle:host=macos,coalesce_shape=window,coalesce_window_us=100000")
+                  .host_timer.window_us,
+              100000u);
     ScenarioSpec keep = scenario_ok("idle:host=linux");
     apply_default_host_timer(&keep, HostTimerKind::kMacos);
     EXPECT_EQ(keep.host_timer.kind, HostTimerKind::kLinux) << "a given host= wins";
@@ -155,14 +166,25 @@ TEST(ScenarioSpec, HostTimerModelKeys) {
 
 TEST(ScenarioSpec, HostTimerModelErrors) {
     scenario_bad("idle:host=darwin", {"host=darwin", "linux, macos"});
-    scenario_bad("idle:host=macos,coalesce_shape=gauss", {"coalesce_shape=gauss", "max, uniform"});
+    scenario_bad("idle:host=macos,coalesce_shape=gauss",
+                 {"coalesce_shape=gauss", "max, uniform, window"});
+    scenario_bad("idle:host=macos,coalesce_shape=window,coalesce_window_us=99",
+                 {"\"idle:host=macos,coalesce_shape=window,coalesce_window_us=99\"",
+                  "coalesce_window_us=99", "out of range", "100..100000"});
+    scenario_bad("idle:host=macos,coalesce_shape=window,coalesce_window_us=100001",
+                 {"coalesce_window_us=100001", "100..100000"});
+    scenario_bad("idle:host=macos,coalesce_shape=window,coalesce_window_us=1ms",
+                 {"coalesce_window_us=1ms", "not a number"});
+    scenario_bad("idle:host=macos,coalesce_window_us=500",
+                 {"coalesce_window_us=500", "coalesce_shape=window only"});
+    scenario_bad("idle:host=linux,coalesce_shape=window", {"host=linux", "host=macos"});
     scenario_bad("idle:host=macos,coalesce_permille=1001", {"coalesce_permille=1001", "0..1000"});
     scenario_bad("idle:host=macos,coalesce_max_us=x", {"coalesce_max_us=x", "not a number"});
     scenario_bad("idle:host=linux,coalesce_permille=10", {"host=linux", "host=macos"});
     scenario_bad("idle:host=macos,host=linux", {"given twice"});
     // The unknown-key error lists the common keys beside the workload's.
     scenario_bad("idle:hoster=1", {"hoster", "hz", "host", "coalesce_shape"});
-    scenario_bad("pingpong:x=1", {"rate", "dist", "coalesce_max_us"});
+    scenario_bad("pingpong:x=1", {"rate", "dist", "coalesce_max_us", "coalesce_window_us"});
 }
 
 TEST(ScenarioSpec, KickPatternKey) {
@@ -265,6 +287,8 @@ TEST(GovernorSpec, EveryGovernorTakesSlackNs) {
         governor_bad(std::string(name) + ":slack_ns=0", {"slack_ns=0", "1..1000000000"});
         governor_bad(std::string(name) + ":bogus=1", {"bogus", "slack_ns"});
     }
+    EXPECT_EQ(governor_ok("deadline+spin:us=5,slack_ns=50000").slack_ns, 50000u);
+    governor_bad("deadline+spin:us=5,bogus=1", {"bogus", "us, slack_ns"});
     EXPECT_EQ(governor_ok("kvm-haltpoll:poll_ns=0,slack_ns=7").halt_poll_ns, 0u);
 }
 
@@ -348,10 +372,27 @@ TEST(GovernorSpec, KvmHaltpollDefaultsAndKeys) {
     governor_bad("kvm-haltpoll:window=5", {"\"window\"", "poll_ns, grow, grow_start, shrink"});
 }
 
+TEST(GovernorSpec, DeadlineSpinTakesARequiredMarginInMicroseconds) {
+    const GovernorSpec g = governor_ok("deadline+spin:us=40");
+    EXPECT_EQ(g.kind, GovernorKind::kDeadlineSpin);
+    EXPECT_EQ(g.spin_us, 40u);
+    EXPECT_TRUE(g.vars.empty());
+    EXPECT_EQ(governor_ok("deadline+spin:us=0").spin_us, 0u);
+    EXPECT_EQ(governor_ok("deadline+spin:us=100000").spin_us, 100000u);
+    governor_bad("deadline+spin:us=100001",
+                 {"\"deadline+spin:us=100001\"", "us=100001", "out of range", "0..100000"});
+    governor_bad("deadline+spin:us=-1", {"us=-1", "not a number", "0..100000"});
+    governor_bad("deadline+spin:us=match", {"us=match", "not a number", "0..100000"});
+    governor_bad("deadline+spin", {"missing key \"us\"", "us=0..100000"});
+    governor_bad("deadline+spin:slack_ns=5", {"missing key \"us\"", "us=0..100000"});
+    governor_bad("deadline+spin:ns=5", {"\"ns\"", "us, slack_ns"});
+}
+
 TEST(GovernorSpec, UnknownNamesListTheAccepted) {
     governor_bad("", {"missing governor name"});
     governor_bad("haltpoll", {"unknown governor",
-                              "off, seed, adaptive, deadline, qemu10, qemu11, kvm-haltpoll"});
+                              "off, seed, adaptive, deadline, deadline+spin, "
+                              "qemu10, qemu11, kvm-haltpoll"});
     governor_bad("seed:", {"nothing after ':'"});
     GovernorSpec g;
     EXPECT_FALSE(parse_governor("nope", &g, nullptr));
@@ -359,12 +400,35 @@ TEST(GovernorSpec, UnknownNamesListTheAccepted) {
 
 TEST(SpecHelp, ListsEveryNameAndKey) {
     const std::string h = spec_help();
-    for (const char *s :
-         {"idle",     "tickless",   "pingpong", "burst",    "compute", "hz",
-          "mean_ms",  "rate",       "dist",     "poisson",  "fixed",   "len",
-          "think_us", "busy",       "off",      "seed",     "max_us",  "grace_ms",
-          "strict",   "adaptive",   "deadline", "qemu10",   "qemu11",  "kvm-haltpoll",
-          "poll_ns",  "grow_start", "shrink",   "default 0"}) {
+    for (const char *s : {"idle",
+                          "tickless",
+                          "pingpong",
+                          "burst",
+                          "compute",
+                          "hz",
+                          "mean_ms",
+                          "rate",
+                          "dist",
+                          "poisson",
+                          "fixed",
+                          "len",
+                          "think_us",
+                          "busy",
+                          "off",
+                          "seed",
+                          "max_us",
+                          "grace_ms",
+                          "strict",
+                          "adaptive",
+                          "deadline",
+                          "qemu10",
+                          "qemu11",
+                          "kvm-haltpoll",
+                          "poll_ns",
+                          "grow_start",
+                          "shrink",
+                          "default 0",
+                          "deadline+spin:us=N"}) {
         EXPECT_NE(h.find(s), std::string::npos) << s;
     }
     for (const auto &t : wfisleep::adaptive_tunables()) {
@@ -380,8 +444,9 @@ TEST(SpecHelp, ListsEveryNameAndKey) {
                           "compute:busy=1,idle=3", "compute:busy=1,idle=0"}) {
         EXPECT_TRUE(parse_scenario(t, &s, nullptr)) << t;
     }
-    for (const char *t : {"off", "seed:max_us=100", "seed:max_us=100,grace_ms=0,strict=1",
-                          "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"}) {
+    for (const char *t :
+         {"off", "seed:max_us=100", "seed:max_us=100,grace_ms=0,strict=1", "adaptive", "deadline",
+          "deadline+spin:us=40", "qemu10", "qemu11", "kvm-haltpoll"}) {
         EXPECT_TRUE(parse_governor(t, &g, nullptr)) << t;
     }
 }

@@ -92,9 +92,12 @@ json run_json(const RunResult &r) {
     j["seed"] = r.plan.seed;
     if (!r.plan.peer && r.plan.vm_governor != r.plan.governor)
         j["vm_governor"] = r.plan.vm_governor;
+    if (r.plan.spin_match_us) j["spin_match_us"] = *r.plan.spin_match_us;
     j["wall_s"] = opt(r.wall_s);
     j["wakeups_per_s"] = opt(r.wakeups_per_s);
     j["idle_traps"] = opt(r.idle_traps);
+    j["governor_poll_spin_ns"] = opt(r.governor_poll_spin_ns);
+    j["timer_irqs_taken"] = opt(r.timer_irqs_taken);
     if (r.qemu_boot_s) j["qemu_boot_s"] = *r.qemu_boot_s;
     j["guest_timer"] = r.guest_timer.empty() ? json(nullptr) : json(r.guest_timer);
     j["vcpu_cpu_pct"] = r.vcpu_cpu_pct.empty() ? json(nullptr) : json(r.vcpu_cpu_pct);
@@ -115,8 +118,6 @@ json run_json(const RunResult &r) {
         j["probe"] = nullptr;
     j["governor_return_late_us"] = quant(r.governor_return_late_us);
     j["governor_return_early"] = opt(r.governor_return_early);
-    j["governor_busy_ns"] = opt(r.governor_busy_ns);
-    j["timer_irqs_taken"] = opt(r.timer_irqs_taken);
     wfisvm::ScenarioSpec spec;
     std::string err;
     const bool parsed = wfisvm::parse_scenario(vm_scenario_text(r.plan.scenario), &spec, &err);

@@ -21,6 +21,8 @@
 #include "qemu_runner.h"
 #include "report_reference.h"
 #include "report_table.h"
+#include "spin_match.h"
+#include "spin_match.h"
 #include "steal.h"
 #include "summary.h"
 #include "tcg_runner.h"
@@ -206,7 +208,9 @@ int main(int argc, char **argv) {
     WakeProbe probe;
     bool steal_seen = false;
     int done = 0;
-    for (const auto &plan : m.runs) {
+    SpinMatcher spin_match(opt.governors);
+    for (const auto &planned : m.runs) {
+        const RunPlan plan = spin_match.prepare(planned);
         progress.update(done++, fmt::format("{} / {} (block {}/{})", plan.scenario, plan.governor,
                                             plan.repeat + 1, opt.repeat));
         if (rejected.count({plan.scenario, plan.governor})) continue;
@@ -242,9 +246,14 @@ int main(int argc, char **argv) {
         if (!r.ok)
             progress.message(fmt::format("FAILED: {} / {} repeat {}: {}", plan.scenario,
                                          plan.governor, plan.repeat, r.error));
+        spin_match.record(r);
         results.push_back(std::move(r));
     }
     progress.finish();
+    if (const std::string n = spin_match.note(); !n.empty()) {
+        notes.push_back(n);
+        fmt::print("note: {}\n", n);
+    }
 
     std::vector<Group> groups = summarize(results);
     std::vector<std::string> row_order = opt.governors;

@@ -9,6 +9,7 @@
 
 #include "scenario_match.h"
 #include "spec.h"
+#include "spin_match.h"
 #include "tcg_spec.h"
 
 namespace wfisbench {
@@ -200,12 +201,15 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
     // Each block runs them in its own permutation drawn from the seed, so
     // slow drift and neighbour effects land on no governor in particular.
     SplitMix64 rng(opt.seed);
+    // deadline+spin:us=match takes its spin from the partner's run before it.
+    const std::string partner = spin_match_partner(opt.governors);
     int order = 0;
     const int tcg_blocks = std::min(opt.tcg_repeat, opt.repeat);
     for (int r = 0; r < opt.repeat; r++) {
         std::vector<RunPlan> b = block;
         if (r < tcg_blocks) b.insert(b.end(), tcg_block.begin(), tcg_block.end());
         for (size_t i = b.size(); i > 1; i--) std::swap(b[i - 1], b[rng.below(i)]);
+        order_spin_match_after_partner(&b, partner);
         for (auto &p : b) {
             p.repeat = r;
             p.order = order++;

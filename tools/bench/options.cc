@@ -11,6 +11,7 @@
 
 #include "scenario_match.h"
 #include "spec.h"
+#include "spin_match.h"
 #include "tcg_spec.h"
 
 #ifndef WFISBENCH_DEFAULT_VM
@@ -130,6 +131,8 @@ std::string help_text() {
          "  --governor G   a governor spec (repeatable; grammar below). The bench runs\n"
          "                 `seed` with grace_ms=0 unless the spec gives grace_ms, so boot\n"
          "                 grace does not hide its steady state; the output says so.\n"
+         "                 deadline+spin:us=match spins, per block, what adaptive spent\n"
+         "                 (poll + spin per timer interrupt) on that scenario, run first.\n"
          "  --seconds N    run length of every run, seconds (0 < N <= 3600; default 1)\n"
          "  --vcpus N      vCPUs for every scenario but compute (1..64; default 1);\n"
          "                 compute uses busy+idle vCPUs; a test-bed scenario's own\n"
@@ -343,7 +346,9 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     for (const auto &g : o.governors) {
         wfisvm::GovernorSpec spec;
         TcgRow row;
-        if (is_tcg_row(g) ? !parse_tcg_row(g, &row, &err) : !wfisvm::parse_governor(g, &spec, &err))
+        // deadline+spin:us=match gets its number per block (spin_match.h).
+        if (is_tcg_row(g) ? !parse_tcg_row(g, &row, &err)
+                          : !is_spin_match_row(g) && !wfisvm::parse_governor(g, &spec, &err))
             return bad("--governor: " + err);
     }
     if (!tcg_seconds.empty() && !convert(tcg_seconds, 1, 3600, &o.tcg_seconds))

@@ -36,6 +36,8 @@ struct RunPlan {
     int repeat = 0;     // the block index 0..K-1
     int order = 0;      // position in the run sequence (blocks in order, permuted within)
     uint64_t seed = 1;  // the block's workload seed (block_seed), handed to the VM or guest
+    // deadline+spin:us=match: the spin (us) the row ran with (spin_match.h).
+    std::optional<uint64_t> spin_match_us;
 };
 
 // One completed (or failed) run. Optional figures are null in the JSON.
@@ -56,15 +58,15 @@ struct RunResult {
     // wfisleep-vm userspace runs only (absent for peers and older JSON).
     std::optional<Quantiles> governor_return_late_us;
     std::optional<int64_t> governor_return_early;
-    // The governors' poll_ns + spin_ns summed over vCPUs (governor_stats),
-    // and the timer interrupts the guest handled (interrupts.timer.handled),
-    // both over the whole run; absent in in-kernel mode.
-    std::optional<int64_t> governor_busy_ns;
-    std::optional<int64_t> timer_irqs_taken;
     std::optional<double> work_rate;
     std::optional<int64_t> lost_interrupts;
     std::optional<int64_t> exits;
     std::optional<int64_t> idle_traps;
+    // wfisleep-vm userspace runs: the vCPUs' poll + spin time summed over
+    // vCPUs (governor_stats) and the timer interrupts the guest handled
+    // (interrupts.timer.handled), over the whole run; absent in in-kernel mode.
+    std::optional<uint64_t> governor_poll_spin_ns;
+    std::optional<uint64_t> timer_irqs_taken;
     std::optional<double> qemu_boot_s;  // QEMU: start to the guest's first report line
     std::string guest_timer;            // pv / tsc-deadline / lapic-oneshot, when known
     std::vector<double> vcpu_cpu_pct;

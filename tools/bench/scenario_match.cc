@@ -16,7 +16,8 @@ namespace {
 auto keys(const wfisvm::ScenarioSpec &s) {
     const auto &h = s.host_timer;
     return std::tie(s.workload, s.hz, s.mean_ms, s.rate, s.tick_hz, s.poisson, s.len, s.think_us,
-                    s.busy, s.idle, s.idle_hz, h.kind, h.permille, h.max_us, h.shape, s.kicks);
+                    s.busy, s.idle, s.idle_hz, h.kind, h.permille, h.max_us, h.shape, h.window_us,
+                    s.kicks);
 }
 
 // Splits "name:k=v,..." into the name and its key=value items.

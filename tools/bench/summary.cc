@@ -162,8 +162,8 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
             add(Metric::kGovReturnP99, l->p99);
         }
         add(Metric::kWorkRate, r.work_rate);
-        if (r.governor_busy_ns && r.timer_irqs_taken && *r.timer_irqs_taken > 0)
-            add(Metric::kSpinPerWake, static_cast<double>(*r.governor_busy_ns) / 1e3 /
+        if (r.governor_poll_spin_ns && r.timer_irqs_taken && *r.timer_irqs_taken > 0)
+            add(Metric::kSpinPerWake, static_cast<double>(*r.governor_poll_spin_ns) / 1e3 /
                                           static_cast<double>(*r.timer_irqs_taken));
         if (const auto &l = r.ping_rtt_us) {
             add(Metric::kPingP50, l->p50);

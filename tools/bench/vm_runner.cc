@@ -86,9 +86,9 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
     if (!v.governor_stats.empty()) {
         uint64_t busy = 0;
         for (const auto &st : v.governor_stats) busy += st.poll_ns + st.spin_ns;
-        out->governor_busy_ns = static_cast<int64_t>(busy);
+        out->governor_poll_spin_ns = busy;
     }
-    if (v.timer_irqs) out->timer_irqs_taken = static_cast<int64_t>(v.timer_irqs->handled);
+    if (v.timer_irqs) out->timer_irqs_taken = v.timer_irqs->handled;
     out->vcpu_cpu_pct.clear();
     for (const auto &c : v.vcpu_cpu_pct) out->vcpu_cpu_pct.push_back(c.value_or(-1));
     out->guest_timer = v.guest_timer;

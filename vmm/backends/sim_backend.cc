@@ -348,7 +348,8 @@ RunResult run_simulated(const RunOptions &opt) {
             v->busy = compute && i < sc.busy;
             v->gov = make_governor(opt.governor, config, sh.start_ns);
             if (v->gov && sc.host_timer.kind == HostTimerKind::kMacos)
-                v->gov->use_host_timer(sc.host_timer, host_timer_seed(opt.seed, i));
+                v->gov->use_host_timer(host_timer_for_run(sc.host_timer, opt.seed),
+                                       host_timer_seed(opt.seed, i));
             vcpus.push_back(std::move(v));
         }
     } catch (const std::exception &e) {

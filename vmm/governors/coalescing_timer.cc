@@ -18,6 +18,15 @@ uint64_t coalesce_extra_ns(const HostTimerSpec &spec, uint64_t length_ns, double
     return static_cast<uint64_t>(static_cast<double>(std::min(by_share, cap)) * clamped);
 }
 
+uint64_t coalesce_window_extra_ns(const HostTimerSpec &spec, uint64_t length_ns,
+                                  uint64_t deadline_ns) {
+    const uint64_t window = static_cast<uint64_t>(spec.window_us) * 1000;
+    if (window == 0) return 0;
+    const uint64_t into = (deadline_ns % window + window - spec.grid_phase_ns % window) % window;
+    const uint64_t to_boundary = into == 0 ? 0 : window - into;
+    return std::min(to_boundary, coalesce_extra_ns(spec, length_ns, 1.0));
+}
+
 CoalescingTimer::CoalescingTimer(const HostTimerSpec &spec, uint64_t seed) noexcept
     : spec_(spec), rng_(seed) {
     hooks_.now_ns = &CoalescingTimer::hook_now;
@@ -40,11 +49,16 @@ uint64_t CoalescingTimer::late_deadline(uint64_t start_ns, uint64_t deadline_ns)
     if (deadline_ns == WFISLEEP_FOREVER) return deadline_ns;
     if (deadline_ns == last_deadline_ && last_late_ != 0) return last_late_;
     const uint64_t length = deadline_ns > start_ns ? deadline_ns - start_ns : 0;
-    double u = 1.0;
-    if (spec_.shape == CoalesceShape::kUniform) {
-        u = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+    uint64_t extra = 0;
+    if (spec_.shape == CoalesceShape::kWindow) {
+        extra = coalesce_window_extra_ns(spec_, length, deadline_ns);
+    } else {
+        double u = 1.0;
+        if (spec_.shape == CoalesceShape::kUniform) {
+            u = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+        }
+        extra = coalesce_extra_ns(spec_, length, u);
     }
-    const uint64_t extra = coalesce_extra_ns(spec_, length, u);
     last_deadline_ = deadline_ns;
     last_late_ =
         deadline_ns > WFISLEEP_FOREVER - 1 - extra ? WFISLEEP_FOREVER - 1 : deadline_ns + extra;

@@ -15,6 +15,12 @@ namespace wfisvm {
 // length, max_us) x u, u in [0, 1] (1 for shape max). Pure.
 uint64_t coalesce_extra_ns(const HostTimerSpec &spec, uint64_t length_ns, double u);
 
+// Shape window: how late a bounded sleep of length_ns that should end at
+// deadline_ns ends: to the next boundary (grid_phase_ns + k x window_us) at
+// or after deadline_ns, at most min(permille/1000 x length, max_us). Pure.
+uint64_t coalesce_window_extra_ns(const HostTimerSpec &spec, uint64_t length_ns,
+                                  uint64_t deadline_ns);
+
 // Lengthens every bounded sleep of one waiter by coalesce_extra_ns, on top of
 // the real host's own lateness, through the waiter's WaitHooks seam (so the
 // production library carries no model). Kicks still end a sleep at once:

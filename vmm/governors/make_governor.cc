@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "governors/deadline_model.h"
+#include "governors/deadline_spin_model.h"
 #include "governors/kvm_haltpoll_model.h"
 #include "governors/library_governor.h"
 #include "governors/qemu10_model.h"
@@ -26,6 +27,8 @@ std::unique_ptr<Governor> make_governor(const GovernorSpec &spec, const wfisleep
             }
         case GovernorKind::kDeadline:
             return std::make_unique<DeadlineGovernor>(now_ns);
+        case GovernorKind::kDeadlineSpin:
+            return std::make_unique<DeadlineSpinGovernor>(now_ns, spec.spin_us * 1000);
         case GovernorKind::kQemu10:
             return std::make_unique<Qemu10Governor>(now_ns);
         case GovernorKind::kQemu11:
