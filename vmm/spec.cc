@@ -447,7 +447,11 @@ bool parse_governor(const std::string &text, GovernorSpec *out, std::string *err
     } else if (sp.name == "qemu10") {
         if (!no_keys(GovernorKind::kQemu10)) return false;
     } else if (sp.name == "qemu11") {
-        if (!no_keys(GovernorKind::kQemu11)) return false;
+        g.kind = GovernorKind::kQemu11;
+        uint64_t ppoll = 0;
+        const NumberKey keys[] = {{"ppoll", 0, 1, "0|1", &ppoll}};
+        if (!parse_number_keys(head, sp.kvs, keys, err, common.c_str())) return false;
+        g.qemu11_ppoll = ppoll != 0;
     } else if (sp.name == "kvm-haltpoll") {
         g.kind = GovernorKind::kKvmHaltpoll;
         // Bounds: KVM's parameters are unsigned ints; we cap the window at
@@ -528,8 +532,10 @@ std::string spec_help() {
     h += "                              deadline, then a spin to it; us 0..100000, required\n";
     h += "  qemu10                      model of QEMU 6.2-10.x hvf_wfi: return at once when the\n";
     h += "                              deadline is under 2 ms, else kickable sleep to it\n";
-    h += "  qemu11                      model of QEMU 11.1 hvf_wfi without ppoll: halt until\n";
-    h += "                              kicked; a timer thread with whole-ms granularity kicks\n";
+    h += "  qemu11[:ppoll=0|1]          model of QEMU 11.1's WFI: halt until kicked; a main-loop\n";
+    h += "                              thread kicks at the timer, its poll timeout rounded up\n";
+    h += "                              to whole ms (ppoll=0, default: QEMU without ppoll, as\n";
+    h += "                              on macOS) or in ns (ppoll=1: QEMU on Linux)\n";
     h += "  kvm-haltpoll[:poll_ns=N,grow=N,grow_start=N,shrink=N]\n";
     h += "                              model of KVM halt polling in userspace; x86 defaults\n";
     h += "                              poll_ns 200000 (0..10000000), grow 2 (0..64),\n";

@@ -105,6 +105,9 @@ struct GovernorSpec {
     uint64_t halt_poll_grow = 2;
     uint64_t halt_poll_grow_start = 10000;
     uint64_t halt_poll_shrink = 0;
+    // qemu11 model only: its main loop waits with ns timeouts (QEMU's
+    // ppoll(), Linux) instead of whole milliseconds (no ppoll: macOS).
+    bool qemu11_ppoll = false;
     // deadline+spin only: the fixed spin before the guest deadline (key us).
     uint64_t spin_us = 0;
     // Library policies: call wfisleep_vcpu_trap_begin at each HLT exit

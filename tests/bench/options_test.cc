@@ -42,13 +42,17 @@ TEST(BenchOptions, DefaultMatrixCoversTheGoals) {
         EXPECT_NE(std::find(s.begin(), s.end(), need), s.end()) << need;
     int laws = 0;
     for (const auto &x : s) laws += x.find("host=macos") != std::string::npos;
-    EXPECT_EQ(laws, 3);
+    EXPECT_EQ(laws, 4);  // the window law among them
+    EXPECT_NE(std::find(s.begin(), s.end(),
+                        "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=window"),
+              s.end());
     laws = 0;
     for (const auto &x : default_scenarios(true)) laws += x.find("host=macos") != std::string::npos;
-    EXPECT_EQ(laws, 6);
-    // Rows per scenario: every governor and peer on idle 1 kHz, the goals'
-    // rows elsewhere; 44 test-bed runs per block (about 9 minutes at 1 s runs
-    // over 8 blocks, plus the real-QEMU rows).
+    EXPECT_EQ(laws, 7);
+    // Rows per scenario: every governor and peer on idle 1 kHz (but qemu11
+    // without ppoll, a macOS main loop), the goals' rows elsewhere; 50
+    // test-bed runs per block (about 10 minutes at 1 s runs over 8 blocks,
+    // plus the real-QEMU rows).
     Options o;
     ASSERT_EQ(parse({}, &o).exit_code, -1);
     HostFacts h;
@@ -60,18 +64,32 @@ TEST(BenchOptions, DefaultMatrixCoversTheGoals) {
         if (r.repeat != 0) continue;
         per_block++;
         if (r.vcpus == 8) wide++;
+        // QEMU 11.1's model runs as QEMU runs under that host timer.
+        const bool macos = r.scenario.find("host=macos") != std::string::npos;
+        if (r.governor == "qemu11") {
+            EXPECT_TRUE(macos) << r.scenario;
+        }
+        if (r.governor == "qemu11:ppoll=1") {
+            EXPECT_FALSE(macos) << r.scenario;
+        }
     }
-    EXPECT_EQ(per_block, 44);
+    EXPECT_EQ(per_block, 50);
     EXPECT_EQ(wide, 4);
-    EXPECT_EQ(default_rows("idle:hz=1000"), std::vector<std::string>{});
+    const auto idle = default_rows("idle:hz=1000");
+    EXPECT_EQ(std::find(idle.begin(), idle.end(), "qemu11"), idle.end());
+    for (const char *g : {"deadline+spin:us=match", "qemu11:ppoll=1", "kvm-haltpoll", "inkernel"})
+        EXPECT_NE(std::find(idle.begin(), idle.end(), g), idle.end()) << g;
     EXPECT_EQ(default_rows("compute:busy=1,idle=3"),
-              (std::vector<std::string>{"off", "adaptive", "deadline", "qemu11", "kvm-haltpoll"}));
+              (std::vector<std::string>{"off", "adaptive", "deadline", "qemu11:ppoll=1",
+                                        "kvm-haltpoll"}));
+    EXPECT_EQ(default_rows("idle:hz=1000,host=macos,coalesce_permille=50,coalesce_shape=max"),
+              (std::vector<std::string>{"off", "adaptive", "deadline", "qemu11"}));
     // --full: the other three laws, four rows each.
     ASSERT_EQ(parse({"--full"}, &o).exit_code, -1);
     m = build_matrix(o, h);
     per_block = 0;
     for (const auto &r : m.runs) per_block += r.repeat == 0;
-    EXPECT_EQ(per_block, 56);
+    EXPECT_EQ(per_block, 62);
 }
 
 TEST(BenchOptions, ExplicitSpecsTurnPeersOffUnlessAsked) {

@@ -1,5 +1,6 @@
 // qemu11_main_loop_test.cc - the qemu11 model's one main loop serves every vCPU: each halt ends at
-// its own deadline rounded up to whole milliseconds, a disarmed timer kicks nobody.
+// its own deadline rounded up to whole milliseconds (in ns with ppoll), a disarmed timer kicks
+// nobody.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -52,6 +53,26 @@ TEST(Qemu11MainLoop, EachHaltEndsAtItsOwnDeadlineRoundedUpToMs) {
         ordered = took[0] < took[2];
     }
     EXPECT_TRUE(ordered) << "the 3 ms halt never returned before the 9 ms one";
+}
+
+TEST(Qemu11MainLoop, WithPpollTheLoopWaitsInNanosecondsNotWholeMilliseconds) {
+    Qemu11Governor ms(wfisleep_now_ns()), ns(wfisleep_now_ns(), true);
+    EXPECT_NE(ms.main_loop(), ns.main_loop()) << "each kind of main loop is its own thread";
+    // A halt 200 us ahead: without ppoll the loop's poll is rounded up to a
+    // whole millisecond, every time; with ppoll it ends near the deadline
+    // (seen at least once in five tries: a loaded host can delay any one).
+    bool near = false;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        uint64_t t0 = wfisleep_now_ns();
+        ms.idle(false, t0 + 200'000);
+        EXPECT_GE(wfisleep_now_ns() - t0, 1'000'000u) << "no ppoll: whole milliseconds";
+        t0 = wfisleep_now_ns();
+        ns.idle(false, t0 + 200'000);
+        const uint64_t took = wfisleep_now_ns() - t0;
+        EXPECT_GE(took, 200'000u) << "ppoll: never before the deadline";
+        near = near || took < 900'000;
+    }
+    EXPECT_TRUE(near) << "with ppoll no 200 us halt ended within 900 us";
 }
 
 TEST(Qemu11MainLoop, AHaltEndedByAKickLeavesNoTimerBehind) {

@@ -347,6 +347,12 @@ TEST(GovernorSpec, ModelsTakeNoLibraryVars) {
     EXPECT_EQ(governor_ok("qemu10").kind, GovernorKind::kQemu10);
     EXPECT_EQ(governor_ok("qemu11").kind, GovernorKind::kQemu11);
     EXPECT_TRUE(governor_ok("qemu11").vars.empty());
+    EXPECT_FALSE(governor_ok("qemu11").qemu11_ppoll);  // QEMU without ppoll(), as on macOS
+    EXPECT_TRUE(governor_ok("qemu11:ppoll=1").qemu11_ppoll);
+    EXPECT_FALSE(governor_ok("qemu11:ppoll=0").qemu11_ppoll);
+    governor_bad("qemu11:ppoll=2", {"ppoll", "0..1"});
+    governor_bad("qemu11:ppoll=yes", {"ppoll", "not a number"});
+    governor_bad("qemu11:poll=1", {"\"poll\"", "ppoll, slack_ns"});
     governor_bad("deadline:x=1", {"\"x\"", "slack_ns"});
     governor_bad("qemu10:min_ms=1", {"min_ms", "slack_ns"});
     governor_bad("off:x=1", {"\"x\"", "trap_begin"});
@@ -400,35 +406,12 @@ TEST(GovernorSpec, UnknownNamesListTheAccepted) {
 
 TEST(SpecHelp, ListsEveryNameAndKey) {
     const std::string h = spec_help();
-    for (const char *s : {"idle",
-                          "tickless",
-                          "pingpong",
-                          "burst",
-                          "compute",
-                          "hz",
-                          "mean_ms",
-                          "rate",
-                          "dist",
-                          "poisson",
-                          "fixed",
-                          "len",
-                          "think_us",
-                          "busy",
-                          "off",
-                          "seed",
-                          "max_us",
-                          "grace_ms",
-                          "strict",
-                          "adaptive",
-                          "deadline",
-                          "qemu10",
-                          "qemu11",
-                          "kvm-haltpoll",
-                          "poll_ns",
-                          "grow_start",
-                          "shrink",
-                          "default 0",
-                          "deadline+spin:us=N"}) {
+    for (const char *s :
+         {"idle",         "tickless", "pingpong",   "burst",   "compute",   "hz",
+          "mean_ms",      "rate",     "dist",       "poisson", "fixed",     "len",
+          "think_us",     "busy",     "off",        "seed",    "max_us",    "grace_ms",
+          "strict",       "adaptive", "deadline",   "qemu10",  "qemu11",    "ppoll",
+          "kvm-haltpoll", "poll_ns",  "grow_start", "shrink",  "default 0", "deadline+spin:us=N"}) {
         EXPECT_NE(h.find(s), std::string::npos) << s;
     }
     for (const auto &t : wfisleep::adaptive_tunables()) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "matrix.h"
 #include "scenario_match.h"
 #include "spec.h"
 #include "spin_match.h"
@@ -28,9 +29,9 @@ namespace wfisbench {
 
 std::vector<std::string> default_scenarios(bool full) {
     // The rows the goals judge: G1 idle at 1 kHz and 250 Hz on the Linux host
-    // timer, G2 idle 1 kHz under three laws of the macOS host-timer model
-    // (--full: all six), G3 pingpong and burst with QEMU's kicks, G4 compute
-    // with three ticking siblings, G5 idle 250 Hz at 8 vCPUs on the 2 cores.
+    // timer, G2 idle 1 kHz under four laws of the macOS host-timer model
+    // (the window law among them; --full: all seven), G3 pingpong and burst with QEMU's kicks, G4
+    // compute with three ticking siblings, G5 idle 250 Hz at 8 vCPUs on the 2 cores.
     std::vector<std::string> s = {
         "idle:hz=1000",
         "idle:hz=250",
@@ -38,12 +39,13 @@ std::vector<std::string> default_scenarios(bool full) {
         "idle:hz=1000,host=macos,coalesce_permille=125,"
         "coalesce_shape=uniform",
         "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=max",
+        "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=window",
         "pingpong:rate=2000,hz=250,kicks=qemu",
         "burst:len=16,think_us=20,kicks=qemu",
         "compute:busy=1,idle=3",
         "idle:hz=250,vcpus=8"};
     if (full)
-        s.insert(s.begin() + 5,
+        s.insert(s.begin() + 6,
                  {"idle:hz=1000,host=macos,coalesce_permille=50,coalesce_shape=uniform",
                   "idle:hz=1000,host=macos,coalesce_permille=125,coalesce_shape=max",
                   "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=uniform"});
@@ -51,29 +53,43 @@ std::vector<std::string> default_scenarios(bool full) {
 }
 
 std::vector<std::string> default_governors() {
-    return {"off", "seed:max_us=100", "adaptive", "deadline", "qemu10", "qemu11", "kvm-haltpoll"};
+    return {"off",    "seed:max_us=100", "adaptive",       "deadline",    "deadline+spin:us=match",
+            "qemu10", "qemu11",          "qemu11:ppoll=1", "kvm-haltpoll"};
 }
 
 std::vector<std::string> default_rows(const std::string &scenario) {
     // Every row on idle 1 kHz (the explanatory scenario: every governor and
-    // peer side by side); elsewhere what the goals compare, `off` for the
-    // test bed's floor, and qemu11 (its ppoll variant is not modelled, so it
-    // stays on the Linux rows as well as on the macOS ones it is meant for).
-    const std::vector<std::string> base = {"off", "adaptive", "deadline", "qemu11"};
-    auto with = [&](std::vector<std::string> extra) {
-        std::vector<std::string> v = base;
-        v.insert(v.end(), extra.begin(), extra.end());
-        return v;
-    };
+    // peer side by side); elsewhere what the goals compare and `off` for the
+    // test bed's floor. QEMU 11.1's model runs as QEMU runs there: without
+    // ppoll() (whole-millisecond main-loop timeouts, as on macOS) under the
+    // macOS host-timer model, with ppoll() (ns timeouts, as on Linux) on the
+    // Linux host timer. The fixed-spin baseline matched to adaptive's spin
+    // runs beside G1's rows.
     wfisvm::ScenarioSpec spec;
     std::string err;
     if (is_tcg_scenario(scenario) ||
         !wfisvm::parse_scenario(vm_scenario_text(scenario), &spec, &err))
         return {};
-    if (same_scenario(scenario, "idle:hz=1000") && scenario_vcpus_key(scenario) == 0) return {};
+    if (spec.host_timer.kind == wfisvm::HostTimerKind::kMacos)
+        return {"off", "adaptive", "deadline", "qemu11"};
+    const std::vector<std::string> base = {"off", "adaptive", "deadline", "qemu11:ppoll=1"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> v = base;
+        v.insert(v.end(), extra.begin(), extra.end());
+        return v;
+    };
+    if (scenario_vcpus_key(scenario) == 0 && same_scenario(scenario, "idle:hz=1000")) {
+        std::vector<std::string> all;
+        for (const auto &g : default_governors())
+            if (g != "qemu11") all.push_back(g);
+        for (const auto &p : peer_names()) all.push_back(p);
+        return all;
+    }
+    if (scenario_vcpus_key(scenario) == 0 && same_scenario(scenario, "idle:hz=250"))
+        return with({"deadline+spin:us=match"});
     if (spec.workload == wfisvm::Workload::kPingpong || spec.workload == wfisvm::Workload::kCompute)
         return with({"kvm-haltpoll"});
-    if (spec.workload == wfisvm::Workload::kBurst) return {"off", "adaptive", "qemu11"};
+    if (spec.workload == wfisvm::Workload::kBurst) return {"off", "adaptive", "qemu11:ppoll=1"};
     return base;
 }
 
@@ -114,8 +130,9 @@ std::string help_text() {
     h += "\n  (--full adds the other three macOS-model laws)";
     h += "\n  governors:";
     for (const auto &g : default_governors()) h += " " + g;
-    h += "\n  (every governor and peer on idle:hz=1000; elsewhere the rows the goals\n"
-         "  compare, off and qemu11: 44 test-bed runs per block)";
+    h += "\n  (every governor and peer on idle:hz=1000 but qemu11; elsewhere the rows the\n"
+         "  goals compare and off; qemu11 on the macOS-model rows, qemu11:ppoll=1 on the\n"
+         "  others; deadline+spin:us=match also on idle:hz=250: 50 test-bed runs per block)";
     h += "\n  real QEMU (TCG) scenarios:";
     for (const auto &s : default_tcg_scenarios(false)) h += " " + s;
     h += " (--full adds";

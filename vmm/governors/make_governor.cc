@@ -32,7 +32,7 @@ std::unique_ptr<Governor> make_governor(const GovernorSpec &spec, const wfisleep
         case GovernorKind::kQemu10:
             return std::make_unique<Qemu10Governor>(now_ns);
         case GovernorKind::kQemu11:
-            return std::make_unique<Qemu11Governor>(now_ns);
+            return std::make_unique<Qemu11Governor>(now_ns, spec.qemu11_ppoll);
         case GovernorKind::kKvmHaltpoll: {
             HaltPollParams p;
             p.max_ns = spec.halt_poll_ns;

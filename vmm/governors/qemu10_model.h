@@ -8,7 +8,8 @@
 namespace wfisvm {
 
 // QEMU's threshold: a deadline less than this far away returns at once
-// ("don't sleep for less than a context switch", QEMU 10.x target/arm/hvf/hvf.c). Exactly 2 ms sleeps.
+// ("don't sleep for less than a context switch", QEMU 10.x target/arm/hvf/hvf.c). Exactly 2 ms
+// sleeps.
 inline constexpr uint64_t kQemu10MinSleepNs = 2'000'000;
 
 // The decision (pure): work pending or deadline passed -> return at once; no

@@ -25,19 +25,19 @@ uint64_t qemu11_timer_fire_ns(uint64_t now_ns, uint64_t deadline_ns) {
     return wait > UINT64_MAX - now_ns ? UINT64_MAX - 1 : now_ns + wait;
 }
 
-std::shared_ptr<Qemu11MainLoop> Qemu11MainLoop::shared() {
+std::shared_ptr<Qemu11MainLoop> Qemu11MainLoop::shared(bool ppoll) {
     static std::mutex mu;
-    static std::weak_ptr<Qemu11MainLoop> current;
+    static std::weak_ptr<Qemu11MainLoop> current[2];
     std::lock_guard<std::mutex> lock(mu);
-    std::shared_ptr<Qemu11MainLoop> loop = current.lock();
+    std::shared_ptr<Qemu11MainLoop> loop = current[ppoll].lock();
     if (!loop) {
-        loop = std::make_shared<Qemu11MainLoop>();
-        current = loop;
+        loop = std::make_shared<Qemu11MainLoop>(ppoll);
+        current[ppoll] = loop;
     }
     return loop;
 }
 
-Qemu11MainLoop::Qemu11MainLoop() : thread_([this] { loop(); }) {}
+Qemu11MainLoop::Qemu11MainLoop(bool ppoll) : ppoll_(ppoll), thread_([this] { loop(); }) {}
 
 Qemu11MainLoop::~Qemu11MainLoop() {
     {
@@ -93,18 +93,19 @@ void Qemu11MainLoop::loop() {
             }
         }
         if (fired || earliest == UINT64_MAX) continue;
-        // One main-loop poll with a whole-millisecond timeout to the
-        // earliest timer; a (dis)arm or stop interrupts it.
+        // One main-loop poll to the earliest timer, its timeout in whole
+        // milliseconds unless QEMU has ppoll(); a (dis)arm or stop
+        // interrupts it.
         const uint64_t gen = generation_;
-        uint64_t fire = qemu11_timer_fire_ns(now, earliest);
+        uint64_t fire = ppoll_ ? earliest : qemu11_timer_fire_ns(now, earliest);
         if (poll_timer_) fire = poll_timer_->late_deadline(now, fire);
         cv_.wait_for(lock, std::chrono::nanoseconds(fire - now),
                      [&] { return stop_ || generation_ != gen; });
     }
 }
 
-Qemu11Governor::Qemu11Governor(uint64_t now_ns)
-    : ModelGovernor(now_ns), loop_(Qemu11MainLoop::shared()) {}
+Qemu11Governor::Qemu11Governor(uint64_t now_ns, bool ppoll)
+    : ModelGovernor(now_ns), loop_(Qemu11MainLoop::shared(ppoll)) {}
 
 Qemu11Governor::~Qemu11Governor() {
     loop_->disarm(this);

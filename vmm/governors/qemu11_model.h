@@ -31,9 +31,10 @@ class Qemu11Governor;
 // governors that hold it; the last one to go stops it.
 class Qemu11MainLoop {
   public:
-    // The process's loop, started on first use.
-    static std::shared_ptr<Qemu11MainLoop> shared();
-    Qemu11MainLoop();
+    // The process's loop of that kind (ppoll: ns timeouts; else whole
+    // milliseconds), started on first use.
+    static std::shared_ptr<Qemu11MainLoop> shared(bool ppoll = false);
+    explicit Qemu11MainLoop(bool ppoll = false);
     ~Qemu11MainLoop();
     Qemu11MainLoop(const Qemu11MainLoop &) = delete;
     Qemu11MainLoop &operator=(const Qemu11MainLoop &) = delete;
@@ -50,9 +51,10 @@ class Qemu11MainLoop {
 
     std::mutex mu_;
     std::condition_variable cv_;
-    std::map<Qemu11Governor *, uint64_t> armed_;   // guarded by mu_
-    uint64_t generation_ = 0;                      // guarded by mu_: bumps on every (dis)arm
-    bool stop_ = false;                            // guarded by mu_
+    std::map<Qemu11Governor *, uint64_t> armed_;  // guarded by mu_
+    uint64_t generation_ = 0;                     // guarded by mu_: bumps on every (dis)arm
+    bool stop_ = false;                           // guarded by mu_
+    const bool ppoll_;
     std::unique_ptr<CoalescingTimer> poll_timer_;  // guarded by mu_; host=macos only
     std::thread thread_;                           // last member: starts after the rest exists
 };
@@ -64,7 +66,9 @@ class Qemu11MainLoop {
 // passed at millisecond granularity. Not QEMU's code.
 class Qemu11Governor final : public ModelGovernor {
   public:
-    explicit Qemu11Governor(uint64_t now_ns);
+    // ppoll: the main loop of QEMU built with ppoll() (Linux), else the one
+    // QEMU runs where ppoll() is missing (macOS).
+    explicit Qemu11Governor(uint64_t now_ns, bool ppoll = false);
     ~Qemu11Governor() override;
 
     void idle(bool has_work, uint64_t deadline_ns) override;
