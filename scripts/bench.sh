@@ -4,7 +4,7 @@
 # Writes results/bench.json, results/bench.png and results/bench.txt (the printed report).
 # With --update-readme, also regenerates the README's results section from them.
 # Extra flags go to wfisleep-bench (e.g. --repeat 10, --quick); the default run (8 blocks) takes
-# about 7 minutes, plus about 4 for the real-QEMU rows (--no-qemu-tcg skips them).
+# about 8 minutes, plus about 4 for the real-QEMU rows (--no-qemu-tcg skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source-path=SCRIPTDIR source=lib/clean-tree.sh
