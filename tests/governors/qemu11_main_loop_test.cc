@@ -58,21 +58,26 @@ TEST(Qemu11MainLoop, EachHaltEndsAtItsOwnDeadlineRoundedUpToMs) {
 TEST(Qemu11MainLoop, WithPpollTheLoopWaitsInNanosecondsNotWholeMilliseconds) {
     Qemu11Governor ms(wfisleep_now_ns()), ns(wfisleep_now_ns(), true);
     EXPECT_NE(ms.main_loop(), ns.main_loop()) << "each kind of main loop is its own thread";
-    // A halt 200 us ahead: without ppoll the loop's poll is rounded up to a
-    // whole millisecond, every time; with ppoll it ends near the deadline
-    // (seen at least once in five tries: a loaded host can delay any one).
-    bool near = false;
-    for (int attempt = 0; attempt < 5; attempt++) {
+    // A halt 1.5 ms ahead: without ppoll the loop's poll is rounded up to
+    // whole milliseconds (2 ms from an arm within the first 0.5 ms); with
+    // ppoll it ends near the deadline. Neither ever ends before it. A loop
+    // thread that runs late polls after the deadline has passed and fires
+    // at once, so the difference is required in one of five tries, not all.
+    constexpr uint64_t kAhead = 1'500'000, kRounded = 1'900'000;
+    bool told_apart = false;
+    for (int attempt = 0; attempt < 5 && !told_apart; attempt++) {
         uint64_t t0 = wfisleep_now_ns();
-        ms.idle(false, t0 + 200'000);
-        EXPECT_GE(wfisleep_now_ns() - t0, 1'000'000u) << "no ppoll: whole milliseconds";
+        ms.idle(false, t0 + kAhead);
+        const uint64_t took_ms = wfisleep_now_ns() - t0;
         t0 = wfisleep_now_ns();
-        ns.idle(false, t0 + 200'000);
-        const uint64_t took = wfisleep_now_ns() - t0;
-        EXPECT_GE(took, 200'000u) << "ppoll: never before the deadline";
-        near = near || took < 900'000;
+        ns.idle(false, t0 + kAhead);
+        const uint64_t took_ns = wfisleep_now_ns() - t0;
+        EXPECT_GE(took_ms, kAhead) << "no ppoll: never before the deadline";
+        EXPECT_GE(took_ns, kAhead) << "ppoll: never before the deadline";
+        told_apart = took_ms >= kRounded && took_ns < kRounded;
     }
-    EXPECT_TRUE(near) << "with ppoll no 200 us halt ended within 900 us";
+    EXPECT_TRUE(told_apart) << "in five tries no halt showed the ms loop rounding up while the "
+                               "ppoll loop did not";
 }
 
 TEST(Qemu11MainLoop, AHaltEndedByAKickLeavesNoTimerBehind) {
