@@ -101,6 +101,7 @@ cp -P "$wfis_build"/src/libwfisleep.so* "$stage/lib/" || fail "no libwfisleep.so
 digest=$(cd "$stage" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 if [ -d "$cache/wfisleep-$digest" ]; then
   rm -rf "$stage"
+  touch "$cache/wfisleep-$digest"  # the newest again: the pruning below keeps it
 else
   mv "$stage" "$cache/wfisleep-$digest"
 fi
@@ -108,7 +109,8 @@ fi
 ln -sfn "wfisleep-$digest" "$prefix.link.$$"
 mv -T "$prefix.link.$$" "$prefix"
 # Keep the newest few; an old one may still be mapped by a QEMU that runs.
-ls -1dt "$cache"/wfisleep-???????????????? 2>/dev/null | tail -n +6 | xargs -r rm -rf
+find "$cache" -maxdepth 1 -type d -name 'wfisleep-????????????????' -printf '%T@ %p\n' |
+  sort -rn | tail -n +6 | cut -d' ' -f2- | xargs -r -d '\n' rm -rf
 libdir=$prefix/lib
 [ -f "$libdir/libwfisleep.so" ] || fail "no libwfisleep.so under $prefix"
 

@@ -29,7 +29,8 @@ lacks() {
 if command -v shellcheck >/dev/null; then
   for s in "$rebuild" "$alpine" "$repo/scripts/cross-aarch64.sh" \
     "$repo/integrations/qemu/fetch-qemu-source.sh" "$repo/integrations/qemu/check-qemu-patches.sh" \
-    "$repo/integrations/qemu/emit-glue.sh" "$repo/tests/qemu/series_test.sh" \
+    "$repo/integrations/qemu/emit-glue.sh" "$repo/integrations/qemu/tcg-builds.sh" \
+    "$repo/tests/qemu/series_test.sh" \
     "$repo/tests/qemu/skip_test.sh" "$repo/tests/qemu/broken_patch_test.sh" \
     "$repo/tests/qemu/release_text_test.sh" "$0"; do
     if shellcheck -x "$s"; then ok; else bad "shellcheck $s"; fi
