@@ -22,7 +22,6 @@
 #include "report_reference.h"
 #include "report_table.h"
 #include "spin_match.h"
-#include "spin_match.h"
 #include "steal.h"
 #include "summary.h"
 #include "tcg_runner.h"
