@@ -17,6 +17,8 @@
 #               500 Hz and tickless 3 ms guests; 3 x 4 x 6 = 72 runs, about 4 minutes
 #   poll        the poll cap on pingpong 1 kHz guests with QEMU-style and vector kicks, beside
 #               a tickless 3 ms guest; 3 x 5 x 6 = 90 runs, about 4 minutes
+# Scenario and governor specs are comma-separated key=value lists, not array syntax.
+# shellcheck disable=SC2054
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,6 +2,8 @@
 # sweep_held_out_test.sh - the tuning sweeps (scripts/sweep-adaptive.sh --list) name no scenario
 # and no host-timer law the bench's goals judge, so the goals judge the defaults on held-out cases.
 #   tests/bench/sweep_held_out_test.sh SOURCE_DIR
+# Specs are comma-separated key=value lists; ok || bad is the suite's pattern.
+# shellcheck disable=SC2054,SC2015
 set -uo pipefail
 src=$1
 # shellcheck source-path=SCRIPTDIR source=../common/expect.sh
