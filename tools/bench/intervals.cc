@@ -136,11 +136,20 @@ std::optional<Interval> location_interval(std::vector<double> x) {
     return iv;
 }
 
+std::vector<std::optional<double>> paired_ratios(const std::vector<std::optional<double>> &a,
+                                                 const std::vector<std::optional<double>> &b) {
+    std::vector<std::optional<double>> r;
+    for (size_t i = 0; i < a.size() && i < b.size(); i++)
+        r.push_back(a[i] && b[i] && *a[i] > 0 && *b[i] > 0 ? std::optional<double>(*a[i] / *b[i])
+                                                           : std::nullopt);
+    return r;
+}
+
 std::optional<Interval> ratio_interval(const std::vector<std::optional<double>> &a,
                                        const std::vector<std::optional<double>> &b) {
     std::vector<double> logs;
-    for (size_t i = 0; i < a.size() && i < b.size(); i++)
-        if (a[i] && b[i] && *a[i] > 0 && *b[i] > 0) logs.push_back(std::log(*a[i] / *b[i]));
+    for (const auto &x : paired_ratios(a, b))
+        if (x) logs.push_back(std::log(*x));
     auto iv = location_interval(std::move(logs));
     if (!iv) return std::nullopt;
     iv->point = std::exp(iv->point);

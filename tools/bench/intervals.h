@@ -44,6 +44,11 @@ struct SignedRankP {
 };
 SignedRankP signed_rank_p(const std::vector<double> &x);
 
+// a/b block by block: nullopt where either value is missing or not > 0 (the
+// pairing rule of every ratio the bench reports).
+std::vector<std::optional<double>> paired_ratios(const std::vector<std::optional<double>> &a,
+                                                 const std::vector<std::optional<double>> &b);
+
 // Ratio a/b over paired blocks: the interval of the per-block log ratios,
 // exponentiated. Blocks where either value is missing or not > 0 are left
 // out. nullopt when no pair is left.
