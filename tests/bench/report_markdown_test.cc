@@ -22,6 +22,20 @@ RunResult run(const std::string &scenario, const std::string &gov, double cpu, d
     return r;
 }
 
+// The results section of a run with no machine facts, skips or notes.
+std::string markdown_of(const Options &opt, const std::vector<RunResult> &results,
+                        std::string *err) {
+    auto groups = summarize(results);
+    BenchDoc d{opt,     nlohmann::json::object(),
+               results, {},
+               groups,  evaluate_goals(groups),
+               {},      1.0,
+               0,       {},
+               {},      {},
+               {}};
+    return results_markdown(bench_json(d), "", err);
+}
+
 }  // namespace
 
 TEST(BenchMarkdown, TablesGoalsSkipsAndPlot) {
@@ -65,16 +79,8 @@ TEST(BenchMarkdown, GovernorReturnColumnsWithADashForPeers) {
     results[0].governor_return_late_us = benchtest::lat3(3, 12, 20);
     results[1].plan.peer = true;
     results[1].backend = Backend::kInkernel;
-    auto groups = summarize(results);
-    BenchDoc d{opt,     nlohmann::json::object(),
-               results, {},
-               groups,  evaluate_goals(groups),
-               {},      1.0,
-               0,       {},
-               {},      {},
-               {}};
     std::string err;
-    std::string md = results_markdown(bench_json(d), "", &err);
+    const std::string md = markdown_of(opt, results, &err);
     ASSERT_FALSE(md.empty()) << err;
     EXPECT_NE(md.find("| gov return p50 us | gov return p99 us |"), std::string::npos) << md;
     EXPECT_NE(md.find("| 12.5 | 25.0 | 3.00 | 12.0 |"), std::string::npos) << md;
@@ -99,16 +105,8 @@ TEST(BenchMarkdown, RealQemuRowsGetTheirOwnTableOverUpstream) {
             r.workload_cpu_error_pct = 0.2;
             results.push_back(r);
         }
-    auto groups = summarize(results);
-    BenchDoc d{opt,     nlohmann::json::object(),
-               results, {},
-               groups,  evaluate_goals(groups),
-               {},      1.0,
-               0,       {},
-               {},      {},
-               {}};
     std::string err;
-    std::string md = results_markdown(bench_json(d), "", &err);
+    const std::string md = markdown_of(opt, results, &err);
     ASSERT_FALSE(md.empty()) << err;
     // Its own heading (workload length, the real-QEMU block count) and columns.
     EXPECT_NE(md.find("**`" + ct +
