@@ -50,8 +50,8 @@ TEST(BenchOptions, DefaultMatrixCoversTheGoals) {
     for (const auto &x : default_scenarios(true)) laws += x.find("host=macos") != std::string::npos;
     EXPECT_EQ(laws, 7);
     // Rows per scenario: every governor and peer on idle 1 kHz (but qemu11
-    // without ppoll, a macOS main loop), the goals' rows elsewhere; 50
-    // test-bed runs per block (about 10 minutes at 1 s runs over 8 blocks,
+    // without ppoll, a macOS main loop), the goals' rows elsewhere; 52
+    // test-bed runs per block (about 12 minutes at 1 s runs over 8 blocks,
     // plus the real-QEMU rows).
     Options o;
     ASSERT_EQ(parse({}, &o).exit_code, -1);
@@ -73,11 +73,12 @@ TEST(BenchOptions, DefaultMatrixCoversTheGoals) {
             EXPECT_FALSE(macos) << r.scenario;
         }
     }
-    EXPECT_EQ(per_block, 50);
+    EXPECT_EQ(per_block, 52);
     EXPECT_EQ(wide, 4);
     const auto idle = default_rows("idle:hz=1000");
     EXPECT_EQ(std::find(idle.begin(), idle.end(), "qemu11"), idle.end());
-    for (const char *g : {"deadline+spin:us=match", "qemu11:ppoll=1", "kvm-haltpoll", "inkernel"})
+    for (const char *g : {"deadline+spin:us=match", "deadline+spin:us=cpumatch", "qemu11:ppoll=1",
+                          "kvm-haltpoll", "inkernel"})
         EXPECT_NE(std::find(idle.begin(), idle.end(), g), idle.end()) << g;
     EXPECT_EQ(default_rows("compute:busy=1,idle=3"),
               (std::vector<std::string>{"off", "adaptive", "deadline", "qemu11:ppoll=1",
@@ -89,7 +90,7 @@ TEST(BenchOptions, DefaultMatrixCoversTheGoals) {
     m = build_matrix(o, h);
     per_block = 0;
     for (const auto &r : m.runs) per_block += r.repeat == 0;
-    EXPECT_EQ(per_block, 62);
+    EXPECT_EQ(per_block, 64);
 }
 
 TEST(BenchOptions, ExplicitSpecsTurnPeersOffUnlessAsked) {

@@ -167,3 +167,104 @@ TEST(SpinMatch, TheBenchAcceptsTheMatchRowAndOnlyThatWord) {
     EXPECT_NE(out.message.find("us=most"), std::string::npos) << out.message;
     EXPECT_NE(out.message.find("0..100000"), std::string::npos) << out.message;
 }
+
+TEST(SpinMatch, TheCpuMatchItemIsRecognisedAndNamesItsMatchRow) {
+    EXPECT_TRUE(is_spin_match_row("deadline+spin:us=cpumatch"));
+    EXPECT_TRUE(is_cpu_match_row("deadline+spin:us=cpumatch"));
+    EXPECT_TRUE(is_cpu_match_row("deadline+spin:slack_ns=50,us=cpumatch"));
+    EXPECT_FALSE(is_cpu_match_row("deadline+spin:us=match"));
+    EXPECT_FALSE(is_cpu_match_row("deadline+spin:us=cpumatches"));
+    EXPECT_FALSE(is_spin_match_row("adaptive:us=cpumatch"));
+    EXPECT_EQ(spin_match_governor("deadline+spin:us=cpumatch,slack_ns=5", 12),
+              "deadline+spin:us=12,slack_ns=5");
+    EXPECT_EQ(cpu_match_partner("deadline+spin:slack_ns=5,us=cpumatch"),
+              "deadline+spin:slack_ns=5,us=match");
+}
+
+TEST(SpinMatch, CpuMatchScalesAByTheShortfallWithinItsClamp) {
+    // us=match ran with 20 us and spun 15 per interrupt; adaptive spun 20.
+    EXPECT_EQ(cpu_match_us(20.0, 20, 15.0), 27u);  // 26.7
+    // It spun more than adaptive: A goes down.
+    EXPECT_EQ(cpu_match_us(10.0, 12, 15.0), 8u);
+    // Already matched: A stays.
+    EXPECT_EQ(cpu_match_us(7.0, 7, 7.0), 7u);
+    // The factor stays within 1/4 .. 4, however far the us=match run fell
+    // short (or spun nothing) or overshot.
+    EXPECT_EQ(cpu_match_us(100.0, 10, 1.0), 40u);
+    EXPECT_EQ(cpu_match_us(30.0, 10, 0.0), 40u);
+    EXPECT_EQ(cpu_match_us(1.0, 20, 30.0), 5u);
+    // Adaptive spun under half a us: us=match ran with 0, and so does this.
+    EXPECT_EQ(cpu_match_us(0.4, 0, 0.0), 0u);
+}
+
+TEST(SpinMatch, EveryBlockRunsAdaptiveThenMatchThenCpuMatchAndKeepsTheOthersInPlace) {
+    Options o;
+    o.scenarios = {"idle:hz=1000", "idle:hz=250"};
+    o.governors = {"deadline+spin:us=cpumatch", "off", "deadline+spin:us=match", "adaptive",
+                   "deadline"};
+    o.repeat = 10;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        o.seed = seed;
+        const Matrix m = build_matrix(o, kvm_host());
+        ASSERT_EQ(m.runs.size(), 2u * 5u * 10u);
+        std::map<std::pair<int, std::string>, int> stage;  // 0 none, 1 adaptive, 2 match
+        for (const RunPlan &p : m.runs) {
+            int &s = stage[{p.repeat, p.scenario}];
+            if (p.governor == "adaptive") {
+                EXPECT_EQ(s, 0);
+                s = 1;
+            } else if (p.governor == "deadline+spin:us=match") {
+                EXPECT_EQ(s, 1) << "seed " << seed << " block " << p.repeat << " " << p.scenario;
+                s = 2;
+            } else if (p.governor == "deadline+spin:us=cpumatch") {
+                EXPECT_EQ(s, 2) << "seed " << seed << " block " << p.repeat << " " << p.scenario;
+            }
+        }
+    }
+    // The runs outside the chain keep the places the permutation gave them.
+    std::vector<RunPlan> b;
+    for (const char *g :
+         {"deadline+spin:us=cpumatch", "off", "deadline+spin:us=match", "deadline", "adaptive"}) {
+        RunPlan p;
+        p.scenario = "idle:hz=250";
+        p.governor = g;
+        b.push_back(p);
+    }
+    order_spin_match_after_partner(&b, "adaptive");
+    std::vector<std::string> got;
+    for (const auto &p : b) got.push_back(p.governor);
+    EXPECT_EQ(got, (std::vector<std::string>{"adaptive", "off", "deadline+spin:us=match",
+                                             "deadline", "deadline+spin:us=cpumatch"}));
+}
+
+TEST(SpinMatch, TheCpuMatchRowCorrectsTheMatchRowsAByItsMeasuredSpin) {
+    SpinMatcher sm({"adaptive", "deadline+spin:us=match", "deadline+spin:us=cpumatch"});
+    auto plan = [](const char *g, int block) {
+        RunPlan p;
+        p.scenario = "idle:hz=250";
+        p.governor = p.vm_governor = g;
+        p.repeat = block;
+        return p;
+    };
+    // Block 0: adaptive 20 us per interrupt; us=match ran with 20 and spun 15.
+    sm.record(adaptive_run(sm.prepare(plan("adaptive", 0)), 20'000'000, 1000));
+    const RunPlan m0 = sm.prepare(plan("deadline+spin:us=match", 0));
+    EXPECT_EQ(m0.spin_match_us, 20u);
+    sm.record(adaptive_run(m0, 15'000'000, 1000));
+    const RunPlan c0 = sm.prepare(plan("deadline+spin:us=cpumatch", 0));
+    EXPECT_EQ(c0.spin_match_us, 27u);
+    EXPECT_EQ(c0.vm_governor, "deadline+spin:us=27");
+    sm.record(adaptive_run(c0, 19'000'000, 1000));  // reached 0.95 of adaptive
+    // Block 1: the us=match run failed: the us=match rule (adaptive's 8 us).
+    sm.record(adaptive_run(sm.prepare(plan("adaptive", 1)), 8'000'000, 1000));
+    RunResult failed = adaptive_run(sm.prepare(plan("deadline+spin:us=match", 1)), 0, 1000);
+    failed.ok = false;
+    sm.record(failed);
+    const RunPlan c1 = sm.prepare(plan("deadline+spin:us=cpumatch", 1));
+    EXPECT_EQ(c1.spin_match_us, 8u);
+    sm.record(adaptive_run(c1, 8'000'000, 1000));
+    const std::string note = sm.note();
+    EXPECT_NE(note.find("idle:hz=250: 20 8"), std::string::npos) << note;
+    EXPECT_NE(note.find("idle:hz=250: 27 (0.95) 8 (1.00)"), std::string::npos) << note;
+    EXPECT_NE(note.find("within 1/4..4"), std::string::npos) << note;
+}

@@ -98,6 +98,7 @@ json run_json(const RunResult &r) {
     j["idle_traps"] = opt(r.idle_traps);
     j["governor_poll_spin_ns"] = opt(r.governor_poll_spin_ns);
     j["timer_irqs_taken"] = opt(r.timer_irqs_taken);
+    j["class_advance_ns"] = r.class_advance_ns.empty() ? json(nullptr) : json(r.class_advance_ns);
     if (r.qemu_boot_s) j["qemu_boot_s"] = *r.qemu_boot_s;
     j["guest_timer"] = r.guest_timer.empty() ? json(nullptr) : json(r.guest_timer);
     j["vcpu_cpu_pct"] = r.vcpu_cpu_pct.empty() ? json(nullptr) : json(r.vcpu_cpu_pct);
@@ -209,6 +210,8 @@ json bench_json(const BenchDoc &d) {
         s["governor_return_p90_us"] = range(g.get(Metric::kGovReturnP90));
         s["spin_per_wake_us"] = range(g.get(Metric::kSpinPerWake));
         s["sibling_lateness_p50_us"] = range(g.get(Metric::kSiblingP50));
+        s["learned_advance_p50_us"] = range(g.get(Metric::kAdvanceP50));
+        s["learned_advance_max_us"] = range(g.get(Metric::kAdvanceMax));
         if (g.backend == Backend::kQemuTcg) {
             s["ping_rtt_p50_us"] = range(g.get(Metric::kPingP50));
             s["ping_rtt_p99_us"] = range(g.get(Metric::kPingP99));

@@ -53,8 +53,16 @@ std::vector<std::string> default_scenarios(bool full) {
 }
 
 std::vector<std::string> default_governors() {
-    return {"off",    "seed:max_us=100", "adaptive",       "deadline",    "deadline+spin:us=match",
-            "qemu10", "qemu11",          "qemu11:ppoll=1", "kvm-haltpoll"};
+    return {"off",
+            "seed:max_us=100",
+            "adaptive",
+            "deadline",
+            "deadline+spin:us=match",
+            "deadline+spin:us=cpumatch",
+            "qemu10",
+            "qemu11",
+            "qemu11:ppoll=1",
+            "kvm-haltpoll"};
 }
 
 std::vector<std::string> default_rows(const std::string &scenario) {
@@ -86,7 +94,7 @@ std::vector<std::string> default_rows(const std::string &scenario) {
         return all;
     }
     if (scenario_vcpus_key(scenario) == 0 && same_scenario(scenario, "idle:hz=250"))
-        return with({"deadline+spin:us=match"});
+        return with({"deadline+spin:us=match", "deadline+spin:us=cpumatch"});
     if (spec.workload == wfisvm::Workload::kPingpong || spec.workload == wfisvm::Workload::kCompute)
         return with({"kvm-haltpoll"});
     if (spec.workload == wfisvm::Workload::kBurst) return {"off", "adaptive", "qemu11:ppoll=1"};
@@ -132,7 +140,8 @@ std::string help_text() {
     for (const auto &g : default_governors()) h += " " + g;
     h += "\n  (every governor and peer on idle:hz=1000 but qemu11; elsewhere the rows the\n"
          "  goals compare and off; qemu11 on the macOS-model rows, qemu11:ppoll=1 on the\n"
-         "  others; deadline+spin:us=match also on idle:hz=250: 50 test-bed runs per block)";
+         "  others; deadline+spin:us=match and us=cpumatch also on idle:hz=250: 52 test-bed\n"
+         "  runs per block)";
     h += "\n  real QEMU (TCG) scenarios:";
     for (const auto &s : default_tcg_scenarios(false)) h += " " + s;
     h += " (--full adds";
@@ -149,7 +158,9 @@ std::string help_text() {
          "                 `seed` with grace_ms=0 unless the spec gives grace_ms, so boot\n"
          "                 grace does not hide its steady state; the output says so.\n"
          "                 deadline+spin:us=match spins, per block, what adaptive spent\n"
-         "                 (poll + spin per timer interrupt) on that scenario, run first.\n"
+         "                 (poll + spin per timer interrupt) on that scenario, run first;\n"
+         "                 us=cpumatch corrects that A by what the us=match run spun,\n"
+         "                 so its CPU matches adaptive's (run after both).\n"
          "  --seconds N    run length of every run, seconds (0 < N <= 3600; default 1)\n"
          "  --vcpus N      vCPUs for every scenario but compute (1..64; default 1);\n"
          "                 compute uses busy+idle vCPUs; a test-bed scenario's own\n"

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "learned_advance.h"
 #include "report_json.h"
 #include "report_table.h"
 #include "tcg_spec.h"
@@ -37,6 +38,13 @@ std::string ratio(const json &r, const char *key, int blocks) {
     const int pairs = r.value(std::string(key) + "_pairs", blocks);
     if (pairs < blocks) out += fmt::format(" ({}/{})", pairs, blocks);
     return out;
+}
+
+// The median of summary range `key`, nullopt when it is null or absent.
+std::optional<double> median_of(const json &row, const char *key) {
+    auto it = row.find(key);
+    if (it == row.end() || !it->is_object()) return std::nullopt;
+    return it->value("median", 0.0);
 }
 
 bool any_non_null(const json &rows, const std::string &scenario, const char *key) {
@@ -140,6 +148,7 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         bool wake = any_non_null(rows, sc, "wake_latency_p50_us");
         bool work = any_non_null(rows, sc, "work_rate");
         bool ret = any_non_null(rows, sc, "governor_return_p50_us");
+        bool adv = any_non_null(rows, sc, "learned_advance_p50_us");
         std::string key;
         int vcpus = 1;
         for (const auto &s : rows)
@@ -173,6 +182,10 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
             md += " work units/s |";
             sep += "---|";
         }
+        if (adv) {
+            md += " advance us |";
+            sep += "---|";
+        }
         md += fmt::format(" wCPU / off | wCPU / seed | {} / off | {} / seed |\n", key, key);
         md += sep + "---|---|---|---|\n";
         for (const auto &s : rows) {
@@ -192,6 +205,9 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
                 md += fmt::format(" {} | {} |", rng(s["wake_latency_p50_us"]),
                                   rng(s["wake_latency_p99_us"]));
             if (work) md += fmt::format(" {} |", rng(s["work_rate"]));
+            if (adv)
+                md += fmt::format(" {} |", advance_cell(median_of(s, "learned_advance_p50_us"),
+                                                        median_of(s, "learned_advance_max_us")));
             const json &r = s["ratios"];
             md += fmt::format(" {} | {} | {} | {} |\n", ratio(r, "workload_cpu_vs_off", blocks),
                               ratio(r, "workload_cpu_vs_seed", blocks),
@@ -211,7 +227,9 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         "which returns before the deadline); the goals "
         "judge what a governor controls (its own return, spin per wake, CPU, work rate) and "
         "print the guest-observed figures beside `off`'s floor (the VM exit/injection/entry "
-        "path no governor can go below).\n\n";
+        "path no governor can go below). advance us is adaptive's learned wake-up advance: the "
+        "p50 and the max over the sleep-length classes that learned anything (all vCPUs), each "
+        "the median over the blocks.\n\n";
     md +=
         "Goals, judged on this run's paired blocks (G1-G5: exact one-sided signed-rank tests "
         "with Holm's correction within each goal at 5% per side, each interval printed at its "

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "learned_advance.h"
+#include "spin_match.h"
 #include "tcg_spec.h"
 
 namespace wfisbench {
@@ -16,6 +18,11 @@ const char *const kTailsNote =
     "samples per run (missed ticks).\n"
     "[k/N] after a median: only k of the N completed runs had that figure. (k/K) after a ratio: "
     "it paired only k of the K blocks.\n";
+
+const char *const kAdvanceNote =
+    "advance us = adaptive's learned wake-up advance, p50/max over the sleep-length classes that "
+    "learned anything\n"
+    "(all vCPUs), each the median over the blocks; '-' for the other governors.\n";
 
 std::string fmt_num(double v) {
     if (!std::isfinite(v)) return "nan";
@@ -53,6 +60,14 @@ std::string samples_per_run(const Group &g) {
     const auto n = g.get(Metric::kLateCount), missed = g.get(Metric::kLateMissed);
     if (!n) return "-";
     return fmt::format("{:.0f} ({:.0f})", n->median, missed ? missed->median : 0.0);
+}
+
+// The adaptive rows' learned advance: medians over the blocks of each run's
+// p50 and max over the classes that learned anything (learned_advance.h).
+std::string advance_cell(const Group &g) {
+    const auto p50 = g.get(Metric::kAdvanceP50), mx = g.get(Metric::kAdvanceMax);
+    return wfisbench::advance_cell(p50 ? std::optional(p50->median) : std::nullopt,
+                                   mx ? std::optional(mx->median) : std::nullopt);
 }
 
 // One linux-* scenario's table: the real-QEMU rows.
@@ -130,7 +145,8 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
     std::string out;
     size_t i = 0;
     bool any_trap_loop = false, any_approx = false, any_disturbed = false, any_macos = false,
-         any_gov_return = false, any_tcg = false, any_vm = false;
+         any_gov_return = false, any_tcg = false, any_vm = false, any_advance = false,
+         any_match = false;
     while (i < groups.size()) {
         size_t j = i;
         while (j < groups.size() && groups[j].scenario == groups[i].scenario) j++;
@@ -142,8 +158,9 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             continue;
         }
         any_vm = true;
-        bool any_wake = false, any_work = false, any_ret = false;
+        bool any_wake = false, any_work = false, any_ret = false, any_adv = false;
         for (size_t k = i; k < j; k++) {
+            any_adv = any_adv || groups[k].get(Metric::kAdvanceP50).has_value();
             any_wake = any_wake || groups[k].get(Metric::kWakeP50).has_value();
             any_work = any_work || groups[k].get(Metric::kWorkRate).has_value();
             any_ret = any_ret || groups[k].get(Metric::kGovReturnP50).has_value();
@@ -165,6 +182,11 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             head += fmt::format(" {:<18} {:<18}", "gov return p50 us", "gov return p99 us");
         if (any_wake) head += fmt::format(" {:<18} {:<18}", "wake p50 us", "wake p99 us");
         if (any_work) head += fmt::format(" {:<20}", "work units/s");
+        if (any_adv) head += fmt::format(" {:<13}", "advance us");
+        any_advance = any_advance || any_adv;
+        std::vector<std::string> govs;
+        for (size_t k = i; k < j; k++) govs.push_back(groups[k].governor);
+        const std::string partner = spin_match_partner(govs);
         std::string ks = key_short(key);
         head += fmt::format(" {:>{}} {:>{}} {:>{}} {:>{}}", "wCPU/off", rw, "wCPU/seed", rw,
                             ks + "/off", rw, ks + "/seed", rw);
@@ -195,6 +217,7 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                 line += fmt::format(" {:<18} {:<18}", fmt_range(g.get(Metric::kWakeP50)),
                                     fmt_range(g.get(Metric::kWakeP99)));
             if (any_work) line += fmt::format(" {:<20}", fmt_range(g.get(Metric::kWorkRate)));
+            if (any_adv) line += fmt::format(" {:<13}", advance_cell(g));
             auto r = [&](const char *ref, Metric m) {
                 return format_interval(paired_ratio(groups, g, ref, m), intervals, repeat);
             };
@@ -202,6 +225,13 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
                                 r("seed:max_us=100", Metric::kWorkloadCpu), rw, r("off", key), rw,
                                 r("seed:max_us=100", key), rw);
             if (g.lost) line += fmt::format("  LOST {}", g.lost);
+            if (is_spin_match_row(g.governor) && !partner.empty()) {
+                // How well the matched baseline matched: its spin per timer
+                // interrupt over the partner's, paired by block.
+                line +=
+                    fmt::format("  spin/{} {}", partner, r(partner.c_str(), Metric::kSpinPerWake));
+                any_match = true;
+            }
             out += line + "\n";
         }
         i = j;
@@ -230,6 +260,13 @@ std::string format_tables(const std::vector<Group> &groups, double seconds, int 
             "its spin, CPU);\n"
             "the guest-observed figures, which carry the VM exit/injection/entry path, are "
             "printed beside off's floor.\n";
+    if (any_advance) out += kAdvanceNote;
+    if (any_match)
+        out +=
+            "spin/adaptive after a us=match or us=cpumatch row: its poll + spin per timer "
+            "interrupt over adaptive's, paired by block\n"
+            "(us=match matches the nominal spin, us=cpumatch the CPU; the A per block is in the "
+            "notes).\n";
     if (any_approx)
         out +=
             "~ = some runs' lateness came from the guest's histogram (approx: bucket lower "

@@ -67,6 +67,9 @@ struct RunResult {
     // (interrupts.timer.handled), over the whole run; absent in in-kernel mode.
     std::optional<uint64_t> governor_poll_spin_ns;
     std::optional<uint64_t> timer_irqs_taken;
+    // Adaptive: each vCPU's learned advance per class of sleep length, ns
+    // (class_advance_ns; empty for the other governors and peers).
+    std::vector<std::vector<uint64_t>> class_advance_ns;
     std::optional<double> qemu_boot_s;  // QEMU: start to the guest's first report line
     std::string guest_timer;            // pv / tsc-deadline / lapic-oneshot, when known
     std::vector<double> vcpu_cpu_pct;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "learned_advance.h"
 #include "scenario_match.h"
 #include "spec.h"
 #include "tcg_spec.h"
@@ -87,6 +88,10 @@ const char *metric_label(Metric m) {
             return "governor spin per timer interrupt us";
         case Metric::kSiblingP50:
             return "idle siblings' timer lateness p50 us";
+        case Metric::kAdvanceP50:
+            return "learned advance p50 us";
+        case Metric::kAdvanceMax:
+            return "learned advance max us";
     }
     return "?";
 }
@@ -165,6 +170,10 @@ std::vector<Group> summarize(const std::vector<RunResult> &results) {
         if (r.governor_poll_spin_ns && r.timer_irqs_taken && *r.timer_irqs_taken > 0)
             add(Metric::kSpinPerWake, static_cast<double>(*r.governor_poll_spin_ns) / 1e3 /
                                           static_cast<double>(*r.timer_irqs_taken));
+        if (const auto adv = learned_advance(r.class_advance_ns)) {
+            add(Metric::kAdvanceP50, adv->p50_us);
+            add(Metric::kAdvanceMax, adv->max_us);
+        }
         if (const auto &l = r.ping_rtt_us) {
             add(Metric::kPingP50, l->p50);
             add(Metric::kPingP99, l->p99);

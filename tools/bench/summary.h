@@ -52,8 +52,12 @@ enum class Metric {
     // compute: the idle siblings' timer lateness p50, us (the run's pooled
     // rings: the busy vCPU arms only its end-of-run timer, one sample).
     kSiblingP50,
+    // Adaptive: the median and the largest learned per-class advance of the
+    // run's classes that learned anything, us (learned_advance.h).
+    kAdvanceP50,
+    kAdvanceMax,
 };
-constexpr int kMetricCount = 26;
+constexpr int kMetricCount = 28;
 const char *metric_label(Metric m);  // e.g. "host CPU %"
 
 struct Group {

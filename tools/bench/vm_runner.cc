@@ -88,6 +88,11 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
         for (const auto &st : v.governor_stats) busy += st.poll_ns + st.spin_ns;
         out->governor_poll_spin_ns = busy;
     }
+    out->class_advance_ns.clear();
+    for (const auto &st : v.governor_stats)
+        if (st.advance_classes > 0)
+            out->class_advance_ns.emplace_back(st.class_advance_ns,
+                                               st.class_advance_ns + st.advance_classes);
     if (v.timer_irqs) out->timer_irqs_taken = v.timer_irqs->handled;
     out->vcpu_cpu_pct.clear();
     for (const auto &c : v.vcpu_cpu_pct) out->vcpu_cpu_pct.push_back(c.value_or(-1));
