@@ -189,7 +189,8 @@ bool parse_adaptive(const std::string &head, const std::vector<KeyValue> &kvs, G
 
 // Keys every scenario accepts (the host-timer model), listed in errors.
 constexpr const char *kCommonScenarioKeys =
-    "host, coalesce_permille, coalesce_max_us, coalesce_shape, coalesce_window_us, kicks";
+    "host, coalesce_permille, coalesce_max_us, coalesce_shape, coalesce_window_us, kicks, hog, "
+    "hog_period_us";
 
 // Takes the common keys out of kvs into s; the rest stay for the workload.
 bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *kvs,
@@ -197,8 +198,9 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
     std::vector<KeyValue> rest;
     uint64_t permille = s->host_timer.permille, max_us = s->host_timer.max_us;
     uint64_t window_us = s->host_timer.window_us;
+    uint64_t hog = s->hog_permille, hog_period_us = s->hog_period_us;
     std::vector<KeyValue> numeric;
-    bool coalesce_given = false, window_given = false;
+    bool coalesce_given = false, window_given = false, hog_period_given = false;
     for (const KeyValue &kv : *kvs) {
         if (kv.key == "host") {
             if (kv.value != "linux" && kv.value != "macos") {
@@ -236,14 +238,24 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
         } else if (kv.key == "coalesce_permille" || kv.key == "coalesce_max_us") {
             numeric.push_back(kv);
             coalesce_given = true;
+        } else if (kv.key == "hog" || kv.key == "hog_period_us") {
+            numeric.push_back(kv);
+            hog_period_given = hog_period_given || kv.key == "hog_period_us";
         } else {
             rest.push_back(kv);
         }
     }
     const NumberKey keys[] = {{"coalesce_permille", 0, 1000, "per mille of the sleep", &permille},
                               {"coalesce_max_us", 0, 1000000, "us", &max_us},
-                              {"coalesce_window_us", 100, 100000, "us", &window_us}};
+                              {"coalesce_window_us", 100, 100000, "us", &window_us},
+                              {"hog", 0, 1000, "per mille of vCPU 0's CPU", &hog},
+                              {"hog_period_us", 100, 1000000, "us", &hog_period_us}};
     if (!parse_number_keys(head, numeric, keys, err)) return false;
+    if (hog_period_given && hog == 0) {
+        *err = head + "hog_period_us=" + std::to_string(hog_period_us) +
+               " sets the CPU hog's period; accepted with hog=1..1000 only";
+        return false;
+    }
     if (window_given && s->host_timer.shape != CoalesceShape::kWindow) {
         *err = head + "coalesce_window_us=" + std::to_string(window_us) +
                " sets the grid of coalesce_shape=window; accepted with coalesce_shape=window only";
@@ -258,6 +270,8 @@ bool parse_common_scenario_keys(const std::string &head, std::vector<KeyValue> *
     s->host_timer.permille = u32(permille);
     s->host_timer.max_us = u32(max_us);
     s->host_timer.window_us = u32(window_us);
+    s->hog_permille = u32(hog);
+    s->hog_period_us = u32(hog_period_us);
     *kvs = std::move(rest);
     return true;
 }
@@ -506,6 +520,11 @@ std::string spec_help() {
     h += "  kicks=vector|qemu           which device interrupts kick the governor: vector\n";
     h += "                              (default) only a newly pending one; qemu every one,\n";
     h += "                              also while the vCPU runs guest code (QEMU's pattern)\n";
+    h += "  hog=N                       0..1000, default 0 (none): a host process pinned to\n";
+    h += "                              vCPU 0's CPU (the VMM pins that thread too), busy N per\n";
+    h += "                              mille of each period on average (seeded lengths); its\n";
+    h += "                              CPU is not the VM's (KVM backends only)\n";
+    h += "  hog_period_us=N             the hog's period, 100..1000000, default 1000\n";
     h += "Governor specs:\n";
     h += "  every governor takes slack_ns=N (1..1000000000, default 1): the vCPU thread's\n";
     h += "  timer slack, set by the VMM before the first idle (no effect under host=macos)\n";

@@ -74,6 +74,10 @@ struct ScenarioSpec {
     // Every scenario: kicks=vector|qemu; kicks_given as host_given.
     KickPattern kicks = KickPattern::kVector;
     bool kicks_given = false;
+    // Every scenario: a host process competing for vCPU 0's CPU (cpu_hog.h),
+    // busy hog/1000 of each hog_period_us on average; 0 = none.
+    uint32_t hog_permille = 0;
+    uint32_t hog_period_us = 1000;
 };
 
 // Sets the host-timer kind of a scenario that did not name host= itself

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "backends/kvm.h"
+#include "cpu_hog.h"
 #include "elf_loader.h"
 #include "governors/library_governor.h"
 #include "guest_memory.h"
@@ -143,8 +144,11 @@ RunResult run_kvm(const RunOptions &o) {
     if (o.mode == Mode::kSimulated) return error_result(r, "run_kvm: simulated mode is not KVM");
     if (o.vcpus == 0 || o.vcpus > 64) return error_result(r, "--vcpus must be 1..64");
 
-    kvm_prepare_process_signals();
     std::string err;
+    // Forked before KVM's descriptors exist, so the hog holds none of them.
+    CpuHog hog;
+    if (!hog.start_for(o.scenario, o.seed, &err)) return error_result(r, err);
+    kvm_prepare_process_signals();
     KvmSystem sys;
     if (!sys.open(&err)) return error_result(r, err);
     KvmVm vmfd;
@@ -241,6 +245,9 @@ RunResult run_kvm(const RunOptions &o) {
             vm.thread_done();
         }
     }
+    if (!vm.cpus.empty() && vm.cpus[0]->thread.joinable() &&
+        !hog.go(vm.cpus[0]->thread.native_handle(), &err))
+        vm.fail(err);
     if (!vm.wait_threads(t0 + static_cast<uint64_t>(timeout * 1e9))) {
         char buf[160];
         std::snprintf(buf, sizeof buf,
@@ -252,6 +259,7 @@ RunResult run_kvm(const RunOptions &o) {
     for (auto &c : vm.cpus)
         if (c->thread.joinable()) c->thread.join();
     if (vm.device) vm.device->stop();
+    hog.stop();
     uint64_t t1 = wfisleep_now_ns();
     HostUsage p1 = process_usage();
 

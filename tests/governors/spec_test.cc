@@ -187,6 +187,23 @@ TEST(ScenarioSpec, HostTimerModelErrors) {
     scenario_bad("pingpong:x=1", {"rate", "dist", "coalesce_max_us", "coalesce_window_us"});
 }
 
+TEST(ScenarioSpec, CpuHogKeys) {
+    EXPECT_EQ(scenario_ok("idle").hog_permille, 0u);
+    const ScenarioSpec h = scenario_ok("idle:hz=1000,hog=500");
+    EXPECT_EQ(h.hog_permille, 500u);
+    EXPECT_EQ(h.hog_period_us, 1000u);
+    const ScenarioSpec p = scenario_ok("pingpong:hog_period_us=100,hog=1000");
+    EXPECT_EQ(p.hog_permille, 1000u);
+    EXPECT_EQ(p.hog_period_us, 100u);
+    EXPECT_EQ(scenario_ok("idle:hog=0").hog_permille, 0u);
+    scenario_bad("idle:hog=1001", {"\"idle:hog=1001\"", "hog=1001", "0..1000"});
+    scenario_bad("idle:hog=half", {"hog=half", "not a number"});
+    scenario_bad("idle:hog=10,hog_period_us=99", {"hog_period_us=99", "100..1000000"});
+    scenario_bad("idle:hog_period_us=500", {"hog_period_us=500", "hog=1..1000 only"});
+    scenario_bad("idle:hog=0,hog_period_us=500", {"hog=1..1000 only"});
+    scenario_bad("idle:hogs=1", {"hogs", "hog", "hog_period_us"});
+}
+
 TEST(ScenarioSpec, KickPatternKey) {
     EXPECT_EQ(scenario_ok("pingpong").kicks, KickPattern::kVector);
     EXPECT_FALSE(scenario_ok("pingpong").kicks_given);

@@ -49,6 +49,8 @@ std::vector<std::string> default_scenarios(bool full) {
                  {"idle:hz=1000,host=macos,coalesce_permille=50,coalesce_shape=uniform",
                   "idle:hz=1000,host=macos,coalesce_permille=125,coalesce_shape=max",
                   "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=uniform"});
+    // --full: run-queue delay from a host process on vCPU 0's CPU (hog=).
+    if (full) s.push_back("idle:hz=1000,hog=500");
     return s;
 }
 
@@ -78,6 +80,7 @@ std::vector<std::string> default_rows(const std::string &scenario) {
     if (is_tcg_scenario(scenario) ||
         !wfisvm::parse_scenario(vm_scenario_text(scenario), &spec, &err))
         return {};
+    if (spec.hog_permille > 0) return {"off", "adaptive", "deadline", "kvm-haltpoll"};
     if (spec.host_timer.kind == wfisvm::HostTimerKind::kMacos)
         return {"off", "adaptive", "deadline", "qemu11"};
     const std::vector<std::string> base = {"off", "adaptive", "deadline", "qemu11:ppoll=1"};
@@ -135,7 +138,7 @@ std::string help_text() {
         "With no --scenario and no --governor: the default matrix, peers included:\n";
     h += "  scenarios:";
     for (const auto &s : default_scenarios()) h += " " + s;
-    h += "\n  (--full adds the other three macOS-model laws)";
+    h += "\n  (--full adds the other three macOS-model laws and idle:hz=1000,hog=500)";
     h += "\n  governors:";
     for (const auto &g : default_governors()) h += " " + g;
     h += "\n  (every governor and peer on idle:hz=1000 but qemu11; elsewhere the rows the\n"
@@ -214,7 +217,8 @@ std::string help_text() {
          "                 vcpus defaults to --vcpus\n"
          "  --no-qemu-tcg  leave the real-QEMU rows out of the default matrix\n"
          "  --full         add 4-vCPU cyclictest, 4-vCPU idle and ping to them, and the\n"
-         "                 other three macOS-model laws to the test bed's scenarios\n"
+         "                 other three macOS-model laws and idle:hz=1000,hog=500 (a host\n"
+         "                 process on vCPU 0's CPU) to the test bed's scenarios\n"
          "  --tcg-seconds N  each real-QEMU run's workload, whole seconds (1..3600;\n"
          "                 default 5; boot adds about 5 s)\n"
          "  --tcg-repeat K   real-QEMU rows run in the first min(K, --repeat) blocks\n"

@@ -17,7 +17,7 @@ auto keys(const wfisvm::ScenarioSpec &s) {
     const auto &h = s.host_timer;
     return std::tie(s.workload, s.hz, s.mean_ms, s.rate, s.tick_hz, s.poisson, s.len, s.think_us,
                     s.busy, s.idle, s.idle_hz, h.kind, h.permille, h.max_us, h.shape, h.window_us,
-                    s.kicks);
+                    s.kicks, s.hog_permille, s.hog_period_us);
 }
 
 // Splits "name:k=v,..." into the name and its key=value items.
