@@ -26,6 +26,7 @@ const char *const kPing = "pingpong:rate=2000,hz=250,kicks=qemu";
 const char *const kBurst = "burst:len=16,think_us=20,kicks=qemu";
 const char *const kCrowded = "compute:busy=1,idle=3";
 const char *const kWide = "idle:hz=250,vcpus=8";
+const char *const kPair = "idle:hz=250,vcpus=4,vms=2";
 
 double drift(int b) {  // block-to-block machine drift, +-10%
     return 1 + 0.1 * std::sin(b * 2.399963);
@@ -39,7 +40,7 @@ RunResult run(const std::string &sc, const std::string &gov, int block) {
     r.plan.scenario = sc;
     r.plan.governor = gov;
     r.plan.repeat = block;
-    r.plan.vcpus = sc == kCrowded ? 4 : sc == kWide ? 8 : 1;
+    r.plan.vcpus = sc == kCrowded || sc == kPair ? 4 : sc == kWide ? 8 : 1;
     r.backend = Backend::kKvm;
     r.ok = true;
     r.lost_interrupts = 0;
@@ -71,6 +72,7 @@ struct Shape {
     double pp_wake = 1.0, pp_cpu = 1.0, burst_wake = 1.0, burst_cpu = 0.3;          // G3
     double work = 1.0, sib_deadline = 1.0, sib_haltpoll = 1.1, spin_compute = 0.8;  // G4
     double spin_wide = 1.0, late99_wide = 1.0, cpu_wide = 1.0;                      // G5
+    double spin_pair = 0;  // G5 under --full: two 4-vCPU VMs (0: no such rows)
 };
 
 std::vector<RunResult> runs(const Shape &s, int blocks = kBlocks) {
@@ -159,6 +161,13 @@ std::vector<RunResult> runs(const Shape &s, int blocks = kBlocks) {
             a.workload_cpu_pct = 8 * d * s.cpu_wide * e;
             spin(&a, 5 * d * e * s.spin_wide * noise(b + 3));
             v.insert(v.end(), {off, dl, a});
+        }
+        if (s.spin_pair > 0) {
+            auto dl = run(kPair, "deadline", b);
+            dl.workload_cpu_pct = 8 * d;
+            auto a = run(kPair, "adaptive", b);
+            spin(&a, 5 * d * e * s.spin_pair * noise(b + 5));
+            v.insert(v.end(), {dl, a});
         }
     }
     return v;
@@ -483,3 +492,30 @@ TEST(Goals, FewBlocksAreInconclusive) {
 }
 
 }  // namespace
+
+// --full's two 4-vCPU VMs side by side: G5's fourth check, within G5's Holm.
+TEST(Goals, G5JudgesTwoVmsSideBySideWhenTheRunHasThem) {
+    Shape s;
+    const GoalResult three = judge_goal(s, "G5");
+    EXPECT_EQ(three.checks.size(), 3u);
+    EXPECT_EQ(three.min_blocks, 6);
+    EXPECT_EQ(three.title.find("side by side"), std::string::npos);
+    s.spin_pair = 1.0;
+    const GoalResult four = judge_goal(s, "G5");
+    ASSERT_EQ(four.checks.size(), 4u);
+    EXPECT_EQ(four.checks[3].name,
+              "adaptive's spin per wake at 2 VMs x 4 vCPUs / its own at 1 vCPU");
+    EXPECT_EQ(four.checks[3].bound, 1.2);
+    EXPECT_EQ(four.min_blocks, 7) << "four checks under Holm";
+    EXPECT_NE(four.title.find("two 4-vCPU VMs side by side"), std::string::npos);
+    EXPECT_EQ(four.checks[3].verdict, Verdict::kMet);
+    EXPECT_EQ(four.verdict, Verdict::kMet);
+    s.spin_pair = 1.5;
+    const GoalResult bad = judge_goal(s, "G5");
+    EXPECT_EQ(bad.checks[3].verdict, Verdict::kNotMet);
+    EXPECT_EQ(bad.verdict, Verdict::kNotMet);
+    s.spin_pair = 1.2;  // at the bound, noise on both sides
+    const GoalResult unsure = judge_goal(s, "G5");
+    EXPECT_EQ(unsure.checks[3].verdict, Verdict::kInconclusive);
+    EXPECT_EQ(unsure.verdict, Verdict::kInconclusive);
+}

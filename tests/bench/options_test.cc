@@ -85,12 +85,13 @@ TEST(BenchOptions, DefaultMatrixCoversTheGoals) {
                                         "kvm-haltpoll"}));
     EXPECT_EQ(default_rows("idle:hz=1000,host=macos,coalesce_permille=50,coalesce_shape=max"),
               (std::vector<std::string>{"off", "adaptive", "deadline", "qemu11"}));
-    // --full: the other three laws and the CPU hog, four rows each.
+    // --full: the other three laws and the CPU hog, four rows each, and two
+    // 4-vCPU VMs side by side (adaptive, deadline).
     ASSERT_EQ(parse({"--full"}, &o).exit_code, -1);
     m = build_matrix(o, h);
     per_block = 0;
     for (const auto &r : m.runs) per_block += r.repeat == 0;
-    EXPECT_EQ(per_block, 68);
+    EXPECT_EQ(per_block, 70);
     EXPECT_EQ(default_rows("idle:hz=1000,hog=500"),
               (std::vector<std::string>{"off", "adaptive", "deadline", "kvm-haltpoll"}));
 }

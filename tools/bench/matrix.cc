@@ -101,6 +101,8 @@ std::string peer_skip_reason(const std::string &peer, const std::string &scenari
     if (s.host_timer.kind == wfisvm::HostTimerKind::kMacos)
         return "host=macos is a model of macOS timer coalescing applied to the governors' waits "
                "in wfisleep-vm; the peers halt in KVM or QEMU, where the model cannot act";
+    if (scenario_vms_key(scenario) > 1 && peer.rfind("inkernel", 0) != 0)
+        return "vms=N runs wfisleep-vm processes side by side; QEMU is not run that way";
     if (peer.rfind("inkernel", 0) == 0) {
         if (!host.vm) return "wfisleep-vm not found at '" + host.vm_path + "'";
         return {};

@@ -51,6 +51,8 @@ std::vector<std::string> default_scenarios(bool full) {
                   "idle:hz=1000,host=macos,coalesce_permille=250,coalesce_shape=uniform"});
     // --full: run-queue delay from a host process on vCPU 0's CPU (hog=).
     if (full) s.push_back("idle:hz=1000,hog=500");
+    // --full, G5's fourth check: two 4-vCPU VMs side by side (vm_pair.h).
+    if (full) s.push_back("idle:hz=250,vcpus=4,vms=2");
     return s;
 }
 
@@ -81,6 +83,7 @@ std::vector<std::string> default_rows(const std::string &scenario) {
         !wfisvm::parse_scenario(vm_scenario_text(scenario), &spec, &err))
         return {};
     if (spec.hog_permille > 0) return {"off", "adaptive", "deadline", "kvm-haltpoll"};
+    if (scenario_vms_key(scenario) > 1) return {"adaptive", "deadline"};
     if (spec.host_timer.kind == wfisvm::HostTimerKind::kMacos)
         return {"off", "adaptive", "deadline", "qemu11"};
     const std::vector<std::string> base = {"off", "adaptive", "deadline", "qemu11:ppoll=1"};
@@ -138,7 +141,8 @@ std::string help_text() {
         "With no --scenario and no --governor: the default matrix, peers included:\n";
     h += "  scenarios:";
     for (const auto &s : default_scenarios()) h += " " + s;
-    h += "\n  (--full adds the other three macOS-model laws and idle:hz=1000,hog=500)";
+    h += "\n  (--full adds the other three macOS-model laws, idle:hz=1000,hog=500 and\n"
+         "  idle:hz=250,vcpus=4,vms=2)";
     h += "\n  governors:";
     for (const auto &g : default_governors()) h += " " + g;
     h += "\n  (every governor and peer on idle:hz=1000 but qemu11; elsewhere the rows the\n"
@@ -167,7 +171,9 @@ std::string help_text() {
          "  --seconds N    run length of every run, seconds (0 < N <= 3600; default 1)\n"
          "  --vcpus N      vCPUs for every scenario but compute (1..64; default 1);\n"
          "                 compute uses busy+idle vCPUs; a test-bed scenario's own\n"
-         "                 vcpus=N key (the bench's, e.g. idle:hz=250,vcpus=8) overrides it\n"
+         "                 vcpus=N key (the bench's, e.g. idle:hz=250,vcpus=8) overrides it;\n"
+         "                 the bench's vms=N key (1..8) runs N such VMs side by side as\n"
+         "                 one run, their figures pooled\n"
          "  --repeat K     blocks (1..1000; default 8); the JSON `repeat` field is the\n"
          "                 block index 0..K-1 and `order` the position in the whole run\n"
          "  --quick        3 blocks (unless --repeat is given), ratios without intervals,\n"
@@ -217,8 +223,9 @@ std::string help_text() {
          "                 vcpus defaults to --vcpus\n"
          "  --no-qemu-tcg  leave the real-QEMU rows out of the default matrix\n"
          "  --full         add 4-vCPU cyclictest, 4-vCPU idle and ping to them, and the\n"
-         "                 other three macOS-model laws and idle:hz=1000,hog=500 (a host\n"
-         "                 process on vCPU 0's CPU) to the test bed's scenarios\n"
+         "                 other three macOS-model laws, idle:hz=1000,hog=500 (a host\n"
+         "                 process on vCPU 0's CPU) and idle:hz=250,vcpus=4,vms=2 (two\n"
+         "                 4-vCPU VMs side by side) to the test bed's scenarios\n"
          "  --tcg-seconds N  each real-QEMU run's workload, whole seconds (1..3600;\n"
          "                 default 5; boot adds about 5 s)\n"
          "  --tcg-repeat K   real-QEMU rows run in the first min(K, --repeat) blocks\n"
@@ -374,6 +381,9 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
             if (n < 1 || n > 64)
                 return bad("--scenario " + sc + ": vcpus needs an integer from 1 to 64");
         }
+        if (scenario_vms_key(sc) == 0)
+            return bad(
+                fmt::format("--scenario {}: vms needs an integer from 1 to {}", sc, kMaxVms));
     }
     for (const auto &g : o.governors) {
         wfisvm::GovernorSpec spec;

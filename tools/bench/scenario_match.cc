@@ -37,14 +37,16 @@ void split(const std::string &s, std::string *name, std::vector<std::string> *it
 }  // namespace
 
 std::string vm_scenario_text(const std::string &scenario) {
-    if (is_tcg_scenario(scenario) || scenario.find("vcpus=") == std::string::npos) return scenario;
+    if (is_tcg_scenario(scenario) || (scenario.find("vcpus=") == std::string::npos &&
+                                      scenario.find("vms=") == std::string::npos))
+        return scenario;
     std::string name;
     std::vector<std::string> items;
     split(scenario, &name, &items);
     std::string out = name;
     char sep = ':';
     for (const auto &i : items) {
-        if (i.rfind("vcpus=", 0) == 0) continue;
+        if (i.rfind("vcpus=", 0) == 0 || i.rfind("vms=", 0) == 0) continue;
         out += sep + i;
         sep = ',';
     }
@@ -74,7 +76,21 @@ bool same_scenario(const std::string &a, const std::string &b) {
     if (!wfisvm::parse_scenario(vm_scenario_text(a), &sa, &err) ||
         !wfisvm::parse_scenario(vm_scenario_text(b), &sb, &err))
         return false;
-    return keys(sa) == keys(sb);
+    return keys(sa) == keys(sb) && scenario_vms_key(a) == scenario_vms_key(b);
+}
+
+int scenario_vms_key(const std::string &scenario) {
+    if (is_tcg_scenario(scenario)) return 1;
+    std::string name;
+    std::vector<std::string> items;
+    split(scenario, &name, &items);
+    for (const auto &i : items) {
+        if (i.rfind("vms=", 0) != 0) continue;
+        const std::string v = i.substr(4);
+        if (v.size() != 1 || v[0] < '1' || v[0] > '0' + kMaxVms) return 0;
+        return v[0] - '0';
+    }
+    return 1;
 }
 
 }  // namespace wfisbench

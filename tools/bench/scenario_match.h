@@ -23,4 +23,10 @@ bool same_but_host_law(const std::string &a, const std::string &b);
 std::string vm_scenario_text(const std::string &scenario);
 int scenario_vcpus_key(const std::string &scenario);
 
+// The bench's own scenario key vms=N: N wfisleep-vm processes of the same
+// governor run side by side as one run (vm_pair.h); vm_scenario_text leaves
+// it out too. 1 when absent, 0 when not a number from 1 to 8.
+constexpr int kMaxVms = 8;
+int scenario_vms_key(const std::string &scenario);
+
 }  // namespace wfisbench

@@ -9,6 +9,7 @@
 #include "run.h"
 #include "scenario_match.h"
 #include "subprocess.h"
+#include "vm_pair.h"
 
 namespace wfisbench {
 
@@ -105,10 +106,15 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
 }
 
 RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
+    if (scenario_vms_key(plan.scenario) > 1) return run_vms_side_by_side(plan, setup);
+    return run_one_vm(plan, setup, "");
+}
+
+RunResult run_one_vm(const RunPlan &plan, const VmSetup &setup, const std::string &tag) {
     RunResult r;
     r.plan = plan;
     r.backend = plan.backend;
-    std::string base = fmt::format("{}/run-{:04d}", setup.work_dir, plan.order);
+    std::string base = fmt::format("{}/run-{:04d}{}", setup.work_dir, plan.order, tag);
     std::string json_path = base + ".json", err_path = base + ".stderr",
                 samples_path = base + ".samples";
     std::remove(json_path.c_str());

@@ -24,8 +24,11 @@ std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
 // false with *err set when the text is not the documented object.
 bool parse_vm_json(const std::string &text, RunResult *out, std::string *err);
 
-// Runs the plan in a fresh wfisleep-vm and reads its JSON.
+// Runs the plan in a fresh wfisleep-vm and reads its JSON; with the
+// scenario key vms=N, in N side by side (vm_pair.h).
 RunResult run_vm(const RunPlan &plan, const VmSetup &setup);
+// One wfisleep-vm; `tag` tells the files of VMs running at once apart.
+RunResult run_one_vm(const RunPlan &plan, const VmSetup &setup, const std::string &tag);
 
 // Last non-empty line of a file, at most 200 characters ("" if none).
 std::string last_line_of(const std::string &path);
