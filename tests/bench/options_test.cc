@@ -272,3 +272,13 @@ TEST(BenchOptions, KicksFlagSetsTheDefaultOfScenariosWithoutKicks) {
     EXPECT_NE(bad.message.find("ipi"), std::string::npos) << bad.message;
     EXPECT_NE(bad.message.find("vector, qemu"), std::string::npos) << bad.message;
 }
+
+TEST(BenchOptions, TheVmsKeyTakesOneToEightVms) {
+    Options o;
+    const ParseOutcome bad = parse({"--scenario", "idle:hz=250,vms=12"}, &o);
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.message.find("idle:hz=250,vms=12: vms needs an integer from 1 to 8"),
+              std::string::npos)
+        << bad.message;
+    EXPECT_EQ(parse({"--scenario", "idle:hz=250,vcpus=4,vms=2"}, &o).exit_code, -1);
+}

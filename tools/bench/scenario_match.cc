@@ -1,6 +1,7 @@
 // scenario_match.cc - compares two parsed scenario specs field by field.
 #include "scenario_match.h"
 
+#include <algorithm>
 #include <tuple>
 #include <vector>
 
@@ -53,19 +54,30 @@ std::string vm_scenario_text(const std::string &scenario) {
     return out;
 }
 
-int scenario_vcpus_key(const std::string &scenario) {
-    if (is_tcg_scenario(scenario)) return 0;
+namespace {
+
+// The number a bench key (vcpus=, vms=) gives in a test-bed scenario: -1
+// when the key is absent, 0 when its value is not a whole number of one or
+// two digits.
+int bench_key(const std::string &scenario, const std::string &key) {
     std::string name;
     std::vector<std::string> items;
     split(scenario, &name, &items);
     for (const auto &i : items) {
-        if (i.rfind("vcpus=", 0) != 0) continue;
-        const std::string v = i.substr(6);
+        if (i.rfind(key + "=", 0) != 0) continue;
+        const std::string v = i.substr(key.size() + 1);
         if (v.empty() || v.size() > 2 || v.find_first_not_of("0123456789") != std::string::npos)
             return 0;
         return std::stoi(v);
     }
-    return 0;
+    return -1;
+}
+
+}  // namespace
+
+int scenario_vcpus_key(const std::string &scenario) {
+    if (is_tcg_scenario(scenario)) return 0;
+    return std::max(bench_key(scenario, "vcpus"), 0);
 }
 
 bool same_scenario(const std::string &a, const std::string &b) {
@@ -81,16 +93,9 @@ bool same_scenario(const std::string &a, const std::string &b) {
 
 int scenario_vms_key(const std::string &scenario) {
     if (is_tcg_scenario(scenario)) return 1;
-    std::string name;
-    std::vector<std::string> items;
-    split(scenario, &name, &items);
-    for (const auto &i : items) {
-        if (i.rfind("vms=", 0) != 0) continue;
-        const std::string v = i.substr(4);
-        if (v.size() != 1 || v[0] < '1' || v[0] > '0' + kMaxVms) return 0;
-        return v[0] - '0';
-    }
-    return 1;
+    const int n = bench_key(scenario, "vms");
+    if (n < 0) return 1;
+    return n <= kMaxVms ? n : 0;
 }
 
 }  // namespace wfisbench
