@@ -85,8 +85,12 @@ std::vector<RunResult> ab_results(const RunResult &whole, const VmContext &vm,
         GovernorLateness &late = ab.lateness(g);
         r.governor_return_late_us = late.distribution();
         r.governor_return_early = late.early();
-        r.ab = AbInfo{vm.opts.segment_ms, vm.opts.settle_ms, ab.segments(g),
-                      static_cast<double>(ns) / 1e9, names};
+        r.ab = AbInfo{vm.opts.segment_ms,
+                      vm.opts.settle_ms,
+                      ab.segments(g),
+                      static_cast<double>(ns) / 1e9,
+                      busy,
+                      names};
         if (r.ok && ab.segments(g) == 0) {
             r.ok = false;
             r.error = "governor '" + r.governor +

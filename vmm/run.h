@@ -52,6 +52,7 @@ struct AbInfo {
     uint32_t segment_ms = 0, settle_ms = 0;
     uint64_t segments = 0;               // counted segments this governor ran
     double counted_s = 0;                // their counted parts' total length
+    uint64_t poll_spin_ns = 0;           // its poll + spin time over them, summed over vCPUs
     std::vector<std::string> governors;  // every governor of the VM, in --governor order
 };
 

@@ -40,11 +40,9 @@ std::optional<IrqCounts> get_irqs(const json &j, const char *key) {
 
 json ab_json(const std::optional<AbInfo> &ab) {
     if (!ab) return json(nullptr);
-    return json{{"segment_ms", ab->segment_ms},
-                {"settle_ms", ab->settle_ms},
-                {"segments", ab->segments},
-                {"counted_s", ab->counted_s},
-                {"governors", ab->governors}};
+    return json{{"segment_ms", ab->segment_ms},     {"settle_ms", ab->settle_ms},
+                {"segments", ab->segments},         {"counted_s", ab->counted_s},
+                {"poll_spin_ns", ab->poll_spin_ns}, {"governors", ab->governors}};
 }
 
 std::optional<AbInfo> get_ab(const json &j) {
@@ -55,6 +53,7 @@ std::optional<AbInfo> get_ab(const json &j) {
     ab.settle_ms = a.at("settle_ms").get<uint32_t>();
     ab.segments = a.at("segments").get<uint64_t>();
     ab.counted_s = a.at("counted_s").get<double>();
+    ab.poll_spin_ns = a.at("poll_spin_ns").get<uint64_t>();
     ab.governors = a.at("governors").get<std::vector<std::string>>();
     return ab;
 }

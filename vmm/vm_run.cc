@@ -139,6 +139,9 @@ std::unique_ptr<Governor> vcpu_governor(const RunOptions &o,
     const auto &specs = o.ab_governors.empty() ? one : o.ab_governors;
     std::vector<std::unique_ptr<Governor>> govs;
     for (size_t i = 0; i < specs.size(); i++) {
+        // Threads a governor starts (qemu11's main loop) inherit this slack:
+        // each A/B governor's its own.
+        ScopedTimerSlack slack(governor_slack_ns(specs[i], o.scenario));
         govs.push_back(make_governor(specs[i], cfgs[i]->cfg, wfisleep_now_ns()));
         if (!govs.back()) {
             *err = "cannot create governor '" + specs[i].text + "'";
@@ -238,9 +241,6 @@ RunResult run_once(const RunOptions &options, std::vector<RunResult> *ab_split) 
     if (!o.ab_governors.empty())
         vm.ab = std::make_unique<AbState>(o, o.vcpus, mem.at(0, mem.size()), mem.size());
     if (o.mode == Mode::kInkernel) vm.msi = vmfd.irq_sender();
-    // Threads a governor starts (qemu11's main loop) inherit this slack.
-    std::optional<ScopedTimerSlack> slack;
-    if (o.mode == Mode::kUserspace) slack.emplace(governor_slack_ns(o.governor, o.scenario));
     for (uint32_t i = 0; i < o.vcpus; i++) {
         auto c = std::make_unique<VcpuRuntime>();
         c->index = i;
@@ -256,7 +256,6 @@ RunResult run_once(const RunOptions &options, std::vector<RunResult> *ab_split) 
         c->irq.attach(c->hv, c->governor.get(), o.scenario.kicks);
         vm.cpus.push_back(std::move(c));
     }
-    slack.reset();
     if (o.mode == Mode::kUserspace) vm.governor_lateness = std::make_unique<GovernorLateness>();
     VmContext *vmp = &vm;
     vm.device = std::make_unique<WorkloadDevice>(o.scenario, o.vcpus, o.seed, [vmp](uint32_t cpu) {
