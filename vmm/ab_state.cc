@@ -29,10 +29,11 @@ AbState::AbState(const RunOptions &o, uint32_t vcpus, const uint8_t *ram, uint64
       vcpus_(vcpus),
       ram_(ram),
       ram_size_(ram_size) {
-    // The guest's window runs a little longer than --seconds: room for two
-    // more segments; the clock stops at the order's end.
-    const uint64_t segments = ab_whole_segments(o.seconds, o.segment_ms) + 2;
+    // Whole rounds only, so every governor gets as many segments (the
+    // clock stops after the last round; the rest of the window is not
+    // counted).
     const auto n = static_cast<uint32_t>(specs_.size());
+    const uint64_t segments = n == 0 ? 0 : ab_whole_segments(o.seconds, o.segment_ms) / n * n;
     order_ = ab_segment_order(segments, n, o.seed);
     edge_segment_.assign(2 * segments, -1);
     for (size_t g = 0; g < n; g++) lateness_.push_back(std::make_unique<GovernorLateness>());

@@ -91,7 +91,8 @@ TEST(BenchAbGroup, OneVmCommandForTheGroup) {
         auto it = std::find(a.begin(), a.end(), flag);
         return it == a.end() || it + 1 == a.end() ? std::string() : *(it + 1);
     };
-    EXPECT_EQ(value("--seconds"), "3");  // each governor about its own second
+    // Each governor about its own second, and one segment more.
+    EXPECT_EQ(value("--seconds"), "3.25");
     EXPECT_EQ(value("--segment-ms"), "250");
     EXPECT_EQ(value("--settle-ms"), "50");
     EXPECT_EQ(value("--seed"), "9");

@@ -74,6 +74,7 @@ TEST(BenchReal, InVmAb) {
     ASSERT_EQ(j["runs"].size(), 6u);
     std::map<int, std::set<std::string>> shared;  // block -> governors that ran A/B
     std::map<int, std::set<uint64_t>> seeds;
+    std::map<int, std::set<int>> segments;  // block -> segments per governor
     for (const auto &r : j["runs"]) {
         EXPECT_EQ(r["status"], "ok") << r.dump();
         const std::string g = r["governor"];
@@ -89,11 +90,14 @@ TEST(BenchReal, InVmAb) {
         ASSERT_TRUE(r["timer_lateness_us"].is_object()) << r.dump();
         EXPECT_TRUE(r["host_cpu_pct"].is_null());  // one VM's: not split
         shared[block].insert(g);
+        segments[block].insert(r["in_vm_ab"]["segments"].get<int>());
     }
     ASSERT_EQ(shared.size(), 2u);
     for (const auto &[block, govs] : shared)
         EXPECT_EQ(govs, (std::set<std::string>{"adaptive", "deadline"})) << block;
     for (const auto &[block, s] : seeds) EXPECT_EQ(s.size(), 1u) << block;
+    // Whole rounds, and a segment to spare: as many segments each.
+    for (const auto &[block, s] : segments) EXPECT_EQ(s.size(), 1u) << block;
 }
 
 // One of ours plus the four peers on idle: each runs or is skipped with a reason.

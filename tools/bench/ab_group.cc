@@ -48,6 +48,14 @@ uint32_t ab_settle_ms(double seconds) {
     return ab_segment_ms(seconds) / 5;
 }
 
+double ab_vm_seconds(const std::vector<RunPlan> &plans) {
+    const double s = plans.front().seconds;
+    // Each governor gets about the counted time a fresh run would have had;
+    // one segment more, so the last whole segment ends before the guest's
+    // window does (its end comes a little before the host's start + length).
+    return s * static_cast<double>(plans.size()) + ab_segment_ms(s) / 1000.0;
+}
+
 std::string ab_note(const std::vector<RunPlan> &runs, double seconds) {
     std::vector<std::string> rows, scenarios;
     auto add = [](std::vector<std::string> *v, const std::string &x) {
@@ -79,8 +87,7 @@ std::vector<std::string> vm_ab_command(const std::vector<RunPlan> &plans, const 
                                        const std::string &json_path,
                                        const std::string &samples_path) {
     RunPlan head = plans.front();
-    // Each governor gets about the counted time a fresh run would have had.
-    head.seconds = plans.front().seconds * static_cast<double>(plans.size());
+    head.seconds = ab_vm_seconds(plans);
     std::vector<std::string> a = vm_command(head, setup, json_path, samples_path);
     auto gov = std::find(a.begin(), a.end(), "--governor");
     std::vector<std::string> more;
@@ -98,8 +105,7 @@ std::vector<RunResult> run_vm_ab(const std::vector<RunPlan> &plans, const VmSetu
     std::string json_path = base + ".json", err_path = base + ".stderr",
                 samples_path = base + ".samples";
     std::remove(json_path.c_str());
-    const double seconds = plans.front().seconds * static_cast<double>(plans.size());
-    const double timeout = seconds * 3 + 30;
+    const double timeout = ab_vm_seconds(plans) * 3 + 30;
     ChildResult c =
         run_child(vm_ab_command(plans, setup, json_path, samples_path), "", err_path, timeout);
     // One JSON object per governor, one per line, in --governor order.

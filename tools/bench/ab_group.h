@@ -27,6 +27,10 @@ void assign_ab_groups(std::vector<RunPlan> *runs);
 uint32_t ab_segment_ms(double seconds);
 uint32_t ab_settle_ms(double seconds);
 
+// The guest run length of a group's VM: the plans' seconds together, plus
+// one segment.
+double ab_vm_seconds(const std::vector<RunPlan> &plans);
+
 // The note that says which rows ran A/B in one VM, and how.
 std::string ab_note(const std::vector<RunPlan> &runs, double seconds);
 
