@@ -130,13 +130,17 @@ RunResult error_result(RunResult r, const std::string &msg) {
     return r;
 }
 
+// The run's governors: the A/B list, or the one governor.
+std::vector<GovernorSpec> run_governors(const RunOptions &o) {
+    return o.ab_governors.empty() ? std::vector<GovernorSpec>{o.governor} : o.ab_governors;
+}
+
 // Governor i of the run: its config (library policies) and one instance
 // per vCPU; an A/B run wraps one of each spec in an AbGovernor.
 std::unique_ptr<Governor> vcpu_governor(const RunOptions &o,
                                         const std::vector<std::unique_ptr<ConfigHolder>> &cfgs,
                                         uint32_t vcpu, AbGovernor **ab, std::string *err) {
-    const std::vector<GovernorSpec> one{o.governor};
-    const auto &specs = o.ab_governors.empty() ? one : o.ab_governors;
+    const std::vector<GovernorSpec> specs = run_governors(o);
     std::vector<std::unique_ptr<Governor>> govs;
     for (size_t i = 0; i < specs.size(); i++) {
         // Threads a governor starts (qemu11's main loop) inherit this slack:
@@ -232,8 +236,7 @@ RunResult run_once(const RunOptions &options, std::vector<RunResult> *ab_split) 
 
     std::vector<std::unique_ptr<ConfigHolder>> cfgs;
     if (o.mode == Mode::kUserspace) {
-        const std::vector<GovernorSpec> one{o.governor};
-        for (const auto &spec : o.ab_governors.empty() ? one : o.ab_governors) {
+        for (const auto &spec : run_governors(o)) {
             cfgs.push_back(std::make_unique<ConfigHolder>());
             if (!governor_config(spec, &cfgs.back()->cfg, &err)) return error_result(r, err);
         }

@@ -11,6 +11,10 @@
 namespace wfisvm {
 namespace {
 
+#define SKIP_WITHOUT_KVM()                    \
+    if (access("/dev/kvm", R_OK | W_OK) != 0) \
+    GTEST_SKIP() << "no usable /dev/kvm on this machine: real-VM test skipped"
+
 RunOptions ab_run(const std::string &scenario, const std::vector<std::string> &governors,
                   double seconds) {
     RunOptions o;
@@ -62,8 +66,7 @@ std::vector<RunResult> run_ab(const RunOptions &o, RunResult *whole) {
 // qemu11 wakes on its main loop's millisecond timer, so its waits return
 // up to 1 ms late by construction; adaptive's return within tens of us.
 TEST(KvmAb, FindsTheMillisecondTimerInsideOneVm) {
-    if (access("/dev/kvm", R_OK | W_OK) != 0)
-        GTEST_SKIP() << "no usable /dev/kvm on this machine: real-VM test skipped";
+    SKIP_WITHOUT_KVM();
     RunResult whole;
     auto ab = run_ab(ab_run("idle:hz=1000", {"adaptive", "qemu11"}, 4.0), &whole);
     ASSERT_EQ(ab.size(), 2u);
@@ -98,8 +101,7 @@ TEST(KvmAb, FindsTheMillisecondTimerInsideOneVm) {
 // Device requests are attributed to the governor whose counted part they
 // were raised in.
 TEST(KvmAb, SplitsDeviceLatencies) {
-    if (access("/dev/kvm", R_OK | W_OK) != 0)
-        GTEST_SKIP() << "no usable /dev/kvm on this machine: real-VM test skipped";
+    SKIP_WITHOUT_KVM();
     RunResult whole;
     auto ab = run_ab(ab_run("pingpong:rate=1000", {"deadline", "qemu11"}, 4.0), &whole);
     ASSERT_EQ(ab.size(), 2u);
