@@ -8,6 +8,7 @@
 #include <set>
 
 #include "matrix.h"
+#include "run.h"
 
 using namespace wfisbench;
 
@@ -96,4 +97,30 @@ TEST(BenchAbGroup, OneVmCommandForTheGroup) {
     EXPECT_EQ(value("--segment-ms"), "250");
     EXPECT_EQ(value("--settle-ms"), "50");
     EXPECT_EQ(value("--seed"), "9");
+}
+
+TEST(BenchAbGroup, SharedVmRunsCountTheirOwnPollAndSpin) {
+    wfisvm::RunResult v;
+    v.backend = "kvm";
+    v.scenario = "idle:hz=1000";
+    v.governor = "adaptive";
+    v.ok = true;
+    v.lost_interrupts = 0;
+    wfisleep_stats st{};
+    st.poll_ns = 900000;  // the whole VM's, uncounted parts included
+    v.governor_stats = {st};
+    v.timer_irqs = wfisvm::IrqCounts{400, 400};
+    v.ab = wfisvm::AbInfo{250, 50, 4, 0.8, 120000, {"adaptive", "deadline"}};
+    RunResult r;
+    std::string err;
+    ASSERT_TRUE(parse_vm_json(wfisvm::run_result_json(v), &r, &err)) << err;
+    // Poll + spin over the same counted parts as the timer interrupts.
+    EXPECT_EQ(r.governor_poll_spin_ns, 120000u);
+    ASSERT_TRUE(r.in_vm_ab.has_value());
+    EXPECT_EQ(r.in_vm_ab->segments, 4u);
+    EXPECT_EQ(r.in_vm_ab->governors, (std::vector<std::string>{"adaptive", "deadline"}));
+
+    v.ab.reset();  // a fresh VM: the stats, as before
+    ASSERT_TRUE(parse_vm_json(wfisvm::run_result_json(v), &r, &err)) << err;
+    EXPECT_EQ(r.governor_poll_spin_ns, 900000u);
 }
