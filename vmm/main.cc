@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "ab_schedule.h"
 #include "run.h"
 #include "spec.h"
 
@@ -24,7 +25,8 @@ int main(int argc, char **argv) {
     CLI::App app{
         "wfisleep-vm: a KVM micro-VMM whose idle vCPUs wait through wfisleep governors.\n" +
         spec_help()};
-    std::string guest, mode = "userspace", scenario = "idle:hz=1000", governor = "adaptive";
+    std::string guest, mode = "userspace", scenario = "idle:hz=1000";
+    std::vector<std::string> governors;
     std::string json_out, serial, samples;
     uint32_t vcpus = 1;
     double seconds = 2.0, timeout = 0;
@@ -35,7 +37,17 @@ int main(int argc, char **argv) {
                    "guest image (ELF32 multiboot), e.g. build/guest/wfis-guest.elf");
     app.add_option("--mode", mode, "userspace (default) | inkernel | simulated");
     app.add_option("--scenario", scenario, "scenario spec (default idle:hz=1000)");
-    auto *gov_opt = app.add_option("--governor", governor, "governor spec (default adaptive)");
+    auto *gov_opt = app.add_option(
+        "--governor", governors,
+        "governor spec (default adaptive); given several times: A/B in one VM, the governors "
+        "alternate in segments (userspace mode)");
+    uint32_t segment_ms = kDefaultSegmentMs, settle_ms = kDefaultSettleMs;
+    app.add_option(
+        "--segment-ms", segment_ms,
+        "A/B: segment length in ms, 10..60000 (default " + std::to_string(kDefaultSegmentMs) + ")");
+    app.add_option("--settle-ms", settle_ms,
+                   "A/B: ms discarded at each segment's start, below --segment-ms (default " +
+                       std::to_string(kDefaultSettleMs) + ")");
     auto *vcpu_opt =
         app.add_option("--vcpus", vcpus, "vCPUs, 1..64 (default 1; compute: busy+idle)");
     app.add_option("--seconds", seconds, "guest run length in seconds (default 2)");
@@ -68,7 +80,8 @@ int main(int argc, char **argv) {
         return usage_error("--mode '" + mode + "' (accepted: userspace, inkernel, simulated)");
     std::string err;
     if (!parse_scenario(scenario, &o.scenario, &err)) return usage_error(err);
-    if (!parse_governor(governor, &o.governor, &err)) return usage_error(err);
+    if (governors.empty()) governors.push_back("adaptive");
+    if (!parse_governor(governors[0], &o.governor, &err)) return usage_error(err);
     o.governor_given = gov_opt->count() > 0;
     if (o.mode == Mode::kInkernel && o.governor_given)
         return usage_error(
@@ -97,6 +110,20 @@ int main(int argc, char **argv) {
     o.timeout_s = timeout;
     o.quiet = quiet;
     o.extra_cmdline = extra;
+    o.segment_ms = segment_ms;
+    o.settle_ms = settle_ms;
+    if (governors.size() > 1) {
+        for (const auto &g : governors) {
+            GovernorSpec spec;
+            if (!parse_governor(g, &spec, &err)) return usage_error(err);
+            o.ab_governors.push_back(spec);
+        }
+        std::string ab = ab_options_error(o);
+        if (!ab.empty()) return usage_error(ab);
+    } else if (app.count("--segment-ms") + app.count("--settle-ms") > 0) {
+        return usage_error(
+            "--segment-ms and --settle-ms need --governor given several times (A/B)");
+    }
     if (serial == "-") {
         o.echo_serial = true;
     } else {
@@ -111,16 +138,28 @@ int main(int argc, char **argv) {
     }
     // The library's announcement lines go to stderr unless --quiet.
     if (quiet) wfisleep_set_log([](void *, const char *) {}, nullptr);
-    RunResult r = o.mode == Mode::kSimulated ? run_simulated(o) : run_kvm(o);
+    if (!o.ab_governors.empty() && o.mode == Mode::kSimulated)
+        return usage_error(
+            "several --governor (A/B in one VM) need KVM; /dev/kvm is not available");
+    std::vector<RunResult> ab;
+    RunResult r = o.mode == Mode::kSimulated ? run_simulated(o) : run_kvm(o, &ab);
 
     bool json_failed = false;
-    if (!samples.empty() && !write_samples(samples, r)) {
+    // A/B: one samples file per governor, PATH.0, PATH.1, ... in --governor order.
+    bool samples_ok = true;
+    if (!samples.empty() && ab.empty()) samples_ok = write_samples(samples, r);
+    for (size_t i = 0; !samples.empty() && i < ab.size(); i++)
+        samples_ok = samples_ok && write_samples(samples + "." + std::to_string(i), ab[i]);
+    if (!samples_ok) {
         std::fprintf(stderr, "wfisleep-vm: error: cannot write the samples to '%s'\n",
                      samples.c_str());
         return 1;
     }
     if (!json_out.empty()) {
-        std::string j = run_result_json(r) + "\n";
+        // A/B: one object per governor, one per line.
+        std::string j;
+        if (ab.empty()) j = run_result_json(r) + "\n";
+        for (const auto &x : ab) j += run_result_json(x) + "\n";
         if (json_out == "-") {
             std::fputs(j.c_str(), stdout);
         } else {
@@ -129,7 +168,10 @@ int main(int argc, char **argv) {
             json_failed = !f;
         }
     }
-    if (!quiet && json_out != "-") std::fputs(run_result_summary(r).c_str(), stdout);
+    if (!quiet && json_out != "-") {
+        if (ab.empty()) std::fputs(run_result_summary(r).c_str(), stdout);
+        for (const auto &x : ab) std::fputs(run_result_summary(x).c_str(), stdout);
+    }
     std::fflush(stdout);
     if (!r.ok) {
         std::fprintf(stderr, "wfisleep-vm: error: %s\n", r.error.c_str());

@@ -39,6 +39,21 @@ struct RunOptions {
     bool echo_serial = false;              // print guest serial lines on stdout
     std::string extra_cmdline;             // appended to the guest command line (tests)
     std::string samples_path;              // --samples: write the exact samples there
+    // A/B in one VM (governor given several times): the governors that
+    // alternate in segments of segment_ms, the first settle_ms of each
+    // discarded (ab_schedule.h). Empty: one governor, `governor`.
+    std::vector<GovernorSpec> ab_governors;
+    uint32_t segment_ms = 250;
+    uint32_t settle_ms = 50;
+};
+
+// Appended in A/B runs ("ab"): how this governor's figures were gathered.
+struct AbInfo {
+    uint32_t segment_ms = 0, settle_ms = 0;
+    uint64_t segments = 0;               // counted segments this governor ran
+    double counted_s = 0;                // their counted parts' total length
+    uint64_t poll_spin_ns = 0;           // its poll + spin time over them, summed over vCPUs
+    std::vector<std::string> governors;  // every governor of the VM, in --governor order
 };
 
 struct IrqCounts {
@@ -107,6 +122,8 @@ struct RunResult {
     // "governor_return_early").
     std::optional<LatencyUs> governor_return_late_us;
     std::optional<uint64_t> governor_return_early;
+    // Appended: set when this governor shared its VM with others (A/B).
+    std::optional<AbInfo> ab;
 };
 
 // Writes r's exact samples as two text lines, "timer <ns> <ns> ..." and
@@ -127,8 +144,10 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
 std::string run_result_summary(const RunResult &result);
 
 // Runs one VM on KVM (mode userspace or inkernel). Never throws; failures
-// are reported in the result (ok = false, error = one line).
-RunResult run_kvm(const RunOptions &options);
+// are reported in the result (ok = false, error = one line). An A/B run
+// (options.ab_governors) also fills *ab_results with one result per
+// governor, in that order (each a copy of the error when the run failed).
+RunResult run_kvm(const RunOptions &options, std::vector<RunResult> *ab_results = nullptr);
 
 // Runs the simulated backend (vmm/backends/sim_backend.cc).
 RunResult run_simulated(const RunOptions &options);

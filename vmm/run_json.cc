@@ -38,6 +38,26 @@ std::optional<IrqCounts> get_irqs(const json &j, const char *key) {
     return IrqCounts{c.at("injected").get<uint64_t>(), c.at("handled").get<uint64_t>()};
 }
 
+json ab_json(const std::optional<AbInfo> &ab) {
+    if (!ab) return json(nullptr);
+    return json{{"segment_ms", ab->segment_ms},     {"settle_ms", ab->settle_ms},
+                {"segments", ab->segments},         {"counted_s", ab->counted_s},
+                {"poll_spin_ns", ab->poll_spin_ns}, {"governors", ab->governors}};
+}
+
+std::optional<AbInfo> get_ab(const json &j) {
+    if (!j.contains("ab") || j.at("ab").is_null()) return std::nullopt;
+    const json &a = j.at("ab");
+    AbInfo ab;
+    ab.segment_ms = a.at("segment_ms").get<uint32_t>();
+    ab.settle_ms = a.at("settle_ms").get<uint32_t>();
+    ab.segments = a.at("segments").get<uint64_t>();
+    ab.counted_s = a.at("counted_s").get<double>();
+    ab.poll_spin_ns = a.at("poll_spin_ns").get<uint64_t>();
+    ab.governors = a.at("governors").get<std::vector<std::string>>();
+    return ab;
+}
+
 }  // namespace
 
 std::string run_result_json(const RunResult &r) {
@@ -104,6 +124,7 @@ std::string run_result_json(const RunResult &r) {
         {"vcpu_timer_slack_ns", slack},
         {"governor_return_late_us", latency_json(r.governor_return_late_us)},
         {"governor_return_early", opt(r.governor_return_early)},
+        {"ab", ab_json(r.ab)},
     };
     // Invalid UTF-8 in an error message (guest text) must not throw.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -181,6 +202,7 @@ bool parse_run_result_json(const std::string &text, RunResult *out, std::string 
                     v.is_null() ? std::nullopt : std::optional<uint64_t>(v.get<uint64_t>()));
         r.governor_return_late_us = get_latency(j, "governor_return_late_us");
         r.governor_return_early = get_opt<uint64_t>(j, "governor_return_early");
+        r.ab = get_ab(j);
         if (j.contains("host_timer")) r.host_timer = host_timer_from_json(j.at("host_timer"));
         *out = std::move(r);
         return true;

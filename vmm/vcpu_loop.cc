@@ -14,7 +14,7 @@ namespace {
 
 // Userspace mode, before entering the guest: fire a due timer, inject the
 // highest pending vector if the guest can take it, else ask for the window.
-bool deliver(VcpuRuntime *cpu, std::string *err) {
+bool deliver(const VmContext *vm, VcpuRuntime *cpu, std::string *err) {
     if (cpu->timer.fire_if_due(wfisleep_now_ns())) cpu->irq.raise_local(WFIS_VEC_TIMER);
     if (cpu->frozen.load(std::memory_order_relaxed) || !cpu->irq.pending()) {
         cpu->hv->request_interrupt_window(false);
@@ -27,7 +27,14 @@ bool deliver(VcpuRuntime *cpu, std::string *err) {
     if (!cpu->injected_since_run && cpu->hv->interrupt_ready() && cpu->irq.take(&vector)) {
         if (!cpu->hv->inject(vector, err)) return false;
         cpu->injected_since_run = true;
-        if (vector == WFIS_VEC_TIMER) cpu->injected_timer++;
+        if (vector == WFIS_VEC_TIMER) {
+            cpu->injected_timer++;
+            if (vm->ab && cpu->ab_governor) {
+                const int g = vm->ab->counted_governor();
+                if (g >= 0 && static_cast<size_t>(g) == cpu->ab_governor->active())
+                    cpu->ab.timer_injected[static_cast<size_t>(g)]++;
+            }
+        }
         if (vector == WFIS_VEC_DEVICE) cpu->injected_device++;
     }
     cpu->hv->request_interrupt_window(cpu->irq.pending());
@@ -37,6 +44,9 @@ bool deliver(VcpuRuntime *cpu, std::string *err) {
 // Userspace mode HLT: wait in the governor until the timer is due or a kick.
 void idle(VmContext *vm, VcpuRuntime *cpu) {
     cpu->halts++;
+    // A/B: the switch to this segment's governor comes before its
+    // trap_begin and the has_work sample, so no pending interrupt is missed.
+    if (vm->ab && cpu->ab_governor) vm->ab->before_trap(&cpu->ab, cpu->ab_governor);
     // Before has_work is sampled: a governor that drops stale kicks drops
     // them now, and a kick raised after this is kept for its wait.
     cpu->governor->trap_begin();
@@ -50,12 +60,23 @@ void idle(VmContext *vm, VcpuRuntime *cpu) {
         !cpu->frozen.load(std::memory_order_relaxed) &&
         (cpu->irq.pending() || (deadline != WFISLEEP_NO_DEADLINE && wfisleep_now_ns() >= deadline));
     if (cpu->frozen.load(std::memory_order_relaxed)) deadline = WFISLEEP_NO_DEADLINE;
+    // A/B: a wait counts for a governor when its counted part ran at both
+    // ends of the wait and it was the one waiting.
+    const int counted0 = vm->ab ? vm->ab->counted_governor() : -1;
     cpu->governor->idle(has_work, deadline);
+    const uint64_t returned = wfisleep_now_ns();
     // Inside the workload window only (edge 1 taken, edge 2 not), like the
     // guest's lateness samples: boot and report waits do not count.
     if (!has_work && deadline != WFISLEEP_NO_DEADLINE && cpu->window_taken == 1 &&
         vm->governor_lateness)
-        vm->governor_lateness->record(deadline, wfisleep_now_ns());
+        vm->governor_lateness->record(deadline, returned);
+    if (counted0 >= 0 && cpu->ab_governor && vm->ab->counted_governor() == counted0 &&
+        static_cast<size_t>(counted0) == cpu->ab_governor->active()) {
+        const auto g = static_cast<size_t>(counted0);
+        cpu->ab.halts[g]++;
+        if (!has_work && deadline != WFISLEEP_NO_DEADLINE)
+            vm->ab->lateness(g).record(deadline, returned);
+    }
 }
 
 void measure_tsc_map_error(VcpuRuntime *cpu) {
@@ -89,12 +110,13 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
     // Every governor waits with the same timer precision (its slack_ns,
     // default 1 ns), set here before the first idle, not by the library.
     if (userspace) set_thread_timer_slack(governor_slack_ns(vm->opts.governor, vm->opts.scenario));
+    if (cpu->ab_governor) cpu->ab.slack_ns[cpu->ab_governor->active()] = thread_timer_slack();
     HostUsage start = thread_usage();
 
     while (!vm->stop.load(std::memory_order_acquire)) {
         uint64_t gen = cpu->irq.generation();
         if (userspace) {
-            if (!deliver(cpu, &err)) {
+            if (!deliver(vm, cpu, &err)) {
                 vm->fail("vCPU " + std::to_string(cpu->index) + ": " + err);
                 break;
             }
@@ -104,6 +126,7 @@ void vcpu_thread_main(VmContext *vm, VcpuRuntime *cpu) {
         VcpuExit x = cpu->hv->run();
         cpu->irq.leave_run();
         vm->take_window_edges(cpu);  // before this exit can reach the governor
+        if (vm->ab && cpu->ab_governor) vm->ab->take_edges(&cpu->ab, *cpu->ab_governor);
         cpu->injected_since_run = false;
         cpu->exits++;
         switch (x.kind) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "ab_state.h"
 #include "governor.h"
 #include "governor_lateness.h"
 #include "host_usage.h"
@@ -28,6 +29,8 @@ struct VcpuRuntime {
     uint32_t index = 0;
     HvVcpu *hv = nullptr;
     std::unique_ptr<Governor> governor;  // userspace mode only
+    AbGovernor *ab_governor = nullptr;   // A/B runs: `governor`, seen as one
+    AbVcpu ab;                           // A/B runs: this vCPU's counters
     IrqState irq;
     PvTimer timer;
     // Set once the guest printed this vCPU's WFIS CPU line (with interrupts
@@ -59,6 +62,8 @@ class VmContext {
     // Userspace mode: the governors' return lateness inside the workload
     // window (every vCPU thread records; read after join).
     std::unique_ptr<GovernorLateness> governor_lateness;
+    // A/B runs (several governors alternating): the segment clock.
+    std::unique_ptr<AbState> ab;
     std::vector<std::unique_ptr<VcpuRuntime>> cpus;
     std::atomic<bool> stop{false};
     // Workload window: 0 before WFIS MARK start, 1 inside, 2 after the end.

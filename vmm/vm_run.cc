@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <system_error>
 
+#include "ab_results.h"
 #include "backends/kvm.h"
 #include "cpu_hog.h"
 #include "elf_loader.h"
@@ -130,9 +131,55 @@ RunResult error_result(RunResult r, const std::string &msg) {
     return r;
 }
 
-}  // namespace
+// The run's governors: the A/B list, or the one governor.
+std::vector<GovernorSpec> run_governors(const RunOptions &o) {
+    return o.ab_governors.empty() ? std::vector<GovernorSpec>{o.governor} : o.ab_governors;
+}
 
-RunResult run_kvm(const RunOptions &o) {
+// Governor i of the run: its config (library policies) and one instance
+// per vCPU; an A/B run wraps one of each spec in an AbGovernor.
+std::unique_ptr<Governor> vcpu_governor(const RunOptions &o,
+                                        const std::vector<std::unique_ptr<ConfigHolder>> &cfgs,
+                                        uint32_t vcpu, AbGovernor **ab, std::string *err) {
+    const std::vector<GovernorSpec> specs = run_governors(o);
+    std::vector<std::unique_ptr<Governor>> govs;
+    for (size_t i = 0; i < specs.size(); i++) {
+        // Threads a governor starts (qemu11's main loop) inherit this slack:
+        // each A/B governor's its own.
+        ScopedTimerSlack slack(governor_slack_ns(specs[i], o.scenario));
+        govs.push_back(make_governor(specs[i], cfgs[i]->cfg, wfisleep_now_ns()));
+        if (!govs.back()) {
+            *err = "cannot create governor '" + specs[i].text + "'";
+            return nullptr;
+        }
+        // The model of macOS coalescing acts on the governor's waits only:
+        // the VMM's own timers (pv timer, devices) keep the real host's.
+        // Every A/B governor gets the same model and seed.
+        if (o.scenario.host_timer.kind == HostTimerKind::kMacos)
+            govs.back()->use_host_timer(host_timer_for_run(o.scenario.host_timer, o.seed),
+                                        host_timer_seed(o.seed, vcpu));
+    }
+    if (o.ab_governors.empty()) return std::move(govs[0]);
+    auto w = std::make_unique<AbGovernor>(std::move(govs));
+    *ab = w.get();
+    return w;
+}
+
+RunResult run_once(const RunOptions &options, std::vector<RunResult> *ab_split) {
+    RunOptions o = options;
+    // An A/B run starts with its first segment's governor: the thread
+    // slack and everything set up for "the" governor use that one.
+    if (!o.ab_governors.empty()) {
+        std::string e = ab_options_error(o);
+        if (!e.empty()) {
+            RunResult bad;
+            bad.backend = backend_name(o.mode);
+            bad.scenario = o.scenario.text;
+            return error_result(bad, e);
+        }
+        o.governor = o.ab_governors[ab_segment_governor(
+            0, static_cast<uint32_t>(o.ab_governors.size()), o.seed)];
+    }
     RunResult r;
     r.backend = backend_name(o.mode);
     r.scenario = o.scenario.text;
@@ -191,31 +238,31 @@ RunResult run_kvm(const RunOptions &o) {
     }
     if (!vm.serial.open(o.serial_path, o.echo_serial, &err)) return error_result(r, err);
 
-    ConfigHolder cfg;
-    if (o.mode == Mode::kUserspace && !governor_config(o.governor, &cfg.cfg, &err))
-        return error_result(r, err);
+    std::vector<std::unique_ptr<ConfigHolder>> cfgs;
+    if (o.mode == Mode::kUserspace) {
+        for (const auto &spec : run_governors(o)) {
+            cfgs.push_back(std::make_unique<ConfigHolder>());
+            if (!governor_config(spec, &cfgs.back()->cfg, &err)) return error_result(r, err);
+        }
+    }
+    if (!o.ab_governors.empty())
+        vm.ab = std::make_unique<AbState>(o, o.vcpus, mem.at(0, mem.size()), mem.size());
     if (o.mode == Mode::kInkernel) vm.msi = vmfd.irq_sender();
-    // Threads a governor starts (qemu11's main loop) inherit this slack.
-    std::optional<ScopedTimerSlack> slack;
-    if (o.mode == Mode::kUserspace) slack.emplace(governor_slack_ns(o.governor, o.scenario));
     for (uint32_t i = 0; i < o.vcpus; i++) {
         auto c = std::make_unique<VcpuRuntime>();
         c->index = i;
         c->hv = hv[i].get();
         if (o.mode == Mode::kUserspace) {
-            c->governor = make_governor(o.governor, cfg.cfg, wfisleep_now_ns());
-            if (!c->governor)
-                return error_result(r, "cannot create governor '" + o.governor.text + "'");
-            // The model of macOS coalescing acts on the governor's waits only:
-            // the VMM's own timers (pv timer, devices) keep the real host's.
-            if (o.scenario.host_timer.kind == HostTimerKind::kMacos)
-                c->governor->use_host_timer(host_timer_for_run(o.scenario.host_timer, o.seed),
-                                            host_timer_seed(o.seed, i));
+            c->governor = vcpu_governor(o, cfgs, i, &c->ab_governor, &err);
+            if (!c->governor) return error_result(r, err);
+            if (c->ab_governor) {
+                c->ab_governor->activate(vm.ab->first_governor());
+                vm.ab->init_vcpu(&c->ab);
+            }
         }
         c->irq.attach(c->hv, c->governor.get(), o.scenario.kicks);
         vm.cpus.push_back(std::move(c));
     }
-    slack.reset();
     if (o.mode == Mode::kUserspace) vm.governor_lateness = std::make_unique<GovernorLateness>();
     VmContext *vmp = &vm;
     vm.device = std::make_unique<WorkloadDevice>(o.scenario, o.vcpus, o.seed, [vmp](uint32_t cpu) {
@@ -228,6 +275,10 @@ RunResult run_kvm(const RunOptions &o) {
         return true;
     });
     if (!vm.device->active()) vm.device.reset();
+    if (vm.device && vm.ab) {
+        AbState *abp = vm.ab.get();
+        vm.device->set_classes(abp->governors(), [abp] { return abp->counted_governor(); });
+    }
 
     // Run.
     HostUsage p0 = process_usage();
@@ -248,6 +299,7 @@ RunResult run_kvm(const RunOptions &o) {
     if (!vm.cpus.empty() && vm.cpus[0]->thread.joinable() &&
         !hog.go(vm.cpus[0]->thread.native_handle(), &err))
         vm.fail(err);
+    if (vm.ab) vm.ab->start(&vm);
     if (!vm.wait_threads(t0 + static_cast<uint64_t>(timeout * 1e9))) {
         char buf[160];
         std::snprintf(buf, sizeof buf,
@@ -258,6 +310,7 @@ RunResult run_kvm(const RunOptions &o) {
     }
     for (auto &c : vm.cpus)
         if (c->thread.joinable()) c->thread.join();
+    if (vm.ab) vm.ab->stop();
     if (vm.device) vm.device->stop();
     hog.stop();
     uint64_t t1 = wfisleep_now_ns();
@@ -360,6 +413,26 @@ RunResult run_kvm(const RunOptions &o) {
         return error_result(
             r, std::to_string(lost) + " interrupt(s) injected but not handled by the guest");
     r.ok = true;
+    if (vm.ab && ab_split) *ab_split = ab_results(r, vm, mem);
+    return r;
+}
+
+}  // namespace
+
+RunResult run_kvm(const RunOptions &options, std::vector<RunResult> *ab_results) {
+    std::vector<RunResult> split;
+    RunResult r = run_once(options, &split);
+    if (!ab_results) return r;
+    if (r.ok) {
+        *ab_results = std::move(split);
+        return r;
+    }
+    ab_results->clear();
+    for (const auto &g : options.ab_governors) {
+        RunResult e = r;
+        e.governor = g.text;
+        ab_results->push_back(std::move(e));
+    }
     return r;
 }
 

@@ -70,8 +70,11 @@ bool WorkloadDevice::answer(uint32_t vcpu, uint32_t seq, std::string *err) {
         }
         if (seq <= s.answered) return true;  // a repeated answer (coalesced interrupts)
         s.answered = seq;
-        while (!s.outstanding.empty() && s.outstanding.front().first <= seq) {
-            latencies_.add(now - s.outstanding.front().second);
+        while (!s.outstanding.empty() && s.outstanding.front().seq <= seq) {
+            const Slot::Request &q = s.outstanding.front();
+            latencies_.add(now - q.raised_ns);
+            if (q.cls >= 0 && static_cast<size_t>(q.cls) < class_latencies_.size())
+                class_latencies_[static_cast<size_t>(q.cls)]->add(now - q.raised_ns);
             s.outstanding.pop_front();
         }
     }
@@ -96,6 +99,27 @@ uint64_t WorkloadDevice::unanswered() {
     return n;
 }
 
+void WorkloadDevice::set_classes(size_t classes, ClassifyFn who) {
+    std::lock_guard<std::mutex> lock(mu_);
+    classify_ = std::move(who);
+    class_latencies_.clear();
+    for (size_t c = 0; c < classes; c++)
+        class_latencies_.push_back(
+            std::make_unique<LatencyStore>(latencies_.exact_samples().capacity()));
+}
+
+std::optional<LatencyUs> WorkloadDevice::class_distribution(size_t c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (c >= class_latencies_.size()) return std::nullopt;
+    return class_latencies_[c]->distribution();
+}
+
+std::vector<uint32_t> WorkloadDevice::class_exact_latencies(size_t c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (c >= class_latencies_.size()) return {};
+    return class_latencies_[c]->exact_samples();
+}
+
 bool WorkloadDevice::raise_to(uint32_t vcpu, uint64_t now) {
     {
         std::lock_guard<std::mutex> lock(mu_);
@@ -103,7 +127,7 @@ bool WorkloadDevice::raise_to(uint32_t vcpu, uint64_t now) {
         if (s.frozen || now >= s.stop_at_ns) return false;
         s.newest++;
         if (s.outstanding.size() < max_outstanding_)
-            s.outstanding.emplace_back(s.newest, now);
+            s.outstanding.push_back({s.newest, now, classify_ ? classify_() : -1});
         else
             over_cap_.fetch_add(1);
     }

@@ -61,11 +61,25 @@ class WorkloadDevice {
     uint64_t unanswered();
     bool active() const { return active_; }
 
+    // A/B runs, before start(): each latency also goes to the class `who`
+    // returned when its request was raised (the governor whose counted part
+    // ran then), none when it returned -1.
+    using ClassifyFn = std::function<int()>;
+    void set_classes(size_t classes, ClassifyFn who);
+    // After stop(): class c's distribution and exact samples (ns).
+    std::optional<LatencyUs> class_distribution(size_t c);
+    std::vector<uint32_t> class_exact_latencies(size_t c);
+
   private:
     struct Slot {
         uint32_t newest = 0;
         uint32_t answered = 0;
-        std::deque<std::pair<uint32_t, uint64_t>> outstanding;  // seq, raise time
+        struct Request {
+            uint32_t seq;
+            uint64_t raised_ns;
+            int cls;  // set_classes' class, -1 = none
+        };
+        std::deque<Request> outstanding;
         uint64_t stop_at_ns = UINT64_MAX;
         bool frozen = false;
     };
@@ -85,6 +99,8 @@ class WorkloadDevice {
     std::vector<Slot> slots_;
     size_t max_outstanding_;
     LatencyStore latencies_;  // under mu_
+    ClassifyFn classify_;
+    std::vector<std::unique_ptr<LatencyStore>> class_latencies_;  // under mu_
     std::atomic<uint64_t> raised_{0};
     std::atomic<uint64_t> over_cap_{0};
     std::thread thread_;

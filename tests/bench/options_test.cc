@@ -175,6 +175,7 @@ TEST(BenchOptions, BadUsageIsOneLineAndExit2) {
         {"--governor", "nope"},
         {"--governor", "seed:max_us=0"},
         {"--peers", "--no-peers"},
+        {"--in-vm-ab", "--no-in-vm-ab"},
         {"--peers=1"},
         {"--governor", "off", "--governor", "off"},
     };
@@ -187,6 +188,15 @@ TEST(BenchOptions, BadUsageIsOneLineAndExit2) {
         EXPECT_EQ(p.message.find('\n'), std::string::npos) << joined << ": " << p.message;
         EXPECT_EQ(p.message.rfind("wfisleep-bench: ", 0), 0u) << p.message;
     }
+}
+
+TEST(BenchOptions, InVmAbIsOffUnlessAsked) {
+    Options o;
+    ASSERT_EQ(parse({"--governor", "adaptive"}, &o).exit_code, -1);
+    EXPECT_FALSE(o.in_vm_ab);
+    Options on;
+    ASSERT_EQ(parse({"--governor", "adaptive", "--in-vm-ab"}, &on).exit_code, -1);
+    EXPECT_TRUE(on.in_vm_ab);
 }
 
 TEST(BenchOptions, ErrorsNameTheInput) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "run.h"
 
@@ -69,6 +70,38 @@ TEST(Cli, TimerFiresWhileTheGuestSpins) {
         ASSERT_TRUE(r.timer_irqs.has_value());
         EXPECT_EQ(r.timer_irqs->injected, 50u);
         EXPECT_EQ(r.lost_interrupts, 0u);
+    }
+}
+
+TEST(Cli, AbRunWritesOneObjectPerGovernor) {
+    if (access("/dev/kvm", R_OK | W_OK) != 0)
+        GTEST_SKIP() << "no usable /dev/kvm on this machine: real-VM test skipped";
+    Output o = run_stdout(std::string("--guest ") + WFIS_GUEST_ELF +
+                          " --seconds 1 --scenario idle:hz=500 --governor deadline --governor "
+                          "adaptive --segment-ms 100 --settle-ms 20 --json -");
+    ASSERT_EQ(o.code, 0) << o.out;
+    std::vector<wfisvm::RunResult> rs;
+    size_t at = 0;
+    while (at < o.out.size()) {
+        size_t nl = o.out.find('\n', at);
+        if (nl == std::string::npos) nl = o.out.size();
+        wfisvm::RunResult r;
+        std::string err;
+        ASSERT_TRUE(wfisvm::parse_run_result_json(o.out.substr(at, nl - at), &r, &err)) << err;
+        rs.push_back(r);
+        at = nl + 1;
+    }
+    ASSERT_EQ(rs.size(), 2u) << o.out;
+    EXPECT_EQ(rs[0].governor, "deadline");
+    EXPECT_EQ(rs[1].governor, "adaptive");
+    for (const auto &r : rs) {
+        EXPECT_TRUE(r.ok) << r.error;
+        ASSERT_TRUE(r.ab.has_value());
+        EXPECT_EQ(r.ab->segment_ms, 100u);
+        EXPECT_EQ(r.ab->settle_ms, 20u);
+        EXPECT_GE(r.ab->segments, 4u);
+        EXPECT_EQ(r.ab->governors, (std::vector<std::string>{"deadline", "adaptive"}));
+        EXPECT_FALSE(r.host_cpu_pct.has_value());
     }
 }
 

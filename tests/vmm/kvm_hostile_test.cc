@@ -111,4 +111,23 @@ TEST(Usage, BadFlagsExitTwoWithOneLine) {
     }
 }
 
+TEST(Usage, BadAbOptionsExitTwoNamingTheValue) {
+    const std::pair<const char *, const char *> cases[] = {
+        {"--guest x --governor adaptive --governor adaptive", "given twice"},
+        {"--guest x --governor adaptive --governor qemu11 --settle-ms 300", "--settle-ms 300"},
+        {"--guest x --governor adaptive --governor qemu11 --seconds 1 --segment-ms 600",
+         "1 whole segment"},
+        {"--guest x --governor adaptive --governor qemu11 --scenario compute",
+         "compute cannot run A/B"},
+        {"--guest x --governor adaptive --governor qemu11 --mode simulated", "simulated"},
+        {"--guest x --segment-ms 100", "need --governor given several times"},
+    };
+    for (const auto &[args, expect] : cases) {
+        Outcome o = run_vm(args);
+        EXPECT_EQ(o.code, 2) << args << ": " << o.err;
+        EXPECT_NE(o.err.find(expect), std::string::npos) << args << ": " << o.err;
+        EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << args << ": " << o.err;
+    }
+}
+
 }  // namespace

@@ -127,6 +127,30 @@ TEST(RunJson, GovernorReturnLatenessRoundTripsAndMayBeAbsent) {
     EXPECT_FALSE(b.governor_return_early.has_value());
 }
 
+TEST(RunJson, AbInfoRoundTripsAndIsNullInOneGovernorRuns) {
+    RunResult r;
+    r.backend = "kvm";
+    r.scenario = "idle:hz=1000";
+    r.governor = "qemu11";
+    r.ok = true;
+    std::string one = run_result_json(r);
+    EXPECT_NE(one.find("\"ab\":null"), std::string::npos) << one;
+    RunResult back;
+    std::string err;
+    ASSERT_TRUE(parse_run_result_json(one, &back, &err)) << err;
+    EXPECT_FALSE(back.ab.has_value());
+
+    r.ab = AbInfo{250, 50, 6, 1.2, 345678, {"adaptive", "qemu11"}};
+    ASSERT_TRUE(parse_run_result_json(run_result_json(r), &back, &err)) << err;
+    ASSERT_TRUE(back.ab.has_value());
+    EXPECT_EQ(back.ab->segment_ms, 250u);
+    EXPECT_EQ(back.ab->settle_ms, 50u);
+    EXPECT_EQ(back.ab->segments, 6u);
+    EXPECT_DOUBLE_EQ(back.ab->counted_s, 1.2);
+    EXPECT_EQ(back.ab->poll_spin_ns, 345678u);
+    EXPECT_EQ(back.ab->governors, (std::vector<std::string>{"adaptive", "qemu11"}));
+}
+
 TEST(RunJson, ErrorsAndUntrustedText) {
     RunResult r;
     r.backend = "simulated";

@@ -93,6 +93,12 @@ json run_json(const RunResult &r) {
     if (!r.plan.peer && r.plan.vm_governor != r.plan.governor)
         j["vm_governor"] = r.plan.vm_governor;
     if (r.plan.spin_match_us) j["spin_match_us"] = *r.plan.spin_match_us;
+    if (r.in_vm_ab)
+        j["in_vm_ab"] = json{{"segments", r.in_vm_ab->segments},
+                             {"counted_s", r.in_vm_ab->counted_s},
+                             {"segment_ms", r.in_vm_ab->segment_ms},
+                             {"settle_ms", r.in_vm_ab->settle_ms},
+                             {"governors", r.in_vm_ab->governors}};
     j["wall_s"] = opt(r.wall_s);
     j["wakeups_per_s"] = opt(r.wakeups_per_s);
     j["idle_traps"] = opt(r.idle_traps);
@@ -161,6 +167,7 @@ json bench_json(const BenchDoc &d) {
     b["vcpus"] = d.opt.vcpus;
     b["seed"] = d.opt.seed;
     b["peers"] = d.opt.peers;
+    b["in_vm_ab"] = d.opt.in_vm_ab;
     b["default_matrix"] = d.opt.default_matrix;
     b["scenarios"] = d.opt.scenarios;
     b["governors"] = d.opt.governors;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 
+#include "ab_group.h"
 #include "bench_json.h"
 #include "disturbed.h"
 #include "goals.h"
@@ -158,6 +159,7 @@ int main(int argc, char **argv) {
             "in a shared RAM file (exact), else the histogram (approx)");
     }
 
+    if (opt.in_vm_ab) notes.push_back(ab_note(m.runs, opt.seconds));
     if (any_tcg && !tcg_rows.empty()) {
         notes.push_back(fmt::format(
             "real QEMU rows (qemu-tcg:BUILD[:POLICY]): qemu-system-aarch64 10.2 with TCG booting a "
@@ -208,45 +210,60 @@ int main(int argc, char **argv) {
     bool steal_seen = false;
     int done = 0;
     SpinMatcher spin_match(opt.governors);
+    std::set<int> ab_done;  // --in-vm-ab groups already run
     for (const auto &planned : m.runs) {
         const RunPlan plan = spin_match.prepare(planned);
         progress.update(done++, fmt::format("{} / {} (block {}/{})", plan.scenario, plan.governor,
                                             plan.repeat + 1, opt.repeat));
         if (rejected.count({plan.scenario, plan.governor})) continue;
+        // A group runs once, where its first member stands in the block.
+        if (plan.ab_group >= 0 && !ab_done.insert(plan.ab_group).second) continue;
+        std::vector<RunPlan> group;
+        for (const auto &member : m.runs)
+            if (plan.ab_group >= 0 && member.ab_group == plan.ab_group)
+                group.push_back(spin_match.prepare(member));
         const auto steal0 = read_cpu_times();
         probe.start();
         const auto run_t0 = std::chrono::steady_clock::now();
-        RunResult r = plan.backend == Backend::kQemu      ? run_qemu(plan, qs)
-                      : plan.backend == Backend::kQemuTcg ? run_qemu_tcg(plan, ts)
-                                                          : run_vm(plan, vs);
-        r.probe = probe.stop();
+        std::vector<RunResult> rs;
+        if (!group.empty())
+            rs = run_vm_ab(group, vs);
+        else
+            rs.push_back(plan.backend == Backend::kQemu      ? run_qemu(plan, qs)
+                         : plan.backend == Backend::kQemuTcg ? run_qemu_tcg(plan, ts)
+                                                             : run_vm(plan, vs));
+        const ProbeStats probed = probe.stop();
         const double run_s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - run_t0).count();
         block_s[static_cast<size_t>(plan.repeat)] += run_s;
         if (plan.backend == Backend::kQemuTcg)
             block_tcg_s[static_cast<size_t>(plan.repeat)] += run_s;
-        if (const auto steal1 = read_cpu_times(); steal0 && steal1) {
-            r.steal_pct = steal_pct(*steal0, *steal1);
-            steal_seen = steal_seen || steal1->steal > steal0->steal;
+        const auto steal1 = read_cpu_times();
+        if (steal0 && steal1) steal_seen = steal_seen || steal1->steal > steal0->steal;
+        // A shared VM's disturbance is every governor's in it.
+        for (RunResult &r : rs) {
+            r.probe = probed;
+            if (steal0 && steal1) r.steal_pct = steal_pct(*steal0, *steal1);
+            const RunPlan &rp = r.plan;
+            if (rp.peer && r.usage_error) {
+                // The peer cannot run this scenario here: a skip with its reason, not a failure.
+                rejected.insert({rp.scenario, rp.governor});
+                m.skips.push_back({rp.scenario, rp.governor, r.error});
+                progress.message(
+                    fmt::format("skipped: {} on {}: {}", rp.governor, rp.scenario, r.error));
+                continue;
+            }
+            r.disturbed_why = r.ok ? disturbed_reason(r) : "";
+            r.disturbed = !r.disturbed_why.empty();
+            if (r.disturbed)
+                progress.message(fmt::format("disturbed: {} / {} block {}: {}", rp.scenario,
+                                             rp.governor, rp.repeat, r.disturbed_why));
+            if (!r.ok)
+                progress.message(fmt::format("FAILED: {} / {} repeat {}: {}", rp.scenario,
+                                             rp.governor, rp.repeat, r.error));
+            spin_match.record(r);
+            results.push_back(std::move(r));
         }
-        if (plan.peer && r.usage_error) {
-            // The peer cannot run this scenario here: a skip with its reason, not a failure.
-            rejected.insert({plan.scenario, plan.governor});
-            m.skips.push_back({plan.scenario, plan.governor, r.error});
-            progress.message(
-                fmt::format("skipped: {} on {}: {}", plan.governor, plan.scenario, r.error));
-            continue;
-        }
-        r.disturbed_why = r.ok ? disturbed_reason(r) : "";
-        r.disturbed = !r.disturbed_why.empty();
-        if (r.disturbed)
-            progress.message(fmt::format("disturbed: {} / {} block {}: {}", plan.scenario,
-                                         plan.governor, plan.repeat, r.disturbed_why));
-        if (!r.ok)
-            progress.message(fmt::format("FAILED: {} / {} repeat {}: {}", plan.scenario,
-                                         plan.governor, plan.repeat, r.error));
-        spin_match.record(r);
-        results.push_back(std::move(r));
     }
     progress.finish();
     if (const std::string n = spin_match.note(); !n.empty()) {

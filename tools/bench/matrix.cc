@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "ab_group.h"
 #include "scenario_match.h"
 #include "spec.h"
 #include "spin_match.h"
@@ -219,6 +220,7 @@ Matrix build_matrix(const Options &opt, const HostFacts &host) {
             m.runs.push_back(p);
         }
     }
+    if (opt.in_vm_ab) assign_ab_groups(&m.runs);
     return m;
 }
 

@@ -39,8 +39,12 @@ struct Options {
     // scenarios in `scenarios`; tcg_spec.h). They pair only with each other.
     bool no_qemu_tcg = false;  // --no-qemu-tcg: none in the default matrix
     bool full = false;         // --full: the 4-vCPU, idle and ping rows too
-    int tcg_seconds = 5;       // --tcg-seconds: each real-QEMU run's workload
-    int tcg_repeat = 6;        // --tcg-repeat: the first min(this, K) blocks hold them
+    // --in-vm-ab: per block and scenario, our governors' wfisleep-vm
+    // userspace runs share one VM, alternating in segments (ab_group.h);
+    // peers, compute and the spin-match row keep fresh VMs.
+    bool in_vm_ab = false;
+    int tcg_seconds = 5;  // --tcg-seconds: each real-QEMU run's workload
+    int tcg_repeat = 6;   // --tcg-repeat: the first min(this, K) blocks hold them
     std::map<std::string, std::string> tcg_qemu;  // --tcg-qemu NAME=PATH
     std::string tcg_kernel, tcg_initrd;           // --tcg-kernel, --tcg-initrd
     std::string tcg_script;                       // scripts/qemu-tcg.sh

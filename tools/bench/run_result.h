@@ -38,6 +38,18 @@ struct RunPlan {
     uint64_t seed = 1;  // the block's workload seed (block_seed), handed to the VM or guest
     // deadline+spin:us=match: the spin (us) the row ran with (spin_match.h).
     std::optional<uint64_t> spin_match_us;
+    // --in-vm-ab: plans of one block and scenario with the same group >= 0
+    // run together in one VM (ab_group.h); -1 = a fresh VM of its own.
+    int ab_group = -1;
+};
+
+// A run that shared one VM with the other governors of its block and
+// scenario (--in-vm-ab): how its figures were gathered (wfisleep-vm's "ab").
+struct InVmAb {
+    uint64_t segments = 0;  // counted segments this governor ran
+    double counted_s = 0;   // their counted parts' total length
+    uint32_t segment_ms = 0, settle_ms = 0;
+    std::vector<std::string> governors;  // every governor of that VM
 };
 
 // One completed (or failed) run. Optional figures are null in the JSON.
@@ -99,6 +111,7 @@ struct RunResult {
     std::optional<Quantiles> ping_rtt_us;
     std::optional<int64_t> tcg_waits_entered;
     std::vector<std::string> tcg_stats;
+    std::optional<InVmAb> in_vm_ab;
 };
 
 }  // namespace wfisbench

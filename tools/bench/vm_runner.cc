@@ -95,6 +95,13 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
             out->class_advance_ns.emplace_back(st.class_advance_ns,
                                                st.class_advance_ns + st.advance_classes);
     if (v.timer_irqs) out->timer_irqs_taken = v.timer_irqs->handled;
+    if (v.ab) {
+        // Over the counted parts, as the timer interrupts are (the
+        // governor_stats cover the whole VM).
+        out->governor_poll_spin_ns = v.ab->poll_spin_ns;
+        out->in_vm_ab = InVmAb{v.ab->segments, v.ab->counted_s, v.ab->segment_ms, v.ab->settle_ms,
+                               v.ab->governors};
+    }
     out->vcpu_cpu_pct.clear();
     for (const auto &c : v.vcpu_cpu_pct) out->vcpu_cpu_pct.push_back(c.value_or(-1));
     out->guest_timer = v.guest_timer;
@@ -105,44 +112,30 @@ bool parse_vm_json(const std::string &text, RunResult *out, std::string *err) {
     return true;
 }
 
-RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
-    if (scenario_vms_key(plan.scenario) > 1) return run_vms_side_by_side(plan, setup);
-    return run_one_vm(plan, setup, "");
-}
-
-RunResult run_one_vm(const RunPlan &plan, const VmSetup &setup, const std::string &tag) {
+RunResult vm_result(const RunPlan &plan, const ChildResult &c, const std::string &json_text,
+                    const std::string &err_path, const std::string &samples_path,
+                    double timeout_s) {
     RunResult r;
     r.plan = plan;
     r.backend = plan.backend;
-    std::string base = fmt::format("{}/run-{:04d}{}", setup.work_dir, plan.order, tag);
-    std::string json_path = base + ".json", err_path = base + ".stderr",
-                samples_path = base + ".samples";
-    std::remove(json_path.c_str());
-    (void)std::remove(samples_path.c_str());  // absent is fine
-    // Generous timeout: boot + run + report; the VM has its own as well.
-    ChildResult c = run_child(vm_command(plan, setup, json_path, samples_path), "", err_path,
-                              plan.seconds * 3 + 30);
     r.exit_code = c.exit_code;
     if (!c.started) {
         r.error = c.error;
         return r;
     }
-    std::ifstream in(json_path);
-    std::stringstream ss;
-    if (in) ss << in.rdbuf();
     std::string perr;
     bool parsed = false;
-    if (ss.str().empty())
+    if (json_text.empty())
         perr = "wfisleep-vm wrote no JSON";
     else
-        parsed = parse_vm_json(ss.str(), &r, &perr);
+        parsed = parse_vm_json(json_text, &r, &perr);
     if (c.exit_code == 2) {
         r.usage_error = true;
         r.error = "wfisleep-vm rejected the run: " + last_line_of(err_path);
         return r;
     }
     if (c.timed_out) {
-        r.error = fmt::format("wfisleep-vm killed after {:.0f} s", plan.seconds * 3 + 30);
+        r.error = fmt::format("wfisleep-vm killed after {:.0f} s", timeout_s);
         return r;
     }
     if (c.exit_code != 0 || !parsed) {
@@ -167,6 +160,27 @@ RunResult run_one_vm(const RunPlan &plan, const VmSetup &setup, const std::strin
     }
     r.ok = true;
     return r;
+}
+
+RunResult run_vm(const RunPlan &plan, const VmSetup &setup) {
+    if (scenario_vms_key(plan.scenario) > 1) return run_vms_side_by_side(plan, setup);
+    return run_one_vm(plan, setup, "");
+}
+
+RunResult run_one_vm(const RunPlan &plan, const VmSetup &setup, const std::string &tag) {
+    std::string base = fmt::format("{}/run-{:04d}{}", setup.work_dir, plan.order, tag);
+    std::string json_path = base + ".json", err_path = base + ".stderr",
+                samples_path = base + ".samples";
+    std::remove(json_path.c_str());
+    (void)std::remove(samples_path.c_str());  // absent is fine
+    // Generous timeout: boot + run + report; the VM has its own as well.
+    const double timeout = plan.seconds * 3 + 30;
+    ChildResult c =
+        run_child(vm_command(plan, setup, json_path, samples_path), "", err_path, timeout);
+    std::ifstream in(json_path);
+    std::stringstream ss;
+    if (in) ss << in.rdbuf();
+    return vm_result(plan, c, ss.str(), err_path, samples_path, timeout);
 }
 
 }  // namespace wfisbench

@@ -24,6 +24,11 @@ std::vector<std::string> vm_command(const RunPlan &plan, const VmSetup &setup,
 // false with *err set when the text is not the documented object.
 bool parse_vm_json(const std::string &text, RunResult *out, std::string *err);
 
+// One plan's result from a finished wfisleep-vm child: its JSON object
+// (json_text), stderr file and samples file (removed once read).
+struct ChildResult;
+RunResult vm_result(const RunPlan &plan, const ChildResult &c, const std::string &json_text,
+                    const std::string &err_path, const std::string &samples_path, double timeout_s);
 // Runs the plan in a fresh wfisleep-vm and reads its JSON; with the
 // scenario key vms=N, in N side by side (vm_pair.h).
 RunResult run_vm(const RunPlan &plan, const VmSetup &setup);
