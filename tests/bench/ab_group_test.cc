@@ -50,11 +50,12 @@ TEST(BenchAbGroup, OurGovernorsShareAVmPerBlockAndScenario) {
         EXPECT_EQ(w, (std::set<std::string>{"adaptive", "deadline", "qemu11"})) << g;
 }
 
-TEST(BenchAbGroup, OffByDefaultAndNoGroupOfOne) {
+TEST(BenchAbGroup, OffWhenRefusedAndNoGroupOfOne) {
     Options o;
     o.scenarios = {"idle:hz=1000"};
     o.governors = {"adaptive", "deadline"};
     o.repeat = 2;
+    o.in_vm_ab = false;
     for (const auto &p : build_matrix(o, kvm_host()).runs) EXPECT_EQ(p.ab_group, -1);
     o.in_vm_ab = true;
     o.governors = {"adaptive"};

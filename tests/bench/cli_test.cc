@@ -27,9 +27,10 @@ struct Fixture {
     std::string guest = dir + "/guest.elf";
     std::string log = dir + "/vm.log";
     Fixture() { std::ofstream(guest) << "not a kernel: the fake VM never reads it\n"; }
+    // The fake VM runs one governor per process: fresh VMs, not A/B.
     std::string fakes() const {
         return std::string("--vm '") + WFISBENCH_FAKE_VM + "' --qemu '" + WFISBENCH_FAKE_QEMU +
-               "' --guest '" + guest + "' ";
+               "' --guest '" + guest + "' --no-in-vm-ab ";
     }
     std::string env(const std::string &extra = "") const {
         return "FAKE_VM_LOG='" + log + "' " + extra + " ";

@@ -190,13 +190,16 @@ TEST(BenchOptions, BadUsageIsOneLineAndExit2) {
     }
 }
 
-TEST(BenchOptions, InVmAbIsOffUnlessAsked) {
+TEST(BenchOptions, InVmAbIsOnUnlessRefused) {
     Options o;
     ASSERT_EQ(parse({"--governor", "adaptive"}, &o).exit_code, -1);
-    EXPECT_FALSE(o.in_vm_ab);
+    EXPECT_TRUE(o.in_vm_ab);
     Options on;
     ASSERT_EQ(parse({"--governor", "adaptive", "--in-vm-ab"}, &on).exit_code, -1);
     EXPECT_TRUE(on.in_vm_ab);
+    Options off;
+    ASSERT_EQ(parse({"--governor", "adaptive", "--no-in-vm-ab"}, &off).exit_code, -1);
+    EXPECT_FALSE(off.in_vm_ab);
 }
 
 TEST(BenchOptions, ErrorsNameTheInput) {

@@ -189,12 +189,13 @@ std::string help_text() {
          "                 vCPUs hang there); QEMU cannot run pingpong/burst (they need\n"
          "                 our device); a peer that cannot run is skipped with the reason.\n"
          "  --no-peers     no peers, even with the default matrix\n"
-         "  --in-vm-ab     per block and scenario, run our governors (wfisleep-vm\n"
-         "                 userspace rows) in one VM that alternates them every 250 ms\n"
-         "                 (first 50 ms of each segment discarded), each governor's\n"
-         "                 figures pooled over its segments; peers, compute scenarios\n"
-         "                 and deadline+spin:us=match keep fresh VMs\n"
-         "  --no-in-vm-ab  a fresh VM per run (the default)\n"
+         "  --in-vm-ab     (the default) per block and scenario, run our governors\n"
+         "                 (wfisleep-vm userspace rows) in one VM that alternates them\n"
+         "                 every 250 ms (first 50 ms of each segment discarded), each\n"
+         "                 governor's figures pooled over its segments; peers, compute\n"
+         "                 scenarios, vms= scenarios and the deadline+spin match rows\n"
+         "                 keep fresh VMs\n"
+         "  --no-in-vm-ab  a fresh VM per run\n"
          "  --seed N       seed for random arrivals (default 1), recorded in the JSON\n"
          "  --host-timer K linux (default) or macos: the host= of every scenario that\n"
          "                 gives none. macos is a MODEL of macOS timer coalescing on the\n"
@@ -313,7 +314,8 @@ std::string scenario_with_default(const std::string &scenario, const std::string
 
 ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
     Options o;
-    bool peers_flag = false, no_peers_flag = false, help = false, no_ab_flag = false;
+    bool peers_flag = false, no_peers_flag = false, help = false, no_ab_flag = false,
+         ab_flag = false;
     // Every valued flag is read as text and checked below, so each error
     // names the input and what is accepted in the bench's own words.
     std::string seconds, vcpus, repeat, seed;
@@ -327,7 +329,7 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
                                 {"--fail-on-goals", &o.fail_on_goals},
                                 {"--no-qemu-tcg", &o.no_qemu_tcg},
                                 {"--full", &o.full},
-                                {"--in-vm-ab", &o.in_vm_ab},
+                                {"--in-vm-ab", &ab_flag},
                                 {"--no-in-vm-ab", &no_ab_flag}})
         app.add_flag(name, *target)->disable_flag_override();
     auto *repeat_opt = app.add_option("--repeat", repeat);
@@ -453,7 +455,8 @@ ParseOutcome parse_options(int argc, const char *const *argv, Options *out) {
          {std::pair{"--vm", &o.vm_path}, {"--guest", &o.guest_path}, {"--qemu", &o.qemu_path}})
         if (app.count(flag) > 0 && path->empty()) return bad(fmt::format("{} needs a path", flag));
     if (peers_flag && no_peers_flag) return bad("--peers and --no-peers contradict each other");
-    if (o.in_vm_ab && no_ab_flag) return bad("--in-vm-ab and --no-in-vm-ab contradict each other");
+    if (ab_flag && no_ab_flag) return bad("--in-vm-ab and --no-in-vm-ab contradict each other");
+    o.in_vm_ab = !no_ab_flag;
     if (o.quick && !repeat_given) o.repeat = 3;
     o.default_matrix = o.scenarios.empty() && o.governors.empty();
     if (o.no_qemu_tcg) {

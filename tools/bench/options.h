@@ -39,10 +39,10 @@ struct Options {
     // scenarios in `scenarios`; tcg_spec.h). They pair only with each other.
     bool no_qemu_tcg = false;  // --no-qemu-tcg: none in the default matrix
     bool full = false;         // --full: the 4-vCPU, idle and ping rows too
-    // --in-vm-ab: per block and scenario, our governors' wfisleep-vm
+    // On unless --no-in-vm-ab: per block and scenario, our governors' wfisleep-vm
     // userspace runs share one VM, alternating in segments (ab_group.h);
     // peers, compute and the spin-match row keep fresh VMs.
-    bool in_vm_ab = false;
+    bool in_vm_ab = true;
     int tcg_seconds = 5;  // --tcg-seconds: each real-QEMU run's workload
     int tcg_repeat = 6;   // --tcg-repeat: the first min(this, K) blocks hold them
     std::map<std::string, std::string> tcg_qemu;  // --tcg-qemu NAME=PATH
