@@ -93,6 +93,13 @@ struct Host {
 
 void quiet_log(void * /*ctx*/, const char * /*line*/) {}
 
+wfisleep_stats stats_of(const wfisleep_vcpu *v) {
+    wfisleep_stats s{};
+    s.size = sizeof s;
+    wfisleep_vcpu_stats(v, &s);
+    return s;
+}
+
 uint64_t random_span(Rng &rng) {
     const uint64_t e = 9 + rng.below(19);  // 512 ns .. 256 ms: every class
     return (uint64_t{1} << e) + rng.below(uint64_t{1} << e);
@@ -261,9 +268,7 @@ uint64_t trace_digest(const char *a, const char *b, uint64_t seed, uint32_t step
             ++cov.gate_reopened;
         }
         was_contended = pol->contended();
-        wfisleep_stats s{};
-        s.size = sizeof s;
-        wfisleep_vcpu_stats(v, &s);
+        const wfisleep_stats s = stats_of(v);
         uint64_t words[sizeof s / 8];
         static_assert(sizeof s % 8 == 0, "stats hash as whole words");
         memcpy(words, &s, sizeof s);
@@ -277,9 +282,7 @@ uint64_t trace_digest(const char *a, const char *b, uint64_t seed, uint32_t step
         d.add(pol->classes().dev_ns(c));
         d.add(pol->classes().samples(c));
     }
-    wfisleep_stats s{};
-    s.size = sizeof s;
-    wfisleep_vcpu_stats(v, &s);
+    const wfisleep_stats s = stats_of(v);
     EXPECT_GT(s.kicks, 0u);
     EXPECT_GT(s.late_wakes, 0u);
     EXPECT_GT(s.work_returns, 0u);
@@ -309,13 +312,16 @@ struct Golden {
 };
 
 // Defaults (the power-of-two gains), then divisors that take the division
-// paths, a relative outlier bound off, and a max_ns that holds classes down.
+// paths, a relative outlier bound off, a max_ns that holds classes down, and
+// another power-of-two gain with a probe divisor that is not one.
 constexpr Golden kGolden[] = {
     {nullptr, nullptr, 1, 0x929bbbefc8916cf9ULL},
     {"WFISLEEP_ADAPTIVE_ADVANCE_GAIN_DIV=6", "WFISLEEP_ADAPTIVE_ADVANCE_OUTLIER_PCT=0", 2,
      0xabadfe3ff1cb3610ULL},
     {"WFISLEEP_ADAPTIVE_ADVANCE_MAX_NS=300000", "WFISLEEP_ADAPTIVE_PINNED_PROBE_DIV=5", 3,
      0xf3b67f0d7450c378ULL},
+    {"WFISLEEP_ADAPTIVE_ADVANCE_GAIN_DIV=16", "WFISLEEP_ADAPTIVE_ADVANCE_PROBE_DIV=10", 4,
+     0x052a8363ec852360ULL},
 };
 
 TEST(AdaptiveGoldenTrace, HundredThousandDecisionsAreBitIdentical) {
