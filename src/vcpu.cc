@@ -48,27 +48,6 @@ void wfisleep_vcpu::trap_begin() noexcept {
     }
 }
 
-void wfisleep_vcpu::begin_plan(bool has_work) noexcept {
-    idle_calls.add(1);
-    waited_since_plan = false;
-    if (has_work) {
-        work_returns.add(1);
-    }
-}
-
-void wfisleep_vcpu::plan2(uint64_t now_ns, bool has_work, uint64_t deadline_ns,
-                          wfisleep_plan2 &out) noexcept {
-    if (auto *adaptive = std::get_if<AdaptivePolicy>(&policy)) {
-        begin_plan(has_work);
-        adaptive->plan2(now_ns, has_work, deadline_ns, out);
-        if (adaptive->planned_sleep()) {
-            sleeps.add(1);
-        }
-        return;
-    }
-    wfisleep::plan2_from_plan(plan(now_ns, has_work, deadline_ns), now_ns, out);
-}
-
 wfisleep_plan wfisleep_vcpu::plan(uint64_t now_ns, bool has_work, uint64_t deadline_ns) noexcept {
     wfisleep_plan p{0, 0, 0, 0};
     begin_plan(has_work);
@@ -87,27 +66,6 @@ wfisleep_plan wfisleep_vcpu::plan(uint64_t now_ns, bool has_work, uint64_t deadl
         sleeps.add(1);
     }
     return p;
-}
-
-void wfisleep_vcpu::done2(const wfisleep_outcome &o) noexcept {
-    const bool kicked = (o.flags & WFISLEEP_OUTCOME_KICKED) != 0;
-    if (kicked && !waited_since_plan) {
-        kicks.add(1);  // the embedder waited by itself: count its kick here
-    }
-    waited_since_plan = false;
-    auto *adaptive = std::get_if<AdaptivePolicy>(&policy);
-    if (adaptive == nullptr) {
-        return;
-    }
-    adaptive->done2(o);
-    late_wakes.set(adaptive->late_wakes());
-    advance_ns.set(adaptive->advance_ns());
-    poll_window_ns.set(adaptive->poll_window_ns());
-    // Only the classes this wait taught (at most two): a store each.
-    for (uint32_t m = adaptive->take_changed_classes(); m != 0; m &= m - 1) {
-        const auto c = static_cast<uint32_t>(__builtin_ctz(m));
-        class_advance_ns[c].set(adaptive->classes().advance_ns(c));
-    }
 }
 
 WaitOutcome wfisleep_vcpu::wait2(const wfisleep_plan2 &p) noexcept {

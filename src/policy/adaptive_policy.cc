@@ -327,12 +327,12 @@ void AdaptivePolicy::done(uint64_t end_ns, bool kicked, uint64_t sleep_woke_ns,
 }
 
 void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
-    if (!pending_) {
+    if (!pending_) [[unlikely]] {
         return;  // done without a plan, or twice: nothing to learn
     }
     pending_ = false;
     const bool kicked = (o.flags & WFISLEEP_OUTCOME_KICKED) != 0;
-    if (kicked && (o.flags & WFISLEEP_OUTCOME_KICK_AT_START) != 0) {
+    if (kicked && (o.flags & WFISLEEP_OUTCOME_KICK_AT_START) != 0) [[unlikely]] {
         return;  // says nothing about the timer or about when kicks come
     }
     const bool preempted = (o.flags & WFISLEEP_OUTCOME_PREEMPTED) != 0;
@@ -340,7 +340,7 @@ void AdaptivePolicy::done2(const wfisleep_outcome &o) noexcept {
     gate_.observe(preempted                     ? ContentionGate::Wait::preempted
                   : busy_ran(o, kicked, end_ns) ? ContentionGate::Wait::busy
                                                 : ContentionGate::Wait::idle);
-    if (preempted) {
+    if (preempted) [[unlikely]] {
         return;  // the thread was not running: neither lateness nor kick timing
     }
     learn_from_sleeps(o, kicked, end_ns);
@@ -476,6 +476,9 @@ void AdaptivePolicy::grow_poll() noexcept {
 }
 
 void AdaptivePolicy::shrink_poll() noexcept {
+    if (poll_ns_ == p_.poll_min_ns) {
+        return;  // the rule below maps the minimum to itself (shrink_pct < 100)
+    }
     uint64_t w = poll_ns_ * p_.poll_shrink_pct / 100;
     if (w < p_.poll_grow_start_ns) {
         w = p_.poll_min_ns;

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "policy/contention_gate.h"
+#include "policy/hot_path.h"
 #include "policy/lateness_classes.h"
 #include "policy/tunable.h"
 #include "wfisleep/wfisleep.h"
@@ -145,6 +146,8 @@ class AdaptivePolicy {
     static constexpr uint32_t kMaxPhases = 4;  // poll, sleep, sleep, spin
 
   private:
+    // The helpers of plan2/done2 below are defined in adaptive_policy.cc,
+    // their only caller, and inlined there (hot_path.h).
     static constexpr uint32_t kNone = UINT32_MAX;
     // Where the last planned sleep ends, i.e. where the spin tail starts
     // (the poll's end when the plan has no sleep).
@@ -162,25 +165,29 @@ class AdaptivePolicy {
     };
     // Sleep phase `phase` ending at planned_end: woke_ns must be at least
     // not_before to count; planned_begin stands in for an unknown begin_ns.
-    SleepSeen see_sleep(const wfisleep_outcome &o, uint32_t phase, uint64_t planned_end,
-                        uint64_t planned_begin, uint64_t not_before, bool kicked) const noexcept;
+    WFISLEEP_HOT_INLINE SleepSeen see_sleep(const wfisleep_outcome &o, uint32_t phase,
+                                            uint64_t planned_end, uint64_t planned_begin,
+                                            uint64_t not_before, bool kicked) const noexcept;
     // Done, step 1: the wake-up advance, from the sleeps' timer oversleep.
-    void learn_from_sleeps(const wfisleep_outcome &o, bool kicked, uint64_t end_ns) noexcept;
+    WFISLEEP_HOT_INLINE void learn_from_sleeps(const wfisleep_outcome &o, bool kicked,
+                                               uint64_t end_ns) noexcept;
     // ... when the executor did not report wake times.
-    void learn_without_wake_times(bool kicked, uint64_t end_ns) noexcept;
+    WFISLEEP_HOT_INLINE void learn_without_wake_times(bool kicked, uint64_t end_ns) noexcept;
     // One timer oversleep sample of class c (only while the gate was open).
-    void learn_oversleep(uint32_t c, uint64_t timer_oversleep_ns) noexcept;
+    WFISLEEP_HOT_INLINE void learn_oversleep(uint32_t c, uint64_t timer_oversleep_ns) noexcept;
     // Done, step 2: the poll window, from whether and when a kick came.
-    void adapt_poll_window(bool kicked, uint64_t end_ns) noexcept;
+    WFISLEEP_HOT_INLINE void adapt_poll_window(bool kicked, uint64_t end_ns) noexcept;
     // Whether the wait of the pending plan ran a poll or spin loop (what the
     // contention gate can learn from), judged from its outcome.
-    bool busy_ran(const wfisleep_outcome &o, bool kicked, uint64_t end_ns) const noexcept;
+    WFISLEEP_HOT_INLINE bool busy_ran(const wfisleep_outcome &o, bool kicked,
+                                      uint64_t end_ns) const noexcept;
     // Whether a wait of class c, which would sleep, spins instead: the class
     // is pinned at its cap and this is not its probe (counts the wait).
-    bool spin_pinned(uint32_t c) noexcept;
-    uint64_t late_after_ns() const noexcept;  // the deadline + late_ns (saturating)
-    void grow_poll() noexcept;
-    void shrink_poll() noexcept;
+    WFISLEEP_HOT_INLINE bool spin_pinned(uint32_t c) noexcept;
+    WFISLEEP_HOT_INLINE uint64_t
+    late_after_ns() const noexcept;  // the deadline + late_ns (saturating)
+    WFISLEEP_HOT_INLINE void grow_poll() noexcept;
+    WFISLEEP_HOT_INLINE void shrink_poll() noexcept;
 
     AdaptiveParams p_;
     LatenessClasses classes_;

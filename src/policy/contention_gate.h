@@ -40,6 +40,14 @@ class ContentionGate {
     }
 
     void observe(Wait w) noexcept {
+        // The common case, an open gate and a clean wait that leaves the
+        // share where it is (idle, or busy at 0): only the run grows. An open
+        // gate's share is below enter (else it would have closed), so the
+        // rules below would change nothing else.
+        if (!contended_ && (w == Wait::idle || (w == Wait::busy && share_ == 0))) {
+            ++quiet_run_;
+            return;
+        }
         quiet_run_ = w == Wait::preempted ? 0 : quiet_run_ + 1;
         if (w != Wait::idle) {
             const int64_t target = w == Wait::preempted ? static_cast<int64_t>(kOne) : 0;

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "policy/hot_path.h"
+
 namespace wfisleep {
 
 // Settings of the estimator (a subset of AdaptiveParams, copied in so this
@@ -78,8 +80,7 @@ class LatenessClasses {
             return false;
         }
         const Class &k = cls_[c];
-        const uint64_t edge = edge_cap_ns(c);
-        return k.n > 0 && edge <= p_.max_ns && k.mean_ns * 16 >= edge * 15;
+        return pinnable_[c] && k.n > 0 && k.mean_ns * 16 >= pin_mean16_[c];
     }
     // Counts one wait of pinned class c; true for one in every probe_div
     // (that wait sleeps anyway: a probe).
@@ -104,14 +105,77 @@ class LatenessClasses {
     // Once the class has a few samples, one above its outlier bound (advance
     // + the smaller of outlier_ns and outlier_pct% of the advance) is ignored
     // unless outlier_run of them come in a row.
-    void learn(uint32_t c, uint64_t oversleep_ns) noexcept;
+    // (Inlined into the policy's done2, which runs it every wait.)
+    [[gnu::always_inline]] void learn(uint32_t c, uint64_t oversleep_ns) noexcept {
+        if (c >= kClasses) {
+            c = kClasses - 1;
+        }
+        Class &k = cls_[c];
+        // The class's own bound: far above what it has seen is an outlier (a
+        // preemption, a host hiccup) until it keeps happening.
+        // (The bound is at least the advance: a sample at or below it is
+        // never an outlier, and the bound's multiply is skipped.)
+        if (k.n >= kColdSamples && oversleep_ns > k.advance_ns &&
+            oversleep_ns > outlier_bound_ns(c)) {
+            if (++k.outlier_run < p_.outlier_run) {
+                return;
+            }
+        }
+        k.outlier_run = 0;
+        if (k.n < UINT32_MAX) {
+            ++k.n;
+        }
+        const uint64_t cap = cap_[c];
+        const uint64_t o = oversleep_ns < cap ? oversleep_ns : cap;
+        // Both values are <= 1 s, so the signed arithmetic cannot overflow.
+        const int64_t err = static_cast<int64_t>(o) - static_cast<int64_t>(k.mean_ns);
+        const int64_t abs_err = err < 0 ? -err : err;
+        if (k.n > p_.gain_div && gain_shift_ >= 0) {
+            // A warm class under a power-of-two gain (the default, 8): both
+            // steps are the same shift (what step() gives for n and n - 1).
+            k.mean_ns = static_cast<uint64_t>(static_cast<int64_t>(k.mean_ns) +
+                                              shift_step(err, gain_shift_));
+            k.dev_ns = static_cast<uint64_t>(
+                static_cast<int64_t>(k.dev_ns) +
+                shift_step(abs_err - static_cast<int64_t>(k.dev_ns), gain_shift_));
+            update_advance(k, c);
+            return;
+        }
+        k.mean_ns = static_cast<uint64_t>(static_cast<int64_t>(k.mean_ns) + step(err, k.n));
+        if (k.n == 1) {
+            k.dev_ns = 0;  // the cold start value was a guess, not a deviation
+        } else {
+            k.dev_ns =
+                static_cast<uint64_t>(static_cast<int64_t>(k.dev_ns) +
+                                      step(abs_err - static_cast<int64_t>(k.dev_ns), k.n - 1));
+        }
+        update_advance(k, c);
+    }
     // The outlier bound of class c (see learn).
-    uint64_t outlier_bound_ns(uint32_t c) const noexcept;
+    uint64_t outlier_bound_ns(uint32_t c) const noexcept {
+        const uint64_t adv = cls_[c < kClasses ? c : kClasses - 1].advance_ns;
+        // advance <= 1 s and pct <= 100000: no overflow.
+        const uint64_t rel = p_.outlier_pct == 0 ? p_.outlier_ns : adv * p_.outlier_pct / 100;
+        const uint64_t margin = rel < p_.outlier_ns ? rel : p_.outlier_ns;
+        return adv > UINT64_MAX - margin ? UINT64_MAX : adv + margin;
+    }
     // A wait of class c that ended on time without a known wake time: the
     // oversleep was at most the advance; move the mean down a little.
-    void probe_down(uint32_t c) noexcept;
+    void probe_down(uint32_t c) noexcept {
+        if (c >= kClasses) {
+            c = kClasses - 1;
+        }
+        Class &k = cls_[c];
+        // (A shift for the default divisor, 64: the 0.1 done's 64-bit divide.)
+        k.mean_ns -= probe_shift_ >= 0 ? k.mean_ns >> probe_shift_ : k.mean_ns / p_.probe_div;
+        update_advance(k, c);
+    }
 
   private:
+    // Samples averaged equally before the steady-state gain takes over; also
+    // how many a class needs before outliers are judged against it.
+    static constexpr uint32_t kColdSamples = 4;
+
     struct Class {
         uint64_t mean_ns;
         uint64_t dev_ns;
@@ -120,11 +184,47 @@ class LatenessClasses {
         uint16_t outlier_run;   // outliers in a row (at most outlier_run <= 1000)
         uint16_t pinned_waits;  // waits while pinned since the last probe
     };
-    int64_t step(int64_t err, uint32_t n) const noexcept;
-    void update_advance(Class &k, uint32_t c) const noexcept;
+
+    // err / 2^sh rounded toward zero (what a signed divide gives), but at
+    // least 1 ns toward a non-zero err.
+    static int64_t shift_step(int64_t err, int sh) noexcept {
+        const int64_t bias = (err >> 63) & ((int64_t{1} << sh) - 1);
+        const int64_t s = (err + bias) >> sh;
+        return s != 0 ? s : static_cast<int64_t>(err > 0) - static_cast<int64_t>(err < 0);
+    }
+    // One smoothing step of err: 1/n while a class is cold, then 1/gain_div;
+    // at least 1 ns toward the sample so the estimate does not stall short of
+    // it.
+    int64_t step(int64_t err, uint32_t n) const noexcept {
+        const uint64_t div = n < p_.gain_div ? n : p_.gain_div;
+        if (div != 0 && (div & (div - 1)) == 0) {
+            // The default gain (8) and the cold counts 1, 2 and 4: a shift
+            // instead of a 64-bit divide.
+            return shift_step(err, __builtin_ctzll(div));
+        }
+        const int64_t s = err / static_cast<int64_t>(div == 0 ? 1 : div);
+        if (s != 0 || err == 0) {
+            return s;
+        }
+        return err > 0 ? 1 : -1;
+    }
+    void update_advance(Class &k, uint32_t c) const noexcept {
+        const uint64_t a = k.mean_ns + k.dev_ns * p_.dev_pct / 100;
+        k.advance_ns = a < floor_[c] ? floor_[c] : a > cap_[c] ? cap_[c] : a;
+    }
 
     LatenessParams p_;
     Class cls_[kClasses];
+    // Fixed by the params, computed once instead of per wait: log2(gain_div)
+    // and log2(probe_div) when they are powers of two (else -1); per class cap_ns(c), the lowest
+    // advance (min_ns unless the cap is lower), whether a cap of the class's
+    // own span can pin it, and 15/16 of that cap times 16 (see pinned).
+    int gain_shift_ = -1;
+    int probe_shift_ = -1;
+    uint64_t cap_[kClasses];
+    uint64_t floor_[kClasses];
+    uint64_t pin_mean16_[kClasses];
+    bool pinnable_[kClasses];
 };
 
 }  // namespace wfisleep
