@@ -6,6 +6,7 @@
 #include "learned_advance.h"
 #include "report_json.h"
 #include "report_table.h"
+#include "report_vm_sharing.h"
 #include "tcg_spec.h"
 
 namespace wfisbench {
@@ -115,7 +116,7 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
     std::string md = fmt::format(
         "Measured by `scripts/bench.sh` on {} ({} with {} cores, {}, KVM module {}, "
         "halt_poll_ns {}; {}), 1-minute load {} at start and {} at end, commit `{}`. "
-        "Every run is a fresh VM; {} s per run, {} blocks, each running every row once in a "
+        "{} runs, {}; {} s per run, {} blocks, each running every row once in a "
         "permutation drawn from the seed; figures are median (min-max) over the blocks of "
         "per-run exact percentiles; ratios are over `off`'s and `seed:max_us=100`'s paired by "
         "block, with {}. Seed {}.\n\n",
@@ -123,7 +124,8 @@ std::string results_markdown(const json &doc, const std::string &plot_path, std:
         json_text(m, "kernel"), json_text(m, "kvm_module", "none"),
         json_text(m, "kvm_halt_poll_ns", "n/a"), json_text(m, "qemu_version", "QEMU not installed"),
         json_text(m, "load_1m_at_start"), json_text(m, "load_1m_at_end"), commit,
-        json_text(b, "seconds"), json_text(b, "repeat"),
+        doc.contains("runs") && doc["runs"].is_array() ? doc["runs"].size() : 0,
+        vm_sharing_clause(doc), json_text(b, "seconds"), json_text(b, "repeat"),
         b.contains("interval_method") && b["interval_method"].is_string()
             ? b["interval_method"].get<std::string>()
             : std::string("no intervals (--quick)"),

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "report_json.h"
+#include "report_vm_sharing.h"
 
 namespace wfisbench {
 
@@ -118,11 +119,11 @@ std::string summary_markdown(const json &doc, const std::string &plot_path,
     const json &m = doc["machine"], &b = doc["bench"];
     const int blocks = b.value("repeat", 0);
     std::string md = fmt::format(
-        "From one `wfisleep-bench` run at commit `{}` ({}): {} runs, each a fresh VM for {} s, "
-        "in {} blocks on {} ({} cores, {}). Full tables: [{}]({}).\n\n",
+        "From one `wfisleep-bench` run at commit `{}` ({}): {} runs of {} s, {}, in {} blocks "
+        "on {} ({} cores, {}). Full tables: [{}]({}).\n\n",
         json_text(m, "git_commit", "unknown"), json_text(m, "date"), doc["runs"].size(),
-        json_text(b, "seconds"), blocks, json_text(m, "cpu_model"), json_text(m, "nproc"),
-        json_text(m, "kvm_module", "no KVM"), full_link, full_link);
+        json_text(b, "seconds"), vm_sharing_clause(doc), blocks, json_text(m, "cpu_model"),
+        json_text(m, "nproc"), json_text(m, "kvm_module", "no KVM"), full_link, full_link);
     bool evaluated = false;
     for (const auto &g : doc["goals"])
         evaluated = evaluated || g.value("verdict", "") != "not evaluated";
