@@ -33,6 +33,14 @@ TEST(VmSharing, CountsSharedRunsAndTheirSegments) {
               "segments, median 0.80 s counted per run), the other 1 each a fresh VM");
 }
 
+TEST(VmSharing, AllShared) {
+    json doc{{"runs", json::array({ab_run(0.8), ab_run(0.8)})}};
+    EXPECT_EQ(vm_sharing_clause(doc),
+              "all of them A/B in one VM per block and scenario (alternating every 250 ms, the "
+              "first 50 ms of each segment discarded, each governor's figures pooled over its "
+              "segments, median 0.80 s counted per run)");
+}
+
 TEST(VmSharing, MixedSegmentLengthsAreNotNamed) {
     json doc{{"runs", json::array({ab_run(0.8, 250, 50), ab_run(0.4, 100, 20)})}};
     const std::string s = vm_sharing_clause(doc);

@@ -41,6 +41,11 @@ std::string vm_sharing_clause(const nlohmann::json &doc) {
         std::nth_element(counted.begin(), counted.begin() + counted.size() / 2, counted.end());
         measured = fmt::format(", median {:.2f} s counted per run", counted[counted.size() / 2]);
     }
+    if (shared == runs)
+        return fmt::format(
+            "all of them A/B in one VM per block and scenario ({}, each governor's figures "
+            "pooled over its segments{})",
+            segments, measured);
     return fmt::format(
         "{} of them A/B in one VM per block and scenario ({}, each governor's figures pooled "
         "over its segments{}), the other {} each a fresh VM",
