@@ -6,16 +6,10 @@
 #include <set>
 
 #include "run.h"
+#include "splitmix64.h"
 
 namespace wfisvm {
 namespace {
-
-uint64_t splitmix64(uint64_t *state) {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 // Round r's permutation (Fisher-Yates from a PRNG seeded by seed and r).
 std::vector<uint32_t> round_permutation(uint64_t round, uint32_t governors, uint64_t seed) {
@@ -23,7 +17,7 @@ std::vector<uint32_t> round_permutation(uint64_t round, uint32_t governors, uint
     for (uint32_t i = 0; i < governors; i++) p[i] = i;
     uint64_t state = seed ^ (round * 0xd1b54a32d192ed03ULL);
     for (uint32_t i = governors; i > 1; i--) {
-        uint32_t j = static_cast<uint32_t>(splitmix64(&state) % i);
+        uint32_t j = static_cast<uint32_t>(splitmix64_next(&state) % i);
         std::swap(p[i - 1], p[j]);
     }
     return p;

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstddef>
 
 #include "thread_slack.h"
 #include "vm_context.h"
@@ -75,7 +76,8 @@ bool AbState::sleep_until(uint64_t ns) {
 }
 
 uint64_t AbState::ring_stored(uint32_t vcpu) const {
-    const uint64_t at = WFIS_RING_GPA + uint64_t{vcpu} * WFIS_RING_STRIDE + 8;
+    const uint64_t at =
+        WFIS_RING_GPA + uint64_t{vcpu} * WFIS_RING_STRIDE + offsetof(struct wfis_ring, stored);
     if (vcpu >= WFIS_RING_MAX_CPUS || ram_ == nullptr || at + 4 > ram_size_) return 0;
     // The guest updates the count while we read; its low half holds it
     // (stored <= capacity < 2^32), read in one piece.

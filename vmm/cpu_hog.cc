@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "spec.h"
+#include "splitmix64.h"
 
 namespace wfisvm {
 namespace {
@@ -22,13 +23,6 @@ uint64_t mono_ns() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-uint64_t splitmix(uint64_t *x) {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 // The child's whole life. Only system calls and arithmetic: it was forked
@@ -53,7 +47,7 @@ uint64_t splitmix(uint64_t *x) {
     const uint64_t period_ns = uint64_t{period_us} * 1000;
     uint64_t x = seed, next = mono_ns();
     for (;;) {
-        const double u = static_cast<double>(splitmix(&x) >> 11) * 0x1.0p-53;
+        const double u = static_cast<double>(splitmix64_next(&x) >> 11) * 0x1.0p-53;
         const uint64_t busy = hog_busy_ns(permille, period_ns, u);
         const uint64_t t0 = mono_ns();
         while (mono_ns() - t0 < busy) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "policy/adaptive_policy.h"
+#include "splitmix64.h"
 
 namespace wfisvm {
 namespace {
@@ -303,11 +304,8 @@ HostTimerSpec host_timer_for_run(const HostTimerSpec &spec, uint64_t run_seed) {
     h.grid_phase_ns = 0;
     if (h.shape != CoalesceShape::kWindow || h.window_us == 0) return h;
     // SplitMix64 of the seed (its own constant, apart from the vCPUs' draws).
-    uint64_t z = run_seed ^ 0x67726964'70686173ULL;
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
+    uint64_t state = run_seed ^ 0x67726964'70686173ULL;
+    const uint64_t z = splitmix64_next(&state);
     h.grid_phase_ns = z % (static_cast<uint64_t>(h.window_us) * 1000);
     return h;
 }

@@ -11,6 +11,7 @@
 #include "scenario_match.h"
 #include "spec.h"
 #include "spin_match.h"
+#include "splitmix64.h"
 #include "tcg_spec.h"
 
 namespace wfisbench {
@@ -22,12 +23,7 @@ namespace {
 struct SplitMix64 {
     uint64_t state;
     explicit SplitMix64(uint64_t seed) : state(seed) {}
-    uint64_t next() {
-        uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
+    uint64_t next() { return wfisvm::splitmix64_next(&state); }
     // Uniform in [0, n) (n small: the modulo bias is below 2^-50).
     size_t below(size_t n) { return static_cast<size_t>(next() % n); }
 };

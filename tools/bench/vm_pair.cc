@@ -8,6 +8,7 @@
 
 #include "pooled.h"
 #include "scenario_match.h"
+#include "splitmix64.h"
 
 namespace wfisbench {
 namespace {
@@ -69,10 +70,8 @@ std::optional<Quantiles> pool_dist(const std::vector<RunResult> &each,
 
 uint64_t side_vm_seed(uint64_t block_seed, int k) {
     if (k == 0) return block_seed;
-    uint64_t z = block_seed + 0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(k);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return (z ^ (z >> 31)) | 1;  // never 0
+    return wfisvm::splitmix64_mix(block_seed + 0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(k)) |
+           1;  // never 0
 }
 
 RunResult pool_side_by_side(const RunPlan &plan, const std::vector<RunResult> &each) {
